@@ -1,0 +1,5 @@
+"""Allow ``python -m leadcards``."""
+
+from leadcards.cli import main
+
+main()

@@ -1,0 +1,69 @@
+"""The one clock and the study day.
+
+Tests and simulations set ``LEADCARDS_NOW`` so every part of the program agrees on
+what time it is; FSRS needs aware UTC datetimes, so everything here returns those.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, time, timedelta, timezone
+
+from leadcards.errors import UsageError
+
+DEFAULT_DAY_START = "04:00"
+
+
+def now() -> datetime:
+    """Current time as aware UTC, honouring ``LEADCARDS_NOW``."""
+    fixed = os.environ.get("LEADCARDS_NOW")
+    if not fixed:
+        return datetime.now(timezone.utc)
+    try:
+        parsed = datetime.fromisoformat(fixed.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"LEADCARDS_NOW={fixed!r} is not an ISO-8601 timestamp "
+            "(example: 2026-01-31T09:30:00+00:00)"
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.astimezone()  # naive means local time, as a user would mean it
+    return parsed.astimezone(timezone.utc)
+
+
+def parse_day_start(value: str) -> time:
+    """Parse ``HH:MM``; the study day rolls over at this local time."""
+    try:
+        hours, minutes = value.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise UsageError(f"day start {value!r} must be HH:MM, e.g. 04:00") from None
+
+
+def study_day_start(moment: datetime, day_start: str = DEFAULT_DAY_START) -> datetime:
+    """UTC start of the study day containing ``moment``.
+
+    A study day runs from ``day_start`` local time to the same time next day, so a
+    late-night session still counts towards the evening's day, as in Anki.
+    """
+    rollover = parse_day_start(day_start)
+    local = moment.astimezone()
+    start = datetime.combine(local.date(), rollover).astimezone()
+    if local < start:
+        start = datetime.combine(local.date() - timedelta(days=1), rollover).astimezone()
+    return start.astimezone(timezone.utc)
+
+
+def next_study_day_start(moment: datetime, day_start: str = DEFAULT_DAY_START) -> datetime:
+    """UTC start of the study day after the one containing ``moment``."""
+    start = study_day_start(moment, day_start)
+    return study_day_start(start + timedelta(hours=36), day_start)
+
+
+def to_ms(moment: datetime) -> int:
+    """Milliseconds since the epoch: how instants are stored."""
+    return int(moment.timestamp() * 1000)
+
+
+def from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, timezone.utc)

@@ -1,0 +1,118 @@
+"""The loaded deck: plain immutable objects, independent of YAML.
+
+A card's ``key`` is its identity for scheduling and export. It is built from the deck
+id, the note id and the template, never from the wording, so fixing a typo keeps the
+card's history; ``content_hash`` is what tells that the wording changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def slugify(text: str, max_words: int = 8) -> str:
+    """A key-safe id from free text: lowercase words joined by '-'."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return "-".join(words[:max_words])
+
+
+def card_key(deck_id: str, note_id: str, template: str) -> str:
+    return f"{deck_id}:{note_id}:{template}"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a table-generated card comes from, for display and tags."""
+
+    table_id: str
+    table_title: str
+    row_label: str
+    row: str
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One reviewable card. Text fields are Markdown written by the deck's author."""
+
+    key: str
+    deck_id: str
+    note_id: str
+    kind: str  # basic | reversed | cloze | choice | table
+    template: str  # front | forward | reverse | c1… | choice | recall | identify
+    front: str
+    back: str
+    extra: str = ""
+    tags: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()  # multiple choice, in display order
+    answer_index: int = -1  # index of the right option
+    sides: tuple[str, ...] = ()  # identify cards: the sides the learner may name
+    answer_side: int = -1  # index of the right side
+    origin: Origin | None = None
+    line: int = 0  # 1-based line of the note in its deck file
+
+    @property
+    def content_hash(self) -> str:
+        """Changes whenever what the learner sees changes."""
+        digest = hashlib.blake2b(digest_size=12)
+        for part in (self.front, self.back, self.extra, *self.options, *self.tags):
+            digest.update(part.encode())
+            digest.update(b"\x00")
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    id: str
+    label: str
+    cells: tuple[str, ...]
+    tags: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A comparison table: rows are aspects, columns are the things compared."""
+
+    id: str
+    title: str
+    row_label: str
+    columns: tuple[str, ...]
+    templates: tuple[str, ...]
+    identify: str  # column | row | both
+    rows: tuple[Row, ...]
+    tags: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """What Anki calls a note: one source of one or more sibling cards."""
+
+    id: str
+    kind: str
+    fields: dict[str, str]
+    tags: tuple[str, ...]
+    cards: tuple[Card, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Deck:
+    id: str
+    name: str
+    path: Path
+    description: str = ""
+    source: str = ""
+    tags: tuple[str, ...] = ()
+    tables: tuple[Table, ...] = ()
+    notes: tuple[Note, ...] = field(default_factory=tuple)
+
+    @property
+    def cards(self) -> tuple[Card, ...]:
+        return tuple(card for note in self.notes for card in note.cards)
