@@ -1,0 +1,70 @@
+"""Deck content as Rich renderables.
+
+Deck text is the author's Markdown and never Rich markup: it goes through
+``Markdown`` or ``Text``, so a literal ``[red]`` in a card stays literal.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Group, RenderableType
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from leadcards.deck.model import Card, Deck, Table
+
+_MARKDOWN_HINT = re.compile(r"[*_`#>\[\]]|^\s*(?:[-+] |\d+\. )", re.MULTILINE)
+
+
+def markdown(text: str) -> RenderableType:
+    """Markdown when the text uses it, else plain ``Text`` (cheaper, keeps wrapping)."""
+    if _MARKDOWN_HINT.search(text):
+        return Markdown(text)
+    return Text(text)
+
+
+def table_view(table: Table) -> RichTable:
+    view = RichTable(
+        title=Text(table.title or table.id, style="bold"),
+        show_lines=True,
+        expand=True,
+    )
+    view.add_column(Text(table.row_label), style="bold cyan", no_wrap=False)
+    for column in table.columns:
+        view.add_column(Text(column))
+    for row in table.rows:
+        view.add_row(Text(row.label), *(markdown(cell) for cell in row.cells))
+    return view
+
+
+def card_summary(card: Card) -> RenderableType:
+    """Question and answer of a plain card, for the study view."""
+    parts: list[RenderableType] = [markdown(card.front)]
+    if card.options:
+        for letter, option in zip("abcd", card.options, strict=False):
+            mark = "✔" if option == card.back else " "
+            parts.append(Text(f" {mark} {letter}) ") + Text(option))
+    else:
+        parts.append(Text("→ ", style="green") + Text(""))
+        parts.append(markdown(card.back))
+    if card.extra:
+        parts.append(markdown(card.extra))
+    return Panel(Group(*parts), title=Text(card.key, style="dim"), title_align="left")
+
+
+def deck_view(deck: Deck) -> RenderableType:
+    """Every table as a table, then the other cards (one per note, reversed shown once)."""
+    header = Text(deck.name, style="bold")
+    if deck.description:
+        header.append("\n" + deck.description, style="italic")
+    parts: list[RenderableType] = [header]
+    parts.extend(table_view(t) for t in deck.tables)
+    plain = [n for n in deck.notes if n.kind != "table"]
+    if plain:
+        parts.append(Text(f"\nCards ({len(plain)} notes)", style="bold"))
+        for note in plain:
+            parts.append(card_summary(note.cards[0]))
+    return Group(*parts)
