@@ -125,8 +125,10 @@ def decks(home: HomeOption = None, as_json: JsonOption = False) -> None:
     from rich.text import Text
 
     table = Table(title="Decks")
-    for name in ("id", "name", "cards", "source file"):
-        table.add_column(name, justify="right" if name == "cards" else "left")
+    table.add_column("id", no_wrap=True)
+    table.add_column("name", no_wrap=True)
+    table.add_column("cards", justify="right")
+    table.add_column("source file", overflow="fold")
     for deck in loaded:
         where = "built-in" if deck.path in builtin else str(deck.path)
         table.add_row(Text(deck.id), Text(deck.name), str(len(deck.cards)), Text(where))

@@ -75,6 +75,8 @@ class _Reader:
         self.path = path
         self.problems: list[Problem] = []
         self.visits = 0
+        # Field names offered as "did you mean": not also reported as missing.
+        self.suggested: set[str] = set()
 
     def problem(self, node: Node | None, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else 1
@@ -103,6 +105,7 @@ class _Reader:
             return None
         fields: dict[str, Node] = {}
         firsts: dict[str, Node] = {}
+        suggested = self.suggested = set()
         for key_node, value_node in node.value:
             self.visits += 1
             if not isinstance(key_node, ScalarNode):
@@ -123,6 +126,7 @@ class _Reader:
             if name not in allowed:
                 hint = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
                 suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+                suggested.update(hint)
                 self.problem(
                     key_node,
                     f"unknown field '{name}' in {what}{suggestion} (allowed: {', '.join(allowed)})",
@@ -130,7 +134,7 @@ class _Reader:
                 continue
             fields[name] = value_node
         for name in required:
-            if name not in fields and name not in firsts:
+            if name not in firsts and name not in suggested:
                 self.problem(node, f"{what} is missing the required field '{name}'")
         return fields
 
@@ -167,8 +171,13 @@ class _Reader:
         items = self.sequence(node, what)
         if items is None:
             return ()
-        values = [self.text(item, f"each item of {what}") for item in items]
-        return tuple(v for v in values if v is not None)
+        values: list[str] = []
+        for item in items:
+            value = self.text(item, f"each item of {what}")
+            if value is None:
+                break  # one report per list is enough
+            values.append(value)
+        return tuple(values)
 
     def slug(self, node: Node | None, what: str) -> str | None:
         value = self.text(node, what)
@@ -233,7 +242,10 @@ def parse_deck(text: str, path: Path) -> Deck:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        message = str(exc.problem or exc.context)
+        if exc.context and exc.context_mark and exc.problem_mark:
+            start = exc.context_mark
+            message += f" ({exc.context} at line {start.line + 1}, column {start.column + 1})"
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise DeckError([Problem(shown, line, column, f"YAML syntax error: {message}")]) from None
     except yaml.YAMLError as exc:
@@ -446,7 +458,7 @@ def _build_card(
                 f"(a {card_type} card has: {', '.join(wanted)})",
             )
     for name in wanted:
-        if name not in fields:
+        if name not in fields and name not in reader.suggested:
             reader.problem(node, f"a {card_type} card is missing the required field '{name}'")
     before = len(reader.problems)
     extra = reader.text(fields.get("extra"), "extra", required=False) or ""

@@ -1,0 +1,34 @@
+"""Shared fixtures: every test gets its own data folder and a fixed clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+BUILTIN_DECK = REPO / "decks" / "leadership-vs-management.yaml"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test may touch the real user data folder or depend on the wall clock."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("LEADCARDS_HOME", str(home))
+    monkeypatch.setenv("LEADCARDS_NOW", "2026-03-02T09:00:00+00:00")
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return home
+
+
+@pytest.fixture
+def write_deck(tmp_path: Path):
+    """Write YAML text to a deck file and return its path."""
+
+    def write(text: str, name: str = "deck.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,185 @@
+"""Every bad deck gets located, exact messages, all at once, and never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from leadcards.cli import app
+from leadcards.deck import load
+from leadcards.deck.load import load_deck
+from leadcards.errors import DeckError
+
+from .conftest import BUILTIN_DECK, FIXTURES
+
+BAD = FIXTURES / "bad"
+
+EXPECTED = {
+    "syntax.yaml": [
+        "6:1: YAML syntax error: found unexpected end of stream "
+        "(while scanning a quoted scalar at line 4, column 12)"
+    ],
+    "unknown-field.yaml": [
+        "5:5: unknown field 'bak' in a card; did you mean 'back'? (allowed: id, type, tags, "
+        "extra, front, back, text, question, answer, distractors)"
+    ],
+    "missing-field.yaml": ["1:1: the deck is missing the required field 'id'"],
+    "wrong-type.yaml": [
+        "3:7: tags must be a list, got text",
+        "5:12: front must be text, got a list",
+        "6:11: back must be text, got true/false (put it in quotes)",
+    ],
+    "empty-deck.yaml": ["1:1: the deck has no cards: add 'tables' or 'cards'"],
+    "duplicate-key.yaml": ["6:5: duplicate field 'front' in a card (first at line 4)"],
+    "duplicate-card.yaml": [
+        "7:1: duplicate card key 'dupcard:same:front' (also at line 4); "
+        "give one of them a different 'id'"
+    ],
+    "cloze-none.yaml": ["5:11: cloze text has no deletion: mark one like {{c1::answer}}"],
+    "choice-answer-in-distractors.yaml": ["7:18: the answer is also listed among the distractors"],
+    "choice-too-few.yaml": ["7:18: a choice card needs at least 2 options: add distractors"],
+    "row-cells.yaml": [
+        "9:16: row 'Focus' has 3 cells but the table has 2 columns (Management, Leadership)"
+    ],
+    "alias-bomb.yaml": [
+        "4:14: description must be text, got a list",
+        "5:9: source must be text, got a list",
+        "5:9: each item of tags must be text, got a list",
+    ],
+    "python-tag.yaml": [
+        "4:12: the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' "
+        "is not allowed in a deck"
+    ],
+    "not-utf8.yaml": ["4:15: not UTF-8 text (byte 0xe9)"],
+    "bad-type.yaml": [
+        "4:11: unknown card type 'clozed'; did you mean 'cloze'? "
+        "(choose from basic, reversed, cloze, choice)"
+    ],
+    "several.yaml": [
+        "1:5: deck id 'Several Problems' must be lowercase letters, digits, '-' or '_' "
+        "(it is part of every card's key)",
+        "4:5: a basic card is missing the required field 'back'",
+        "9:5: unknown field 'colour' in a card (allowed: id, type, tags, extra, front, back, "
+        "text, question, answer, distractors)",
+    ],
+}
+
+
+def test_every_fixture_has_an_expectation() -> None:
+    assert sorted(p.name for p in BAD.glob("*.yaml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_deck_reports_exact_locations(name: str) -> None:
+    path = BAD / name
+    with pytest.raises(DeckError) as info:
+        load_deck(path)
+    assert [str(p) for p in info.value.problems] == [f"{path}:{e}" for e in EXPECTED[name]]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_check_command_prints_problems_and_exits_1(name: str) -> None:
+    path = BAD / name
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [f"{path}:{e}" for e in EXPECTED[name]]
+    assert "Traceback" not in result.output
+
+
+def test_problems_of_several_files_are_reported_together() -> None:
+    files = [BAD / "syntax.yaml", BAD / "empty-deck.yaml"]
+    result = CliRunner().invoke(app, ["check", *map(str, files)])
+    assert result.exit_code == 1
+    assert len(result.stderr.splitlines()) == 2
+
+
+def test_node_bound_stops_expansion(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "MAX_NODES", 50)
+    with pytest.raises(DeckError) as info:
+        load_deck(BUILTIN_DECK)
+    assert str(info.value) == (
+        f"{BUILTIN_DECK}:1:1: deck expands to more than 50 YAML nodes "
+        "(are anchors and aliases nested too deep?)"
+    )
+
+
+def test_oversized_file_is_refused_before_reading(
+    monkeypatch: pytest.MonkeyPatch, write_deck
+) -> None:
+    monkeypatch.setattr(load, "MAX_DECK_BYTES", 100)
+    path = write_deck("id: big\nname: Big\n" + "# padding\n" * 20)
+    with pytest.raises(DeckError) as info:
+        load_deck(path)
+    assert str(info.value) == f"{path}:1:1: deck file is 218 bytes; the limit is 100"
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(DeckError, match=r"no such deck file"):
+        load_deck(tmp_path / "nope.yaml")
+    with pytest.raises(DeckError, match=r"is a folder, not a deck file"):
+        load_deck(tmp_path)
+
+
+def test_custom_tag_is_refused(write_deck) -> None:
+    path = write_deck("id: t\nname: T\ncards:\n  - front: !secret x\n    back: y\n")
+    with pytest.raises(DeckError) as info:
+        load_deck(path)
+    assert str(info.value) == f"{path}:4:12: the YAML tag '!secret' is not allowed in a deck"
+
+
+def test_merge_keys_are_refused(write_deck) -> None:
+    path = write_deck(
+        "id: t\nname: T\ncards:\n  - &c {front: a, back: b}\n  - <<: *c\n    id: other\n"
+    )
+    with pytest.raises(DeckError) as info:
+        load_deck(path)
+    assert str(info.value).splitlines() == [
+        f"{path}:5:5: merge keys (<<) are not supported in decks",
+        f"{path}:5:5: a basic card is missing the required field 'front'",
+        f"{path}:5:5: a basic card is missing the required field 'back'",
+    ]
+
+
+def test_empty_file(write_deck) -> None:
+    path = write_deck("")
+    with pytest.raises(DeckError, match=r":1:1: deck file is empty$"):
+        load_deck(path)
+
+
+def test_table_problems(write_deck) -> None:
+    path = write_deck(
+        """\
+id: t
+name: T
+tables:
+  - id: cmp
+    row_label: Aspect
+    columns: [Only]
+    templates: [recall, quiz]
+    identify: sideways
+    rows:
+      - label: Focus
+        cells: [x]
+      - label: Focus
+        cells: [y]
+"""
+    )
+    with pytest.raises(DeckError) as info:
+        load_deck(path)
+    assert [str(p).split(":", 1)[1] for p in info.value.problems] == [
+        "6:14: a table needs at least 2 columns",
+        "7:16: unknown template 'quiz' (choose from recall, identify, choice)",
+        "8:15: identify must be one of both, column, row, not 'sideways'",
+        "12:9: duplicate row id 'focus' in table 'cmp' (first at line 10)",
+    ]
+
+
+def test_duplicate_deck_ids_across_files(write_deck) -> None:
+    a = write_deck("id: same\nname: A\ncards: [{front: q, back: a}]\n", "a.yaml")
+    b = write_deck("id: same\nname: B\ncards: [{front: q, back: a}]\n", "b.yaml")
+    result = CliRunner().invoke(app, ["check", str(a), str(b)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"{b}:1:1: deck id 'same' is already used by {a}"
