@@ -1,0 +1,282 @@
+"""Decks as an Anki package (.apkg), written with genanki.
+
+Identity is what makes re-importing safe: note GUIDs come from the deck id and the
+note id (never the text), model and deck ids are fixed, and notes carry the export
+time as their modification time, because Anki only updates a note it already has when
+the incoming one is newer. One leadcards card is exactly one Anki card; the writer
+checks that instead of trusting it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from leadcards.deck.model import Card, Deck, Note
+from leadcards.deck.tables import identify_prompt
+from leadcards.errors import LeadcardsError, UsageError
+from leadcards.export import html
+
+Progress = Callable[[int], None]
+"""Called with the number of cards just handled, so a front end can draw a bar."""
+
+
+class ExportError(LeadcardsError):
+    """The export could not be written, or would not be faithful."""
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    path: Path
+    notes: int
+    cards: int
+    decks: int
+    size_bytes: int
+    reviews: int | None = None  # revlog rows, when history was included
+
+    def line(self) -> str:
+        """``Exported 67 notes, 142 cards, 1 deck → out.apkg (45.2 KB)``."""
+        decks = f"{self.decks} deck" + ("" if self.decks == 1 else "s")
+        history = "" if self.reviews is None else f", {self.reviews} reviews"
+        return (
+            f"Exported {self.notes} notes, {self.cards} cards, {decks}{history} "
+            f"→ {self.path} ({human_size(self.size_bytes)})"
+        )
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    value = float(size)
+    for unit in ("KB", "MB", "GB"):
+        value /= 1024
+        if value < 1024 or unit == "GB":
+            break
+    return f"{value:.1f} {unit}"
+
+
+# --- identity -------------------------------------------------------------------
+
+
+def note_guid(deck_id: str, note_id: str) -> str:
+    """Stable across edits of the text, distinct across decks and notes."""
+    digest = hashlib.sha256(f"leadcards\x00{deck_id}\x00{note_id}".encode()).digest()
+    # Base 62 keeps the GUID free of characters that need quoting anywhere
+    # (and of a leading '#', which Anki's text import reads as a comment).
+    number = int.from_bytes(digest[:12], "big")
+    alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    chars = []
+    while number:
+        number, rest = divmod(number, 62)
+        chars.append(alphabet[rest])
+    return "lc" + "".join(reversed(chars))
+
+
+def anki_deck_name(name: str) -> str:
+    """``Parent::Child`` with each level trimmed, as Anki itself would store it."""
+    parts = [" ".join(part.split()) for part in name.split("::")]
+    return "::".join(p for p in parts if p) or "leadcards"
+
+
+def anki_deck_id(name: str) -> int:
+    """Fixed per deck name, in the range Anki and genanki expect."""
+    digest = hashlib.sha256(f"leadcards-deck\x00{name}".encode()).digest()
+    return (1 << 30) + int.from_bytes(digest[:4], "big") % (1 << 30)
+
+
+_TAG_SPACE = re.compile(r"\s+")
+
+
+def anki_tags(tags: tuple[str, ...]) -> list[str]:
+    """Anki splits tags on spaces, so spaces inside a tag become underscores."""
+    seen: dict[str, None] = {}
+    for tag in tags:
+        cleaned = _TAG_SPACE.sub("_", tag.strip()).replace('"', "")
+        if cleaned:
+            seen.setdefault(cleaned, None)
+    return list(seen)
+
+
+# --- fields ---------------------------------------------------------------------
+
+
+def note_fields(deck: Deck, note: Note) -> list[str]:
+    """The note's Anki fields, in the order of its note type, as safe HTML."""
+    first = note.cards[0]
+    if note.kind in ("basic", "reversed"):
+        return [html.render(first.front), html.render(first.back), html.render(first.extra)]
+    if note.kind == "cloze":
+        return [html.render(note.fields["text"]), html.render(first.extra)]
+    if note.kind == "choice":
+        return [
+            html.render(first.front),
+            html.options_html(first.options, first.answer_index),
+            html.render(first.extra),
+        ]
+    if note.kind == "table":
+        return _table_fields(deck, note)
+    raise ExportError(f"note '{note.id}' has a kind Anki export does not know: {note.kind}")
+
+
+def _table_fields(deck: Deck, note: Note) -> list[str]:
+    by_template: dict[str, Card] = {c.template: c for c in note.cards}
+    origin = note.cards[0].origin
+    table = next((t for t in deck.tables if origin and t.id == origin.table_id), None)
+    identify = by_template.get("identify")
+    choice = by_template.get("choice")
+    values = note.fields
+    return [
+        html.render(values["Cell"]),
+        html.render(values["Table"]),
+        html.render(values["RowLabel"]),
+        html.render(values["Row"]),
+        html.render(values["Column"]),
+        html.render(f"*{identify_prompt(table)}*") if identify and table else "",
+        html.render(identify.back) if identify else "",
+        html.options_html(choice.options, choice.answer_index) if choice else "",
+        *("1" if name in by_template else "" for name in html.TABLE_TEMPLATE_ORDER),
+    ]
+
+
+# --- output files ---------------------------------------------------------------
+
+
+def check_output(path: Path, *, force: bool) -> None:
+    """Refuse before any work is done: a missing folder, a folder, an existing file."""
+    folder = path.parent
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a folder")
+    if not folder.exists():
+        raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write {path}: no permission to write in {folder}")
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists; use --force to overwrite it")
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` that replaces it only if the block succeeds.
+
+    Nothing half-written is ever left under the final name, and the temporary file
+    is removed on any failure, Ctrl-C included.
+    """
+    try:
+        handle, name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".part", dir=path.parent or Path(".")
+        )
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    os.close(handle)
+    temp = Path(name)
+    try:
+        yield temp
+        os.replace(temp, path)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+# --- the package ----------------------------------------------------------------
+
+
+def _genanki_models() -> dict[str, Any]:
+    import genanki
+
+    models = {}
+    for kind, note_type in html.NOTE_TYPES.items():
+        models[kind] = genanki.Model(
+            note_type.model_id,
+            note_type.name,
+            fields=[{"name": name} for name in note_type.fields],
+            templates=[
+                {"name": t.name, "qfmt": t.qfmt, "afmt": t.afmt} for t in note_type.templates
+            ],
+            css=html.CSS,
+            model_type=genanki.Model.CLOZE if note_type.cloze else genanki.Model.FRONT_BACK,
+        )
+    return models
+
+
+def build_package(decks: list[Deck], progress: Progress | None = None) -> Any:
+    """A genanki Package with every note of every deck, checked card for card."""
+    import genanki
+
+    models = _genanki_models()
+    anki_decks: dict[str, Any] = {}
+    for deck in decks:
+        name = anki_deck_name(deck.name)
+        anki_deck = anki_decks.get(name)
+        if anki_deck is None:
+            description = html.render(deck.description)
+            if deck.source:
+                description += f"<p><em>Source: {html.render(deck.source)}</em></p>"
+            anki_deck = anki_decks[name] = genanki.Deck(anki_deck_id(name), name, description)
+        for note in deck.notes:
+            anki_note = genanki.Note(
+                model=models[note.kind],
+                fields=note_fields(deck, note),
+                tags=anki_tags(note.tags),
+                guid=note_guid(deck.id, note.id),
+            )
+            made = len(anki_note.cards)
+            if made != len(note.cards):
+                raise ExportError(
+                    f"{deck.path}:{note.line}: note '{note.id}' would become {made} Anki "
+                    f"cards instead of {len(note.cards)}"
+                )
+            anki_deck.add_note(anki_note)
+            if progress:
+                progress(len(note.cards))
+    return genanki.Package(list(anki_decks.values()))
+
+
+def count(decks: list[Deck]) -> tuple[int, int]:
+    """(notes, cards) over all decks."""
+    return sum(len(d.notes) for d in decks), sum(len(d.cards) for d in decks)
+
+
+def write_apkg(
+    decks: list[Deck],
+    path: Path,
+    *,
+    force: bool = False,
+    mtime: float | None = None,
+    progress: Progress | None = None,
+) -> ExportSummary:
+    """Write ``decks`` to ``path`` atomically.
+
+    ``mtime`` is the notes' modification time; it defaults to the real time (not
+    ``LEADCARDS_NOW``), because Anki compares it with the notes it already has.
+    """
+    check_output(path, force=force)
+    package = build_package(decks, progress)
+    with atomic_output(path) as temp:
+        write_package(package, temp, mtime)
+    return _summary(decks, path)
+
+
+def write_package(package: Any, path: Path, mtime: float | None) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        # genanki warns about HTML tags it does not know; ours are all standard.
+        warnings.simplefilter("ignore")
+        package.write_to_file(str(path), timestamp=time.time() if mtime is None else mtime)
+
+
+def _summary(decks: list[Deck], path: Path, reviews: int | None = None) -> ExportSummary:
+    notes, cards = count(decks)
+    return ExportSummary(path, notes, cards, len(decks), path.stat().st_size, reviews)

@@ -1,0 +1,152 @@
+"""``leadcards export anki|csv``: parse, resolve decks, write, print one summary line.
+
+The commands only wire things together; the writers live in ``anki``, ``csv`` and
+``history``. Heavy modules (genanki, the anki package, the store) are imported inside
+the commands, and ``leadcards.cli`` only at call time, because ``cli`` mounts this
+app and importing it at the top would be circular.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+LARGE_EXPORT = 2_000  # cards; smaller exports finish before a bar is worth drawing
+
+export_app = typer.Typer(
+    help="Export decks to Anki: a package (.apkg) or Anki's text import format.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+DecksArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Deck ids or deck files (default: every known deck).",
+        metavar="[DECK]...",
+        show_default=False,
+    ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Overwrite the output file if it already exists.")
+]
+HomeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--home",
+        help="Data folder (default: $LEADCARDS_HOME, else the platform's user data folder).",
+        show_default=False,
+    ),
+]
+
+
+def _handles_errors(func: F) -> F:
+    """The CLI's own error handling (one line, non-zero exit), looked up when called."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from leadcards.cli import handles_errors
+
+        return handles_errors(func)(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A bar on stderr for large exports in a terminal; nothing otherwise."""
+    if total <= LARGE_EXPORT or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Exporting", total=total)
+        yield lambda done: bar.advance(task, done)
+
+
+def _resolve(decks: list[str] | None, home: Path | None) -> tuple[Path, list[Any]]:
+    from leadcards import paths
+    from leadcards.deck import catalog
+
+    home_dir = paths.home(home)
+    return home_dir, catalog.resolve(list(decks or []), home_dir)
+
+
+@export_app.command("anki")
+@_handles_errors
+def anki_command(
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="The .apkg file to write.", show_default=False),
+    ],
+    decks: DecksArgument = None,
+    with_history: Annotated[
+        bool,
+        typer.Option(
+            "--with-history",
+            help="Include each card's schedule and review history (needs leadcards[anki]). "
+            "Anki applies it only to cards it does not already have.",
+        ),
+    ] = False,
+    force: ForceOption = False,
+    home: HomeOption = None,
+) -> None:
+    """Write an Anki package; importing it again updates the notes instead of duplicating."""
+    from leadcards.export import anki
+
+    home_dir, found = _resolve(decks, home)
+    anki.check_output(output, force=force)
+    total = anki.count(found)[1]
+    if with_history:
+        from leadcards.export import history
+
+        history.require_anki()
+        from leadcards.store.history import card_histories
+
+        schedules = card_histories(home_dir, found)
+        with _progress(total) as advance:
+            summary = history.write_apkg_with_history(
+                found, schedules, output, force=force, progress=advance
+            )
+    else:
+        with _progress(total) as advance:
+            summary = anki.write_apkg(found, output, force=force, progress=advance)
+    print(summary.line())
+
+
+@export_app.command("csv")
+@_handles_errors
+def csv_command(
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="The text file to write.", show_default=False),
+    ],
+    decks: DecksArgument = None,
+    force: ForceOption = False,
+    home: HomeOption = None,
+) -> None:
+    """Write Anki's text import format (tab separated, HTML fields, GUID column).
+
+    Anki needs the leadcards note types before it can import this file: import an
+    .apkg export once first.
+    """
+    from leadcards.export import anki
+    from leadcards.export.csv import write_csv
+
+    _, found = _resolve(decks, home)
+    anki.check_output(output, force=force)
+    with _progress(anki.count(found)[1]) as advance:
+        summary = write_csv(found, output, force=force, progress=advance)
+    print(summary.line())
