@@ -58,11 +58,8 @@ def write_csv(
     """Write the text file atomically; a real CSV writer quotes what needs quoting."""
     apkg.check_output(path, force=force)
     table = rows(decks, progress)
-    with apkg.atomic_output(path) as temp:
-        with temp.open("w", encoding="utf-8", newline="") as handle:
-            handle.write("\n".join(HEADER) + "\n")
-            writer = csv.writer(
-                handle, delimiter="\t", quoting=csv.QUOTE_MINIMAL, lineterminator="\n"
-            )
-            writer.writerows(table)
+    with apkg.atomic_output(path) as temp, temp.open("w", encoding="utf-8", newline="") as out:
+        out.write("\n".join(HEADER) + "\n")
+        writer = csv.writer(out, delimiter="\t", quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        writer.writerows(table)
     return apkg._summary(decks, path)

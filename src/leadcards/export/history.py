@@ -84,9 +84,7 @@ def write_apkg_with_history(
         col = Collection(str(Path(work) / "collection.anki2"))
         try:
             col.import_anki_package(
-                ImportAnkiPackageRequest(
-                    package_path=str(bare), options=ImportAnkiPackageOptions()
-                )
+                ImportAnkiPackageRequest(package_path=str(bare), options=ImportAnkiPackageOptions())
             )
             reviews = apply_schedules(col, decks, schedules)
             note_ids = col.find_notes("")

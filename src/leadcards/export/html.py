@@ -120,7 +120,11 @@ BASIC = NoteType(
     1_732_104_001,
     "leadcards Basic",
     ("Front", "Back", "Extra"),
-    (Template("Card", _wrap("basic", "{{Front}}"), _ANSWER + _wrap("basic", "{{Back}}" + _extra())),),
+    (
+        Template(
+            "Card", _wrap("basic", "{{Front}}"), _ANSWER + _wrap("basic", "{{Back}}" + _extra())
+        ),
+    ),
 )
 
 REVERSED = NoteType(
@@ -191,7 +195,9 @@ TABLE_CELL = NoteType(
     (
         Template(
             "Recall",
-            "{{#Recall}}" + _wrap("table", _ORIGIN + f"<div>{_CELL_QUESTION}?</div>") + "{{/Recall}}",
+            "{{#Recall}}"
+            + _wrap("table", _ORIGIN + f"<div>{_CELL_QUESTION}?</div>")
+            + "{{/Recall}}",
             _ANSWER + _wrap("table", "{{Cell}}"),
         ),
         Template(

@@ -1,0 +1,527 @@
+"""Exports checked by the real thing: every package is imported into a fresh Anki
+collection through the official ``anki`` library, and what Anki sees is compared with
+what leadcards loaded. Anki runs on the wall clock, so history tests build their
+schedules around the real time, not ``LEADCARDS_NOW``.
+"""
+
+from __future__ import annotations
+
+import collections
+import csv
+import io
+import sys
+import time
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from leadcards.deck.load import load_deck
+from leadcards.deck.model import Deck
+from leadcards.export import anki as apkg
+from leadcards.export import html
+from leadcards.export.csv import HEADER, write_csv
+from leadcards.export.csv import rows as csv_rows
+from leadcards.export.history import (
+    MISSING_ANKI,
+    AnkiMissingError,
+    require_anki,
+    write_apkg_with_history,
+)
+from leadcards.export.records import CardSchedule, ReviewRecord
+
+pytest.importorskip("anki")
+
+from anki.collection import Collection
+from anki.import_export_pb2 import (
+    ImportAnkiPackageOptions,
+    ImportAnkiPackageRequest,
+    ImportCsvRequest,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+BUILTIN = REPO / "decks" / "leadership-vs-management.yaml"
+FIXTURES = Path(__file__).parent / "fixtures" / "export"
+TEMPLATE_ERROR = "templates/errors.html"  # Anki links here from every render error
+
+
+# --- helpers ------------------------------------------------------------------
+
+
+def fresh_collection(tmp_path: Path, name: str = "profile") -> Any:
+    folder = tmp_path / name
+    folder.mkdir()
+    return Collection(str(folder / "collection.anki2"))
+
+
+def import_apkg(col: Any, path: Path, *, scheduling: bool = False) -> Any:
+    request = ImportAnkiPackageRequest(
+        package_path=str(path), options=ImportAnkiPackageOptions(with_scheduling=scheduling)
+    )
+    return col.import_anki_package(request).log
+
+
+def import_text(col: Any, path: Path) -> Any:
+    metadata = col.get_csv_metadata(path=str(path), delimiter=None)
+    return col.import_csv(ImportCsvRequest(path=str(path), metadata=metadata)).log
+
+
+def note_id(col: Any, deck_id: str, leadcards_note_id: str) -> int:
+    """The Anki note id of a leadcards note, found by its GUID."""
+    return col.db.scalar(
+        "select id from notes where guid = ?", apkg.note_guid(deck_id, leadcards_note_id)
+    )
+
+
+def snapshot(col: Any) -> dict[str, tuple[Any, ...]]:
+    """guid → (note type, fields, tags, sorted (deck, ordinal) of its cards)."""
+    decks = {d.id: d.name for d in col.decks.all_names_and_ids()}
+    out = {}
+    for nid in col.find_notes(""):
+        note = col.get_note(nid)
+        cards = sorted((decks[c.did], c.ord) for c in note.cards())
+        out[note.guid] = (
+            note.note_type()["name"],
+            dict(note.items()),
+            tuple(sorted(note.tags)),
+            tuple(cards),
+        )
+    return out
+
+
+def expected(decks: list[Deck]) -> dict[str, tuple[Any, ...]]:
+    """What Anki should hold, computed from the loaded leadcards model."""
+    out = {}
+    for deck in decks:
+        for note in deck.notes:
+            note_type = html.NOTE_TYPES[note.kind]
+            fields = dict(zip(note_type.fields, apkg.note_fields(deck, note), strict=True))
+            cards = sorted(
+                (apkg.anki_deck_name(deck.name), html.card_ordinal(c.kind, c.template))
+                for c in note.cards
+            )
+            out[apkg.note_guid(deck.id, note.id)] = (
+                note_type.name,
+                fields,
+                tuple(sorted(apkg.anki_tags(note.tags))),
+                tuple(cards),
+            )
+    return out
+
+
+def counts_by(decks: list[Deck]) -> tuple[collections.Counter, collections.Counter]:
+    """(note type → [notes, cards]) and (deck name → cards), from leadcards' side."""
+    per_type: collections.Counter = collections.Counter()
+    per_deck: collections.Counter = collections.Counter()
+    for deck in decks:
+        for note in deck.notes:
+            name = html.NOTE_TYPES[note.kind].name
+            per_type[(name, "notes")] += 1
+            per_type[(name, "cards")] += len(note.cards)
+            per_deck[apkg.anki_deck_name(deck.name)] += len(note.cards)
+    return per_type, per_deck
+
+
+def anki_counts(col: Any) -> tuple[collections.Counter, collections.Counter]:
+    per_type: collections.Counter = collections.Counter()
+    per_deck: collections.Counter = collections.Counter()
+    for name, notes, cards in col.db.all(
+        "select m.name, count(distinct n.id), count(c.id) from notes n "
+        "join notetypes m on m.id = n.mid join cards c on c.nid = n.id group by m.name"
+    ):
+        per_type[(name, "notes")] = notes
+        per_type[(name, "cards")] = cards
+    for did, cards in col.db.all("select did, count() from cards group by did"):
+        per_deck[col.decks.name(did)] = cards
+    return per_type, per_deck
+
+
+def rendered(col: Any) -> list[tuple[Any, str, str]]:
+    out = []
+    for cid in col.find_cards(""):
+        card = col.get_card(cid)
+        out.append((card, card.question(), card.answer()))
+    return out
+
+
+def body(side: str) -> str:
+    """A rendered side without the note type's CSS."""
+    return side.split("</style>", 1)[-1]
+
+
+def assert_renders_cleanly(col: Any) -> None:
+    for card, question, answer in rendered(col):
+        for side in (question, answer):
+            assert TEMPLATE_ERROR not in side, side
+            assert "{{" not in side, side
+            assert "<script" not in body(side).lower(), side
+        assert card.question_av_tags() == [] and card.answer_av_tags() == []
+
+
+@pytest.fixture(scope="module")
+def builtin() -> Deck:
+    return load_deck(BUILTIN)
+
+
+@pytest.fixture(scope="module")
+def edge_decks() -> list[Deck]:
+    return [load_deck(FIXTURES / "edge.yaml"), load_deck(FIXTURES / "second.yaml")]
+
+
+# --- the built-in deck ------------------------------------------------------------
+
+
+def test_builtin_deck_imports_with_exact_counts(builtin: Deck, tmp_path: Path) -> None:
+    out = tmp_path / "lvm.apkg"
+    summary = apkg.write_apkg([builtin], out)
+    assert (summary.notes, summary.cards, summary.decks) == (67, 142, 1)
+    col = fresh_collection(tmp_path)
+    log = import_apkg(col, out)
+    assert (len(log.new), len(log.updated), len(log.duplicate)) == (67, 0, 0)
+    assert (col.note_count(), col.card_count()) == (67, 142)
+
+    per_type, per_deck = anki_counts(col)
+    assert (per_type, per_deck) == counts_by([builtin])
+    assert per_type == {
+        ("leadcards Basic", "notes"): 16,
+        ("leadcards Basic", "cards"): 16,
+        ("leadcards Reversed", "notes"): 3,
+        ("leadcards Reversed", "cards"): 6,
+        ("leadcards Cloze", "notes"): 9,
+        ("leadcards Cloze", "cards"): 17,
+        ("leadcards Choice", "notes"): 7,
+        ("leadcards Choice", "cards"): 7,
+        ("leadcards Table cell", "notes"): 32,
+        ("leadcards Table cell", "cards"): 96,
+    }
+    assert per_deck == {"CPHQ::Leadership vs Management": 142}
+    assert col.decks.id_for_name("CPHQ") is not None  # the hierarchy is real
+
+    assert snapshot(col) == expected([builtin])
+    assert_renders_cleanly(col)
+
+    # One note checked by hand, not through the exporter's own functions.
+    note = col.get_note(note_id(col, "lvm", "goal-of-a-manager"))
+    assert note["Front"] == "What is the goal of a <strong>manager</strong>?"
+    assert note["Back"] == "To keep things <strong>stable and reliable</strong>."
+    assert sorted(note.tags) == ["cphq", "key-statements", "leadership-vs-management"]
+    cell = col.get_note(note_id(col, "lvm", "comparison:focus:leadership"))
+    assert "table::comparison" in cell.tags and "comparison::focus" in cell.tags
+    col.close()
+
+
+# --- edge cases -------------------------------------------------------------------------
+
+
+def test_edge_decks_counts_fields_and_safety(edge_decks: list[Deck], tmp_path: Path) -> None:
+    out = tmp_path / "edge.apkg"
+    apkg.write_apkg(edge_decks, out)
+    col = fresh_collection(tmp_path)
+    import_apkg(col, out)
+    assert anki_counts(col) == counts_by(edge_decks)
+    assert snapshot(col) == expected(edge_decks)
+    assert col.decks.id_for_name("Export Tests") is not None
+    assert_renders_cleanly(col)
+
+    # A table that chose some templates gets exactly those cards.
+    ords = {
+        name: sorted(c.ord for c in col.get_note(note_id(col, "edge", name)).cards())
+        for name in ("pair:colour:left", "ident:sound:cats")
+    }
+    assert ords == {"pair:colour:left": [0, 2], "ident:sound:cats": [1]}
+
+    # Script and HTML in deck text arrive as text, in fields and on the cards.
+    note = col.get_note(note_id(col, "edge", "script-front"))
+    assert note["Front"] == "&lt;script&gt;alert('front')&lt;/script&gt; is text"
+    assert note["Back"].startswith("&lt;img src=x onerror=alert(1)&gt;")
+    assert 'href="javascript' not in note["Extra"] and "[sound:" not in note["Extra"]
+    card = note.cards()[0]
+    assert "&lt;script&gt;alert('front')&lt;/script&gt; is text" in card.question()
+    cloze = col.get_note(note_id(col, "edge", "three-gaps"))
+    assert len(cloze.cards()) == 3
+    assert "&lt;script&gt;x&lt;/script&gt;" in cloze.cards()[1].answer()
+    for deck in col.decks.all():
+        assert "<script" not in deck.get("desc", "")
+
+    # The right option is marked on the back only.
+    choice = col.get_note(note_id(col, "edge", "pick-one")).cards()[0]
+    assert '<li class="lc-correct">Green</li>' in choice.answer()
+    assert "lc-revealed" in body(choice.answer()) and "lc-revealed" not in body(choice.question())
+    col.close()
+
+
+def test_guid_depends_on_keys_not_text() -> None:
+    assert apkg.note_guid("lvm", "a") == apkg.note_guid("lvm", "a")
+    assert len({apkg.note_guid(d, n) for d in ("x", "y") for n in ("a", "b")}) == 4
+    assert not apkg.note_guid("lvm", "a").startswith("#")
+
+
+def _edited(text: str) -> str:
+    """The edge deck after a typo fix, a changed answer and one new card."""
+    text = text.replace('back: "First answer"', 'back: "First answer, revised"')
+    text = text.replace('"Meow"', '"Meow!"')
+    return text + '  - id: brand-new\n    front: "New question"\n    back: "New answer"\n'
+
+
+def test_second_export_updates_and_duplicates_nothing(
+    edge_decks: list[Deck], tmp_path: Path, write_deck: Any
+) -> None:
+    first = tmp_path / "first.apkg"
+    apkg.write_apkg(edge_decks, first, mtime=time.time() - 60)
+    edited = load_deck(write_deck(_edited((FIXTURES / "edge.yaml").read_text())))
+    second = tmp_path / "second.apkg"
+    apkg.write_apkg([edited, edge_decks[1]], second)
+
+    col = fresh_collection(tmp_path)
+    import_apkg(col, first)
+    before = col.note_count()
+    log = import_apkg(col, second)
+    assert len(log.new) == 1
+    assert len(log.updated) > 0
+    assert col.note_count() == before + 1
+    guids = col.db.list("select guid from notes")
+    assert len(guids) == len(set(guids))
+    assert snapshot(col) == expected([edited, edge_decks[1]])
+    col.close()
+
+
+# --- the text format ----------------------------------------------------------------------
+
+
+def test_csv_file_layout(edge_decks: list[Deck], tmp_path: Path) -> None:
+    out = tmp_path / "edge.txt"
+    summary = write_csv(edge_decks, out)
+    assert (summary.notes, summary.cards, summary.decks) == (17, 26, 2)
+    text = out.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    assert (
+        tuple(lines[: len(HEADER)])
+        == HEADER
+        == (
+            "#separator:tab",
+            "#html:true",
+            "#notetype column:1",
+            "#deck column:2",
+            "#guid column:3",
+            "#tags column:4",
+        )
+    )
+    body_text = "\n".join(lines[len(HEADER) :])
+    parsed = list(csv.reader(io.StringIO(body_text), delimiter="\t"))
+    assert parsed == csv_rows(edge_decks)
+    # Tabs and line breaks inside fields really occur, so quoting is exercised.
+    assert any("\t" in field and "\n" in field for row in parsed for field in row)
+    assert not any(line.startswith("#") for line in lines[len(HEADER) :])
+
+
+def test_csv_field_starting_with_a_quote_survives(
+    edge_decks: list[Deck], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Deck text is HTML-escaped, so a rendered field never starts with a raw quote;
+    # the writer must still cope when one does.
+    second = edge_decks[1]
+    package, text = tmp_path / "second.apkg", tmp_path / "second.txt"
+    apkg.write_apkg([second], package)
+    awkward = ['"Quoted" at the start', 'a\ttab, a "quote"\nand a line break', '"']
+    monkeypatch.setattr(apkg, "note_fields", lambda deck, note: list(awkward))
+    write_csv([second], text)
+    col = fresh_collection(tmp_path)
+    import_apkg(col, package)
+    col.remove_notes(col.find_notes(""))
+    import_text(col, text)
+    note = col.get_note(note_id(col, "second", "only"))
+    assert [note["Front"], note["Back"], note["Extra"]] == awkward
+    col.close()
+
+
+def test_csv_import_gives_the_same_notes_and_updates(
+    edge_decks: list[Deck], tmp_path: Path, write_deck: Any
+) -> None:
+    package, text = tmp_path / "edge.apkg", tmp_path / "edge.txt"
+    apkg.write_apkg(edge_decks, package)
+    write_csv(edge_decks, text)
+    col = fresh_collection(tmp_path)
+    import_apkg(col, package)
+    from_package = snapshot(col)
+    # The note types stay; the notes go, so the text file must create them all.
+    col.remove_notes(col.find_notes(""))
+    assert col.note_count() == 0
+    log = import_text(col, text)
+    assert len(log.new) == len(from_package)
+    assert snapshot(col) == from_package == expected(edge_decks)
+
+    edited = load_deck(write_deck(_edited((FIXTURES / "edge.yaml").read_text())))
+    text2 = tmp_path / "edited.txt"
+    write_csv([edited, edge_decks[1]], text2)
+    log = import_text(col, text2)
+    assert len(log.new) == 1 and len(log.updated) > 0
+    assert snapshot(col) == expected([edited, edge_decks[1]])
+    col.close()
+
+
+def test_builtin_csv_matches_its_package(builtin: Deck, tmp_path: Path) -> None:
+    package, text = tmp_path / "lvm.apkg", tmp_path / "lvm.txt"
+    apkg.write_apkg([builtin], package)
+    write_csv([builtin], text)
+    col = fresh_collection(tmp_path)
+    import_apkg(col, package)
+    from_package = snapshot(col)
+    col.remove_notes(col.find_notes(""))
+    import_text(col, text)
+    assert snapshot(col) == from_package
+    assert (col.note_count(), col.card_count()) == (67, 142)
+    col.close()
+
+
+# --- history ------------------------------------------------------------------------------------
+
+
+def _history(builtin: Deck) -> dict[str, CardSchedule]:
+    """Realistic FSRS states for a third of the built-in deck's cards, every state once."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    schedules = {}
+    for index, card in enumerate(builtin.cards[::3]):
+        start = now - timedelta(days=20, minutes=index)
+        kind = ("review", "learning", "relearning", "review", "review")[index % 5]
+        reviews = [
+            ReviewRecord(
+                f"{index}-1", start, 3, 5200, "new", timedelta(minutes=10), timedelta(0), 5.28, 2.31
+            ),
+            ReviewRecord(
+                f"{index}-2",
+                start + timedelta(minutes=10),
+                3,
+                3100,
+                "learning",
+                timedelta(days=3),
+                timedelta(minutes=10),
+                5.27,
+                3.17,
+            ),
+        ]
+        due = now + timedelta(days=1 + index % 4)
+        stability, difficulty, lapses = 3.17 + index, 5.27, 0
+        last = reviews[-1].reviewed_at
+        if kind in ("learning", "relearning"):
+            due = now - timedelta(minutes=5)  # overdue: stays in today's learning queue
+        if kind == "relearning":
+            lapse_at = start + timedelta(days=3)
+            reviews.append(
+                ReviewRecord(
+                    f"{index}-3",
+                    lapse_at,
+                    1,
+                    9000,
+                    "review",
+                    timedelta(minutes=10),
+                    timedelta(days=3),
+                    6.81,
+                    0.87,
+                )
+            )
+            stability, difficulty, lapses, last = 0.87, 6.81, 1, lapse_at
+        if kind == "learning":
+            reviews = reviews[:1]
+            stability, difficulty, last = 2.31, 5.28, start
+        schedules[card.key] = CardSchedule(
+            key=card.key,
+            state=kind,
+            due=due,
+            stability=stability,
+            difficulty=difficulty,
+            last_review=last,
+            reps=len(reviews),
+            lapses=lapses,
+            suspended=index % 7 == 3,
+            reviews=tuple(reviews),
+        )
+    # Two answers in the same millisecond must still make two revlog rows.
+    first, second = list(schedules.values())[:2]
+    clash = replace(second.reviews[0], reviewed_at=first.reviews[0].reviewed_at)
+    schedules[second.key] = replace(second, reviews=(clash, *second.reviews[1:]))
+    return schedules
+
+
+def test_history_arrives_in_anki(builtin: Deck, tmp_path: Path) -> None:
+    schedules = _history(builtin)
+    out = tmp_path / "history.apkg"
+    summary = write_apkg_with_history([builtin], schedules, out)
+    total_reviews = sum(len(s.reviews) for s in schedules.values())
+    assert summary.reviews == total_reviews
+    assert (summary.notes, summary.cards) == (67, 142)
+
+    col = fresh_collection(tmp_path)
+    import_apkg(col, out, scheduling=True)
+    assert (col.note_count(), col.card_count()) == (67, 142)
+    assert col.db.scalar("select count() from revlog") == total_reviews
+    assert snapshot(col) == expected([builtin])
+    assert_renders_cleanly(col)
+
+    by_key = {}
+    for note in builtin.notes:
+        cards = {c.ord: c for c in col.get_note(note_id(col, "lvm", note.id)).cards()}
+        for card in note.cards:
+            by_key[card.key] = cards[html.card_ordinal(card.kind, card.template)]
+    today = col.sched.today
+    types = {"new": 0, "learning": 1, "review": 2, "relearning": 3}
+    for key, card in by_key.items():
+        schedule = schedules.get(key)
+        if schedule is None:
+            assert (card.type, card.queue, card.reps, card.memory_state) == (0, 0, 0, None)
+            continue
+        assert card.memory_state is not None, key
+        assert card.memory_state.stability == pytest.approx(schedule.stability, rel=1e-6)
+        assert card.memory_state.difficulty == pytest.approx(schedule.difficulty, rel=1e-6)
+        assert (card.type, card.reps, card.lapses) == (
+            types[schedule.state],
+            schedule.reps,
+            schedule.lapses,
+        )
+        assert card.last_review_time == int(schedule.last_review.timestamp())
+        if schedule.suspended:
+            assert card.queue == -1
+        elif schedule.state == "review":
+            days_ahead = (schedule.due - datetime.now(timezone.utc)).days + 1
+            assert card.queue == 2 and card.due == today + days_ahead
+            assert card.ivl == round((schedule.due - schedule.last_review) / timedelta(days=1))
+        else:
+            assert card.queue == 1 and card.due == int(schedule.due.timestamp())
+        rows = col.db.all(
+            "select ease, ivl, lastIvl, time, type from revlog where cid = ? order by id", card.id
+        )
+        assert [r[0] for r in rows] == [r.rating for r in schedule.reviews]
+        assert [r[3] for r in rows] == [r.duration_ms for r in schedule.reviews]
+    first = next(s for s in schedules.values() if s.state == "review")
+    rows = col.db.all(
+        "select ivl, lastIvl, type from revlog where cid = ? order by id", by_key[first.key].id
+    )
+    assert rows[0] == [-600, 0, 0] and rows[1] == [3, -600, 0]
+    col.close()
+
+
+def test_history_is_not_applied_to_cards_anki_already_has(builtin: Deck, tmp_path: Path) -> None:
+    plain, with_history = tmp_path / "plain.apkg", tmp_path / "history.apkg"
+    apkg.write_apkg([builtin], plain, mtime=time.time() - 60)
+    write_apkg_with_history([builtin], _history(builtin), with_history)
+    col = fresh_collection(tmp_path)
+    import_apkg(col, plain)
+    import_apkg(col, with_history, scheduling=True)
+    assert (col.note_count(), col.card_count()) == (67, 142)
+    assert col.db.scalar("select count() from cards where type != 0") == 0
+    col.close()
+
+
+def test_missing_anki_package_is_one_clear_error(
+    builtin: Deck, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "anki.collection", None)
+    with pytest.raises(AnkiMissingError) as caught:
+        require_anki()
+    assert str(caught.value) == MISSING_ANKI
+    assert MISSING_ANKI == "--with-history needs the anki package: pip install 'leadcards[anki]'"
+    out = tmp_path / "x.apkg"
+    with pytest.raises(AnkiMissingError):
+        write_apkg_with_history([builtin], {}, out)
+    assert list(tmp_path.iterdir()) == []
