@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leadcards import paths
-from leadcards.deck.load import load_deck
 from leadcards.deck.model import Deck
 from leadcards.errors import DeckError, Problem, UsageError
 
@@ -30,6 +29,8 @@ def deck_files(home_dir: Path) -> list[DeckFile]:
 
 def load_all(files: list[Path]) -> list[Deck]:
     """Load every file, gathering all problems of all files into one DeckError."""
+    from leadcards.deck.load import load_deck  # yaml is imported only when a deck is parsed
+
     decks: list[Deck] = []
     problems: list[Problem] = []
     for path in files:

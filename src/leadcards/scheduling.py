@@ -1,0 +1,146 @@
+"""FSRS, deterministic.
+
+The review log is the truth and the card cache must be rebuildable from it, so the
+same answers at the same times must give the same due dates. py-fsrs draws its fuzz
+from a module-level ``random()``; each answer swaps in a generator seeded from the
+card key and the review time, which makes replays exact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from leadcards.clock import from_ms, to_ms
+from leadcards.settings import Settings
+
+if TYPE_CHECKING:
+    import fsrs
+
+NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
+STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
+RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """The schedule part of a card: what FSRS needs and what a replay must rebuild."""
+
+    state: int = NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: int | None = None  # ms UTC; None for a new card
+    last_review: int | None = None  # ms UTC
+    reps: int = 0
+    lapses: int = 0
+
+
+NEW_MEMORY = Memory()
+
+
+def _seed(key: str, at_ms: int) -> int:
+    return int.from_bytes(hashlib.sha256(f"{key}@{at_ms}".encode()).digest()[:8], "big")
+
+
+@contextmanager
+def _seeded_fuzz(key: str, at_ms: int) -> Iterator[None]:
+    import fsrs.scheduler as fsrs_scheduler
+
+    original = fsrs_scheduler.random
+    fsrs_scheduler.random = random.Random(_seed(key, at_ms)).random
+    try:
+        yield
+    finally:
+        fsrs_scheduler.random = original
+
+
+class Scheduler:
+    """FSRS with leadcards' settings, answering in integer milliseconds."""
+
+    def __init__(self, settings: Settings) -> None:
+        import fsrs  # imported here: commands that only count cards never pay for it
+
+        self.settings = settings
+        self._fsrs = fsrs.Scheduler(
+            desired_retention=settings.desired_retention,
+            learning_steps=tuple(timedelta(seconds=s) for s in settings.learning_steps),
+            relearning_steps=tuple(timedelta(seconds=s) for s in settings.relearning_steps),
+            maximum_interval=settings.maximum_interval,
+            enable_fuzzing=settings.fuzz,
+        )
+
+    def _to_fsrs(self, memory: Memory) -> fsrs.Card:
+        import fsrs
+
+        if memory.state == NEW:
+            return fsrs.Card(card_id=1, state=fsrs.State.Learning, step=0)
+        return fsrs.Card(
+            card_id=1,
+            state=fsrs.State(memory.state),
+            step=memory.step,
+            stability=memory.stability,
+            difficulty=memory.difficulty,
+            due=from_ms(memory.due) if memory.due is not None else None,
+            last_review=from_ms(memory.last_review) if memory.last_review is not None else None,
+        )
+
+    def answer(self, key: str, memory: Memory, rating: int, at_ms: int) -> Memory:
+        """The memory after answering ``rating`` at ``at_ms``."""
+        import fsrs
+
+        card = self._to_fsrs(memory)
+        with _seeded_fuzz(key, at_ms):
+            card, _ = self._fsrs.review_card(card, fsrs.Rating(rating), from_ms(at_ms))
+        lapse = memory.state == REVIEW and rating == 1
+        return Memory(
+            state=int(card.state),
+            step=card.step,
+            stability=card.stability,
+            difficulty=card.difficulty,
+            due=to_ms(card.due),
+            last_review=at_ms,
+            reps=memory.reps + 1,
+            lapses=memory.lapses + (1 if lapse else 0),
+        )
+
+    def preview(self, key: str, memory: Memory, at_ms: int) -> dict[int, int]:
+        """Milliseconds until due for each rating, as the review screen shows them."""
+        return {
+            rating: (self.answer(key, memory, rating, at_ms).due or at_ms) - at_ms
+            for rating in RATINGS
+        }
+
+    def retrievability(self, memory: Memory, at: datetime) -> float | None:
+        if memory.state == NEW or memory.stability is None:
+            return None
+        return self._fsrs.get_card_retrievability(self._to_fsrs(memory), at)
+
+    def replay(self, key: str, events: list[tuple[str, int, int]]) -> Memory:
+        """Rebuild a card's memory from its log: (kind, rating, at_ms) in order."""
+        memory = NEW_MEMORY
+        for kind, rating, at_ms in events:
+            memory = NEW_MEMORY if kind == "forget" else self.answer(key, memory, rating, at_ms)
+        return memory
+
+
+def format_interval(ms: int) -> str:
+    """Short, Anki-like: 45s, 10m, 3h, 4d, 2.1mo, 1.5y."""
+    seconds = max(ms, 0) / 1000
+    if seconds < 60:
+        return f"{round(seconds)}s"
+    if seconds < 3600:
+        return f"{round(seconds / 60)}m"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"

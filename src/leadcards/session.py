@@ -1,0 +1,180 @@
+"""A review session with no terminal in it: show → reveal → rate → next, undo, bury, suspend.
+
+Both front ends (single keys and line mode) drive this object; it talks to the store
+and the queue and keeps the tally for the end-of-session summary.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from leadcards.clock import from_ms, next_study_day_start, now, to_ms
+from leadcards.deck.model import Card, Deck
+from leadcards.errors import StoreError
+from leadcards.queue import Queue, next_due_ms
+from leadcards.scheduling import Scheduler
+from leadcards.store import AnswerResult, Store
+
+
+@dataclass
+class Summary:
+    answered: int = 0
+    ratings: Counter[int] = field(default_factory=Counter)
+    seconds: float = 0.0
+    still_due: int = 0
+    next_due_ms: int | None = None
+    new_leeches: list[str] = field(default_factory=list)
+
+    @property
+    def correct(self) -> int:
+        return sum(n for rating, n in self.ratings.items() if rating > 1)
+
+
+class Session:
+    """One sitting. ``clock`` returns ms UTC; tests pass their own."""
+
+    def __init__(
+        self,
+        store: Store,
+        decks: list[Deck],
+        *,
+        new_limit: int | None = None,
+        card_limit: int | None = None,
+        minutes: float | None = None,
+        clock: Callable[[], int] | None = None,
+    ) -> None:
+        self.store = store
+        self.decks = {d.id: d for d in decks}
+        self.cards: dict[str, Card] = {c.key: c for d in decks for c in d.cards}
+        self.clock = clock or (lambda: to_ms(now()))
+        self.started_ms = self.clock()
+        self.started_monotonic = time.monotonic()
+        self.queue = Queue(store, list(self.decks), self.started_ms, new_limit=new_limit)
+        self.card_limit = card_limit
+        self.deadline_ms = self.started_ms + int(minutes * 60_000) if minutes else None
+        self.schedulers: dict[str, Scheduler] = {}
+        self.current: Card | None = None
+        self.revealed = False
+        self.shown_at = time.monotonic()
+        self.history: list[AnswerResult] = []
+        self.summary = Summary()
+
+    # drawing ------------------------------------------------------------
+
+    def scheduler(self, deck_id: str) -> Scheduler:
+        if deck_id not in self.schedulers:
+            self.schedulers[deck_id] = Scheduler(self.store.settings(deck_id))
+        return self.schedulers[deck_id]
+
+    def next_card(self) -> Card | None:
+        """Draw the next card; None when the session is over."""
+        self.revealed = False
+        self.current = None
+        if self.card_limit is not None and self.summary.answered >= self.card_limit:
+            return None
+        at = self.clock()
+        if self.deadline_ms is not None and at >= self.deadline_ms:
+            return None
+        while True:
+            key = self.queue.next(at)
+            if key is None:
+                return None
+            card = self.cards.get(key)
+            if card is not None:
+                break
+            self.queue.skipped.add(key)  # in the database but not in a loaded deck
+        self.current = card
+        self.shown_at = time.monotonic()
+        return card
+
+    def reveal(self) -> None:
+        self.revealed = True
+
+    def _require_card(self) -> Card:
+        if self.current is None:
+            raise RuntimeError("no card is being shown")
+        return self.current
+
+    # answering ----------------------------------------------------------
+
+    def preview(self) -> dict[int, int]:
+        """Milliseconds to the next review for each rating of the current card."""
+        card = self._require_card()
+        state = self.store.card(card.key)
+        return self.scheduler(card.deck_id).preview(card.key, state.memory, self.clock())
+
+    def answer(self, rating: int) -> AnswerResult:
+        """Commit the answer before anything else happens, then tally it."""
+        card = self._require_card()
+        duration_ms = int((time.monotonic() - self.shown_at) * 1000)
+        result = self.store.answer(
+            card.key, rating, duration_ms, self.clock(), self.scheduler(card.deck_id)
+        )
+        self.queue.answered(card.key, (card.deck_id, card.note_id))
+        self.history.append(result)
+        self.summary.answered += 1
+        self.summary.ratings[rating] += 1
+        if result.became_leech:
+            self.summary.new_leeches.append(card.key)
+        self.current = None
+        return result
+
+    def undo(self) -> Card | None:
+        """Take back the last answer of this session and show that card again."""
+        if not self.history:
+            return None
+        last = self.history.pop()
+        undone = self.store.undo(expect_key=last.key)
+        if undone is None:
+            self.history.append(last)
+            raise StoreError(
+                "cannot undo: another leadcards session has answered since; "
+                "its answer would be taken back instead"
+            )
+        card = self.cards[last.key]
+        self.summary.answered -= 1
+        self.summary.ratings[last.rating] -= 1
+        if last.key in self.summary.new_leeches:
+            self.summary.new_leeches.remove(last.key)
+        if self.current is not None and self.current.key != last.key:
+            self.queue.put_back(
+                self.current.key,
+                (self.current.deck_id, self.current.note_id),
+                self.store.card(self.current.key).memory.state,
+            )
+        self.queue.put_back(last.key, (card.deck_id, card.note_id), last.before.state)
+        self.current = card
+        self.revealed = False
+        self.shown_at = time.monotonic()
+        return card
+
+    def bury(self) -> None:
+        """Hide the current card until the next study day."""
+        card = self._require_card()
+        settings = self.store.settings(card.deck_id)
+        until = to_ms(next_study_day_start(from_ms(self.clock()), settings.day_start))
+        self.store.set_flag(card.key, "buried_until", until)
+        self.queue.skipped.add(card.key)
+        self.current = None
+
+    def suspend(self) -> None:
+        """Hide the current card until unsuspended."""
+        card = self._require_card()
+        self.store.set_flag(card.key, "suspended", 1)
+        self.queue.skipped.add(card.key)
+        self.current = None
+
+    # reporting ----------------------------------------------------------
+
+    def remaining(self) -> tuple[int, int, int]:
+        return self.queue.remaining(self.clock())
+
+    def finish(self) -> Summary:
+        self.summary.seconds = time.monotonic() - self.started_monotonic
+        _new, learning, due = self.remaining()
+        self.summary.still_due = learning + due
+        self.summary.next_due_ms = next_due_ms(self.store, list(self.decks), self.clock())
+        return self.summary
