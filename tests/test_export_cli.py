@@ -1,0 +1,233 @@
+"""``leadcards export``: the summary line, and one exact line for every bad input.
+
+Every failure must exit non-zero and leave nothing behind in the target folder:
+no output file and no temporary file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from leadcards.export import anki as apkg
+from leadcards.export import command
+from leadcards.export.command import export_app
+from leadcards.export.history import MISSING_ANKI
+
+runner = CliRunner()
+SIZE = r"\(\d+(\.\d)? (B|KB|MB)\)"
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(export_app, list(args))
+
+
+def test_anki_export_prints_a_summary(tmp_path: Path) -> None:
+    out = tmp_path / "lvm.apkg"
+    result = run("anki", "lvm", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert re.fullmatch(
+        rf"Exported 67 notes, 142 cards, 1 deck → {re.escape(str(out))} {SIZE}\n", result.stdout
+    )
+    assert result.stderr == ""
+    assert [p.name for p in tmp_path.iterdir()] == ["lvm.apkg"]
+
+
+def test_csv_export_prints_a_summary(tmp_path: Path) -> None:
+    out = tmp_path / "lvm.txt"
+    result = run("csv", "-o", str(out))  # no deck named: every known deck
+    assert result.exit_code == 0, result.stderr
+    assert re.fullmatch(
+        rf"Exported 67 notes, 142 cards, 1 deck → {re.escape(str(out))} {SIZE}\n", result.stdout
+    )
+    assert out.read_text(encoding="utf-8").startswith("#separator:tab\n#html:true\n")
+
+
+def test_deck_files_and_several_decks(tmp_path: Path) -> None:
+    fixtures = Path(__file__).parent / "fixtures" / "export"
+    out = tmp_path / "two.apkg"
+    result = run("anki", str(fixtures / "edge.yaml"), str(fixtures / "second.yaml"), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Exported 17 notes, 26 cards, 2 decks → ")
+
+
+def assert_refused(result, message: str, folder: Path, exit_code: int = 2) -> None:  # type: ignore[no-untyped-def]
+    assert result.exit_code == exit_code
+    assert result.stdout == ""
+    assert result.stderr == message + "\n"
+    leftovers = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+    assert not [name for name in leftovers if name.endswith((".apkg", ".txt", ".part"))]
+
+
+@pytest.mark.parametrize("kind", ["anki", "csv"])
+def test_unknown_deck(tmp_path: Path, kind: str) -> None:
+    out = tmp_path / "out.apkg"
+    result = run(kind, "nope", "-o", str(out))
+    assert_refused(result, "error: no deck with id 'nope' (known decks: lvm)", tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["anki", "csv"])
+def test_missing_folder(tmp_path: Path, kind: str) -> None:
+    out = tmp_path / "missing" / "out.apkg"
+    result = run(kind, "lvm", "-o", str(out))
+    assert_refused(
+        result,
+        f"error: cannot write {out}: the folder {tmp_path / 'missing'} does not exist",
+        tmp_path,
+    )
+
+
+def test_folder_is_a_file(tmp_path: Path) -> None:
+    blocker = tmp_path / "notes.md"
+    blocker.write_text("a file, not a folder")
+    out = blocker / "out.apkg"
+    result = run("anki", "lvm", "-o", str(out))
+    assert_refused(result, f"error: cannot write {out}: {blocker} is not a folder", tmp_path)
+
+
+def test_output_is_a_folder(tmp_path: Path) -> None:
+    result = run("anki", "lvm", "-o", str(tmp_path))
+    assert_refused(result, f"error: cannot write {tmp_path}: it is a folder", tmp_path)
+
+
+def test_folder_without_write_permission(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests run as root, for whom chmod does not stop writing; the check itself is
+    # os.access, so a folder it reports as unwritable is what is simulated here.
+    real_access = os.access
+    monkeypatch.setattr(
+        apkg.os, "access", lambda p, mode: False if Path(p) == tmp_path else real_access(p, mode)
+    )
+    out = tmp_path / "out.apkg"
+    result = run("anki", "lvm", "-o", str(out))
+    assert_refused(
+        result, f"error: cannot write {out}: no permission to write in {tmp_path}", tmp_path
+    )
+
+
+def test_write_refused_by_the_system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # When the pre-check passes but the system still refuses (root squash, ACLs, a
+    # read-only mount), the error from creating the temporary file is reported.
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(apkg.tempfile, "mkstemp", refuse)
+    out = tmp_path / "out.apkg"
+    result = run("anki", "lvm", "-o", str(out))
+    assert_refused(result, f"error: cannot write {out}: Permission denied", tmp_path, 1)
+
+
+@pytest.mark.skipif(
+    not Path("/sys").is_dir(), reason="needs /sys (refuses new files, even to root)"
+)
+def test_really_unwritable_folder(tmp_path: Path) -> None:
+    probe = Path("/sys/leadcards-probe")
+    try:
+        probe.write_text("x")
+    except OSError:
+        pass
+    else:
+        probe.unlink()
+        pytest.skip("/sys accepts files here")
+    out = Path("/sys/leadcards-export.apkg")
+    result = run("anki", "lvm", "-o", str(out))
+    assert result.exit_code != 0
+    assert result.stderr.startswith(f"error: cannot write {out}: ")
+    assert result.stderr.count("\n") == 1
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("kind", ["anki", "csv"])
+def test_existing_file_needs_force(tmp_path: Path, kind: str) -> None:
+    out = tmp_path / "out.file"
+    out.write_text("precious")
+    result = run(kind, "lvm", "-o", str(out))
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {out} already exists; use --force to overwrite it\n"
+    assert out.read_text() == "precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.file"]
+    result = run(kind, "lvm", "-o", str(out), "--force")
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(errors="replace") != "precious"
+
+
+def test_with_history_without_the_anki_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "anki.collection", None)  # import fails
+    out = tmp_path / "out.apkg"
+    result = run("anki", "lvm", "-o", str(out), "--with-history")
+    assert_refused(result, f"error: {MISSING_ANKI}", tmp_path, 1)
+
+
+def test_failure_while_writing_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def half_written(package: object, path: Path, mtime: object) -> None:
+        path.write_bytes(b"PK\x03\x04 half a zip")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(apkg, "write_package", half_written)
+    out = tmp_path / "out.apkg"
+    result = run("anki", "lvm", "-o", str(out))
+    assert_refused(result, f"error: cannot write {out}: No space left on device", tmp_path, 1)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_interrupt_while_writing_leaves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out.apkg"
+    with pytest.raises(KeyboardInterrupt), apkg.atomic_output(out) as temp:
+        temp.write_bytes(b"partial")
+        raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_with_history_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("anki")
+    from leadcards.deck.load import load_deck
+    from tests.test_export_anki import _history
+
+    deck = load_deck(
+        Path(__file__).resolve().parents[1] / "decks" / "leadership-vs-management.yaml"
+    )
+    schedules = _history(deck)
+    asked = []
+
+    def card_histories(home_dir: Path, decks: list) -> dict:  # type: ignore[type-arg]
+        asked.append((home_dir, [d.id for d in decks]))
+        return schedules
+
+    # The store's function is stood in for, so this test checks only the wiring.
+    fake = types.ModuleType("leadcards.store.history")
+    fake.card_histories = card_histories  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "leadcards.store.history", fake)
+    out = tmp_path / "history.apkg"
+    result = run("anki", "lvm", "-o", str(out), "--with-history", "--home", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    reviews = sum(len(s.reviews) for s in schedules.values())
+    assert result.stdout.startswith(f"Exported 67 notes, 142 cards, 1 deck, {reviews} reviews → ")
+    assert asked == [(tmp_path, ["lvm"])]
+
+
+def test_progress_only_for_large_exports_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    with command._progress(10_000) as advance:
+        assert advance is None  # stderr is not a terminal under pytest
+    monkeypatch.setattr(command.sys.stderr, "isatty", lambda: True, raising=False)
+    with command._progress(command.LARGE_EXPORT) as advance:
+        assert advance is None
+    with command._progress(command.LARGE_EXPORT + 1) as advance:
+        assert advance is not None
+        advance(5)
+
+
+def test_every_command_has_help() -> None:
+    for name in ("anki", "csv"):
+        result = run(name, "--help")
+        assert result.exit_code == 0
+        assert "-o, --output" in result.stdout and "--force" in result.stdout
+    assert "--with-history" in run("anki", "--help").stdout

@@ -1,0 +1,96 @@
+"""Deck text to Anki HTML, note type definitions and the small identity helpers."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadcards.export import anki as apkg
+from leadcards.export import html
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("plain", "plain"),
+        ("**bold** and *em*", "<strong>bold</strong> and <em>em</em>"),
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("<b onclick=x>hi</b>", "&lt;b onclick=x&gt;hi&lt;/b&gt;"),
+        ("a & b < c", "a &amp; b &lt; c"),
+        ('"quoted"', "&quot;quoted&quot;"),
+        ("[x](javascript:alert(1))", "[x](javascript:alert(1))"),
+        ("[site](https://example.org)", '<a href="https://example.org">site</a>'),
+        ("", ""),
+    ],
+)
+def test_render(text: str, expected: str) -> None:
+    assert html.render(text) == expected
+
+
+def test_blocks_keep_their_structure() -> None:
+    assert html.render("- one\n- two") == "<ul>\n<li>one</li>\n<li>two</li>\n</ul>"
+    assert html.render("first\n\nsecond") == "<p>first</p>\n<p>second</p>"
+
+
+def test_anki_markers_in_deck_text_do_nothing() -> None:
+    assert html.render("[sound:x.mp3]") == "&#91;sound:x.mp3]"
+    assert html.render("[latex]x[/latex]") == "&#91;latex]x&#91;/latex]"
+    # Markdown turns "\\(" into "\(", which MathJax would read as the start of math.
+    assert html.render("\\\\(x\\\\)") == "\\<span></span>(x\\<span></span>)"
+    assert html.render("cloze {{c1::kept}}") == "cloze {{c1::kept}}"
+
+
+def test_options_mark_only_the_answer() -> None:
+    assert html.options_html(("A", "<b>"), 1) == (
+        '<ol class="lc-options"><li>A</li><li class="lc-correct">&lt;b&gt;</li></ol>'
+    )
+
+
+def test_note_types_are_fixed() -> None:
+    ids = {kind: t.model_id for kind, t in html.NOTE_TYPES.items()}
+    assert ids == {
+        "basic": 1_732_104_001,
+        "reversed": 1_732_104_002,
+        "cloze": 1_732_104_003,
+        "choice": 1_732_104_004,
+        "table": 1_732_104_005,
+    }
+    assert all(t.name.startswith("leadcards ") for t in html.NOTE_TYPES.values())
+    assert html.TABLE_TEMPLATE_ORDER == ("recall", "identify", "choice")
+    for note_type in html.NOTE_TYPES.values():
+        for template in note_type.templates:
+            assert "<script" not in template.qfmt + template.afmt
+    assert ".nightMode" in html.CSS and ".night_mode" in html.CSS
+
+
+@pytest.mark.parametrize(
+    ("kind", "template", "ordinal"),
+    [
+        ("basic", "front", 0),
+        ("reversed", "forward", 0),
+        ("reversed", "reverse", 1),
+        ("cloze", "c1", 0),
+        ("cloze", "c3", 2),
+        ("choice", "choice", 0),
+        ("table", "recall", 0),
+        ("table", "identify", 1),
+        ("table", "choice", 2),
+    ],
+)
+def test_card_ordinals(kind: str, template: str, ordinal: int) -> None:
+    assert html.card_ordinal(kind, template) == ordinal
+
+
+def test_tags_and_deck_names() -> None:
+    assert apkg.anki_tags(("a b", "table::x", "a_b", " ", 'q"t')) == ["a_b", "table::x", "qt"]
+    assert apkg.anki_deck_name(" CPHQ :: Leadership  vs  Management ") == (
+        "CPHQ::Leadership vs Management"
+    )
+    assert apkg.anki_deck_id("A::B") == apkg.anki_deck_id("A::B") != apkg.anki_deck_id("A")
+
+
+def test_human_size() -> None:
+    assert [apkg.human_size(n) for n in (512, 46_285, 3 * 1024 * 1024)] == [
+        "512 B",
+        "45.2 KB",
+        "3.0 MB",
+    ]
