@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from leadcards import __version__
-from leadcards.errors import DeckError, LeadcardsError
+from leadcards.errors import DeckError, LeadcardsError, UsageError
 
 app = typer.Typer(
     help="Spaced-repetition flashcards in the terminal: leadership vs management "
@@ -167,6 +167,250 @@ def show(
 
     (found,) = catalog.resolve([deck], _home(home))
     _console().print(deck_view(found))
+
+
+def _local(ms: int | None) -> str:
+    if ms is None:
+        return "—"
+    from leadcards.clock import from_ms
+
+    return from_ms(ms).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _when(ms: int | None, now_ms: int) -> str:
+    """'now', or 'in 3h (2026-03-02 12:00)'."""
+    from leadcards.scheduling import format_interval
+
+    if ms is None:
+        return "nothing scheduled"
+    if ms <= now_ms:
+        return "now"
+    return f"in {format_interval(ms - now_ms)} ({_local(ms)})"
+
+
+@app.command()
+@handles_errors
+def status(home: HomeOption = None, as_json: JsonOption = False) -> None:
+    """What is due today, per deck and in total, and when the next card is due."""
+    from leadcards.clock import now, to_ms
+    from leadcards.queue import deck_counts, next_due_ms
+    from leadcards.workspace import open_synced
+
+    store, infos = open_synced(_home(home))
+    with store:
+        at = to_ms(now())
+        counts = [deck_counts(store, info.id, info.name, at) for info in infos]
+        next_ms = next_due_ms(store, [i.id for i in infos], at) if infos else None
+    keys = ("total", "new", "learning", "due", "suspended", "leeches", "reviewed_today")
+    total = {k: sum(getattr(c, k) for c in counts) for k in keys}
+    if any(c.new or c.learning or c.due for c in counts):
+        next_ms = min(next_ms or at, at)
+    if as_json:
+        import json
+
+        from leadcards.clock import from_ms
+
+        payload = {
+            "decks": [c.to_json() for c in counts],
+            "total": total,
+            "next_due": from_ms(next_ms).isoformat() if next_ms is not None else None,
+        }
+        print(json.dumps(payload, indent=2))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="Today", title_justify="left")
+    table.add_column("deck", overflow="fold")
+    for name, style in (("new", "blue"), ("learning", "red"), ("due", "green")):
+        table.add_column(name, justify="right", style=style, no_wrap=True)
+    for name in ("reviewed", "suspended", "leeches", "total"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for c in counts:
+        table.add_row(
+            Text(c.name),
+            *map(str, (c.new, c.learning, c.due, c.reviewed_today, c.suspended, c.leeches)),
+            str(c.total),
+        )
+    if len(counts) > 1:
+        table.add_row(
+            Text("all decks", style="bold"),
+            *(str(total[k]) for k in ("new", "learning", "due", "reviewed_today")),
+            *(str(total[k]) for k in ("suspended", "leeches", "total")),
+        )
+    console = _console()
+    console.print(table)
+    console.print(Text(f"Next card: {_when(next_ms, at)}"))
+
+
+CardFilter = Annotated[bool, typer.Option(show_default=False)]
+
+
+@app.command()
+@handles_errors
+def cards(
+    deck: Annotated[
+        str | None, typer.Argument(help="A deck id or path (default: every known deck).")
+    ] = None,
+    due: Annotated[bool, typer.Option("--due", help="Only cards due today.")] = False,
+    new: Annotated[bool, typer.Option("--new", help="Only new cards.")] = False,
+    suspended: Annotated[bool, typer.Option("--suspended", help="Only suspended cards.")] = False,
+    leeches: Annotated[bool, typer.Option("--leeches", help="Only leeches.")] = False,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Only cards whose key or text contains TEXT.")
+    ] = None,
+    home: HomeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Browse cards with their state, due date, stability, difficulty and retrievability."""
+    from leadcards.browse import card_rows
+
+    home_dir = _home(home)
+    rows = card_rows(
+        home_dir,
+        [deck] if deck else [],
+        due=due,
+        new=new,
+        suspended=suspended,
+        leeches=leeches,
+        search=search,
+    )
+    if as_json:
+        import json
+
+        print(json.dumps(rows, indent=2))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"{len(rows)} cards", title_justify="left")
+    table.add_column("key", overflow="fold", min_width=24)
+    table.add_column("state", no_wrap=True)
+    table.add_column("due", no_wrap=True)
+    for name in ("stability", "difficulty", "R", "lapses"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("flags", overflow="fold")
+    for row in rows:
+        table.add_row(
+            Text(row["key"]),
+            row["state"],
+            row["due"] or "—",
+            "—" if row["stability"] is None else f"{row['stability']:.1f}d",
+            "—" if row["difficulty"] is None else f"{row['difficulty']:.1f}",
+            "—" if row["retrievability"] is None else f"{row['retrievability']:.0%}",
+            str(row["lapses"]),
+            " ".join(row["flags"]),
+        )
+    _console().print(table)
+
+
+@app.command()
+@handles_errors
+def config(
+    key: Annotated[str | None, typer.Argument(help="A setting name.")] = None,
+    value: Annotated[str | None, typer.Argument(help="Its new value.")] = None,
+    deck: Annotated[
+        str | None, typer.Option("--deck", help="Change or show one deck's override.")
+    ] = None,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Remove the setting (back to the default).")
+    ] = False,
+    home: HomeOption = None,
+) -> None:
+    """Show or change scheduling settings (all of them with no KEY)."""
+    from dataclasses import fields
+
+    from leadcards.settings import (
+        DEFAULTS,
+        HELP,
+        Settings,
+        format_value,
+        parse_value,
+        to_stored,
+        unknown_setting,
+    )
+    from leadcards.store import open_store
+
+    names = [f.name for f in fields(Settings)]
+    if key is not None and key not in names:
+        raise unknown_setting(key)
+    if value is not None and reset:
+        raise UsageError("give a VALUE or --reset, not both")
+    with open_store(_home(home)) as store:
+        scope = deck or ""
+        if value is not None:
+            assert key is not None
+            store.set_setting(key, to_stored(key, parse_value(key, value)), scope)
+        elif reset:
+            if key is None:
+                raise UsageError("--reset needs the name of a setting")
+            store.set_setting(key, None, scope)
+        current = store.settings(deck)
+        overridden = store.stored_settings(scope)
+    for name in [key] if key else names:
+        shown = format_value(name, getattr(current, name))
+        mark = "" if name not in overridden else f"  (set{' for ' + deck if deck else ''})"
+        default = format_value(name, getattr(DEFAULTS, name))
+        if key:
+            print(f"{name} = {shown}{mark}")
+        else:
+            print(f"{name} = {shown}{mark}    # {HELP[name]}; default {default}")
+
+
+KeyArgument = Annotated[str, typer.Argument(help="The card's key (see `leadcards cards`).")]
+
+
+def _flag(key: str, home: Path | None, column: str, value: int | None, done: str) -> None:
+    from leadcards.store import open_store
+
+    with open_store(_home(home)) as store:
+        store.set_flag(key, column, value)
+    print(f"{done} {key}")
+
+
+@app.command()
+@handles_errors
+def suspend(key: KeyArgument, home: HomeOption = None) -> None:
+    """Keep a card out of reviews until it is unsuspended."""
+    _flag(key, home, "suspended", 1, "Suspended")
+
+
+@app.command()
+@handles_errors
+def unsuspend(key: KeyArgument, home: HomeOption = None) -> None:
+    """Let a suspended card (a leech, say) come back into reviews."""
+    _flag(key, home, "suspended", 0, "Unsuspended")
+
+
+@app.command()
+@handles_errors
+def forget(key: KeyArgument, home: HomeOption = None) -> None:
+    """Reset a card to new; its review history is kept."""
+    from leadcards.clock import now, to_ms
+    from leadcards.store import open_store
+
+    with open_store(_home(home)) as store:
+        store.card(key)
+        store.forget(key, to_ms(now()))
+    print(f"Reset {key} to new (its history is kept)")
+
+
+@app.command()
+@handles_errors
+def doctor(
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Rewrite every card's cached state from its log.")
+    ] = False,
+    home: HomeOption = None,
+) -> None:
+    """Check the database, and compare each card's cached state with a replay of its log."""
+    from leadcards.doctor import check
+
+    report = check(_home(home), rebuild=rebuild)
+    for line in report.lines:
+        print(line)
+    if not report.ok and not rebuild:
+        raise typer.Exit(1)
 
 
 def main() -> None:

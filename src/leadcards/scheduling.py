@@ -42,6 +42,16 @@ class Memory:
 
 
 NEW_MEMORY = Memory()
+MEMORY_FIELDS = (
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+)
 
 
 def _seed(key: str, at_ms: int) -> int:

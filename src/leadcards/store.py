@@ -79,7 +79,7 @@ class UndoResult:
     rating: int
 
 
-def _memory(row: sqlite3.Row | dict[str, Any]) -> Memory:
+def memory_of(row: sqlite3.Row | dict[str, Any]) -> Memory:
     return Memory(**{c: row[c] for c in MEMORY_COLUMNS})
 
 
@@ -89,7 +89,7 @@ def _state(row: sqlite3.Row) -> CardState:
         deck_id=row["deck_id"],
         note_id=row["note_id"],
         template=row["template"],
-        memory=_memory(row),
+        memory=memory_of(row),
         suspended=bool(row["suspended"]),
         leech=bool(row["leech"]),
         buried_until=row["buried_until"],
@@ -197,7 +197,7 @@ class Store:
             row = conn.execute("SELECT * FROM cards WHERE key = ?", (key,)).fetchone()
             if row is None:
                 raise StoreError(f"card '{key}' is not in the database")
-            before = _memory(row)
+            before = memory_of(row)
             after = scheduler.answer(key, before, rating, at_ms)
             threshold = scheduler.settings.leech_threshold
             became_leech = after.lapses > before.lapses and is_leech_lapse(after.lapses, threshold)
