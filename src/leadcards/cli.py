@@ -169,6 +169,45 @@ def show(
     _console().print(deck_view(found))
 
 
+@app.command()
+@handles_errors
+def review(
+    decks: Annotated[
+        list[str] | None,
+        typer.Argument(help="Deck ids or files (default: every known deck).", show_default=False),
+    ] = None,
+    new: Annotated[
+        int | None,
+        typer.Option(
+            "--new", min=0, help="New cards for this session (overrides the daily limit)."
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Stop after this many answers.")
+    ] = None,
+    minutes: Annotated[
+        float | None,
+        typer.Option("--time", min=0.1, help="Stop drawing cards after this many minutes."),
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Today's review: single keys in a terminal, one command per line otherwise."""
+    from leadcards.session import Session
+    from leadcards.ui.review import run_lines, run_terminal
+    from leadcards.workspace import open_with_decks
+
+    store, loaded = open_with_decks(_home(home), list(decks or []))
+    with store:
+        session = Session(store, loaded, new_limit=new, card_limit=limit, minutes=minutes)
+        names = {d.id: d.name for d in loaded}
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            code = run_terminal(session, names, _console())
+        else:
+            code = run_lines(session, names, sys.stdin, sys.stdout)
+    if code:
+        raise typer.Exit(code)
+
+
 def _local(ms: int | None) -> str:
     if ms is None:
         return "—"

@@ -3,7 +3,9 @@
 The review log is the truth and the card cache must be rebuildable from it, so the
 same answers at the same times must give the same due dates. py-fsrs draws its fuzz
 from a module-level ``random()``; each answer swaps in a generator seeded from the
-card key and the review time, which makes replays exact.
+card key and the time of the card's previous review (and its review count). That makes
+replays exact, and the interval shown on a rating button is exactly the one the answer
+then gets, however long the learner looks at the card.
 """
 
 from __future__ import annotations
@@ -54,16 +56,17 @@ MEMORY_FIELDS = (
 )
 
 
-def _seed(key: str, at_ms: int) -> int:
-    return int.from_bytes(hashlib.sha256(f"{key}@{at_ms}".encode()).digest()[:8], "big")
+def _seed(key: str, memory: Memory) -> int:
+    text = f"{key}@{memory.last_review or 0}#{memory.reps}"
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
 
 
 @contextmanager
-def _seeded_fuzz(key: str, at_ms: int) -> Iterator[None]:
+def _seeded_fuzz(seed: int) -> Iterator[None]:
     import fsrs.scheduler as fsrs_scheduler
 
     original = fsrs_scheduler.random
-    fsrs_scheduler.random = random.Random(_seed(key, at_ms)).random
+    fsrs_scheduler.random = random.Random(seed).random
     try:
         yield
     finally:
@@ -105,7 +108,7 @@ class Scheduler:
         import fsrs
 
         card = self._to_fsrs(memory)
-        with _seeded_fuzz(key, at_ms):
+        with _seeded_fuzz(_seed(key, memory)):
             card, _ = self._fsrs.review_card(card, fsrs.Rating(rating), from_ms(at_ms))
         lapse = memory.state == REVIEW and rating == 1
         return Memory(
@@ -141,15 +144,17 @@ class Scheduler:
 
 def format_interval(ms: int) -> str:
     """Short, Anki-like: 45s, 10m, 3h, 4d, 2.1mo, 1.5y."""
-    seconds = max(ms, 0) / 1000
+    seconds = round(max(ms, 0) / 1000)
     if seconds < 60:
-        return f"{round(seconds)}s"
-    if seconds < 3600:
-        return f"{round(seconds / 60)}m"
-    if seconds < 86400:
-        return f"{round(seconds / 3600)}h"
+        return f"{seconds}s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    hours = round(seconds / 3600)
+    if hours < 24:
+        return f"{hours}h"
     days = seconds / 86400
-    if days < 30:
+    if round(days) < 30:
         return f"{round(days)}d"
     if days < 365:
         return f"{days / 30:.1f}mo"

@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from leadcards.clock import from_ms, next_study_day_start, now, to_ms
 from leadcards.deck.model import Card, Deck
@@ -166,6 +167,20 @@ class Session:
         self.store.set_flag(card.key, "suspended", 1)
         self.queue.skipped.add(card.key)
         self.current = None
+
+    def reload_deck(self, path: Path) -> int:
+        """Re-read a deck after an edit; cards keep their keys, so their history stays."""
+        from leadcards.deck.load import load_deck
+        from leadcards.sync import sync_deck
+
+        deck = load_deck(path)
+        sync_deck(self.store, deck, self.clock())
+        self.decks[deck.id] = deck
+        for card in deck.cards:
+            self.cards[card.key] = card
+        if self.current is not None:
+            self.current = self.cards.get(self.current.key, self.current)
+        return len(deck.cards)
 
     # reporting ----------------------------------------------------------
 

@@ -1,0 +1,204 @@
+"""What each key or line does during a review, with no terminal in sight.
+
+Both front ends (single keys, and line mode for scripts and screen readers) turn their
+input into the same commands and hand them here; the screen is then drawn from this
+object's state. Answers are committed by the session before the next card is drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from leadcards.deck.model import Card
+from leadcards.errors import LeadcardsError
+from leadcards.scheduling import RATINGS, format_interval
+from leadcards.session import Session, Summary
+
+CONTROL_KEYS = set("ubseq?") | {"1", "2", "3", "4"}
+OPTION_LETTERS = "abcd"
+
+HELP_LINES = (
+    ("space / enter", "show the answer; once shown, accept the suggested rating (else Good)"),
+    ("1 2 3 4", "rate: Again, Hard, Good, Easy"),
+    ("a b c d", "pick an option of a multiple-choice card"),
+    ("first letter of a side", "answer an identify card before revealing (e.g. m / l)"),
+    ("u", "undo the last answer"),
+    ("b", "bury: hide this card until tomorrow"),
+    ("s", "suspend: hide this card until unsuspended"),
+    ("e", "edit this card's deck file in $EDITOR"),
+    ("?", "this help"),
+    ("q", "quit (everything answered is already saved)"),
+)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the learner picked before revealing, and whether it was right."""
+
+    label: str
+    correct: bool
+
+
+def side_keys(card: Card) -> dict[str, int]:
+    """Letters that name a side of an identify card: first letters, when unambiguous."""
+    letters: dict[str, int] = {}
+    clashes: set[str] = set()
+    for index, side in enumerate(card.sides):
+        letter = side[:1].lower()
+        if not letter.isalpha() or letter in CONTROL_KEYS:
+            continue
+        if letter in letters:
+            clashes.add(letter)
+        letters[letter] = index
+    return {k: v for k, v in letters.items() if k not in clashes}
+
+
+class Controller:
+    """Holds the review's transient state: the card, what was picked, the message line."""
+
+    def __init__(
+        self,
+        session: Session,
+        deck_names: dict[str, str],
+        *,
+        edit: Callable[[Card], str] | None = None,
+    ) -> None:
+        self.session = session
+        self.deck_names = deck_names
+        self.edit_hook = edit
+        self.card: Card | None = None
+        self.choice: Choice | None = None
+        self.suggestion: int | None = None
+        self.message = ""
+        self.show_help = False
+        self.finished = False
+        self.intervals: dict[int, int] = {}
+        self.total_planned = 0
+
+    # lifecycle ----------------------------------------------------------
+
+    def start(self) -> None:
+        new, learning, due = self.session.remaining()
+        self.total_planned = new + learning + due
+        self._advance()
+
+    def _advance(self) -> None:
+        self.choice = None
+        self.suggestion = None
+        self.card = self.session.next_card()
+        if self.card is None:
+            self.finished = True
+            return
+        self.intervals = self.session.preview()
+
+    def summary(self) -> Summary:
+        return self.session.finish()
+
+    @property
+    def revealed(self) -> bool:
+        return self.session.revealed
+
+    # input --------------------------------------------------------------
+
+    def handle(self, command: str) -> None:
+        """Apply one command: 'enter', '1'…'4', 'a'…'d', a side letter, u b s e ? q."""
+        if self.finished:
+            return
+        self.message = ""
+        if command == "?":
+            self.show_help = not self.show_help
+            return
+        self.show_help = False
+        if command == "q":
+            self.finished = True
+            return
+        if command == "u":
+            self._undo()
+            return
+        card = self.card
+        if card is None:
+            return
+        if command == "enter":
+            if not self.revealed:
+                self.session.reveal()
+            else:
+                self._rate(self.suggestion or 3)
+        elif command in {"1", "2", "3", "4"}:
+            self._rate(int(command))
+        elif command == "b":
+            self.session.bury()
+            self.message = "Buried until tomorrow."
+            self._advance()
+        elif command == "s":
+            self.session.suspend()
+            self.message = "Suspended (leadcards unsuspend KEY brings it back)."
+            self._advance()
+        elif command == "e":
+            self._edit(card)
+        elif command in OPTION_LETTERS[: len(card.options)] and not self.revealed:
+            index = OPTION_LETTERS.index(command)
+            self._pick(card.options[index], index == card.answer_index)
+        elif command in side_keys(card) and not self.revealed:
+            self._pick(
+                card.sides[side_keys(card)[command]], side_keys(card)[command] == card.answer_side
+            )
+        elif command:
+            self.message = f"'{command}' does nothing here; press ? for help."
+
+    def _pick(self, label: str, correct: bool) -> None:
+        self.choice = Choice(label, correct)
+        self.suggestion = 3 if correct else 1
+        self.session.reveal()
+
+    def _rate(self, rating: int) -> None:
+        if not self.revealed:
+            self.session.reveal()  # rating straight away is allowed, as in Anki
+        result = self.session.answer(rating)
+        label = RATINGS[rating]
+        due_in = (result.after.due or 0) - (result.after.last_review or 0)
+        self.message = f"{label}: next in {format_interval(due_in)}."
+        if result.became_leech:
+            self.message += " This card is now a leech and was suspended."
+        self._advance()
+
+    def _undo(self) -> None:
+        try:
+            card = self.session.undo()
+        except LeadcardsError as exc:
+            self.message = str(exc)
+            return
+        if card is None:
+            self.message = "Nothing to undo in this session."
+            return
+        self.card = card
+        self.choice = None
+        self.suggestion = None
+        self.finished = False
+        self.intervals = self.session.preview()
+        self.message = "Undone."
+
+    def _edit(self, card: Card) -> None:
+        if self.edit_hook is None:
+            self.message = "Editing is not available here."
+            return
+        self.message = self.edit_hook(card)
+        if self.card is not None:
+            self.card = self.session.cards.get(self.card.key, self.card)
+            self.intervals = self.session.preview()
+
+    # view helpers -------------------------------------------------------
+
+    def ratings_line(self) -> list[tuple[int, str, str]]:
+        """(rating, name, interval) for the four buttons."""
+        return [(r, RATINGS[r], format_interval(self.intervals.get(r, 0))) for r in RATINGS]
+
+    def progress(self) -> tuple[int, int]:
+        """(answered, answered + the card on screen + what is still to come)."""
+        done = self.session.summary.answered
+        new, learning, due = self.session.remaining()
+        showing = 0
+        if self.card is not None:
+            # a learning card on screen is already among the learning count
+            showing = int(self.session.store.card(self.card.key).memory.state not in (1, 3))
+        return done, done + showing + new + learning + due

@@ -1,0 +1,163 @@
+"""The review screen as Rich renderables, drawn from a ``Controller``.
+
+Deck text goes through ``markdown()``/``Text``, never through Rich markup, so a card
+containing ``[red]`` shows those characters.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.progress_bar import ProgressBar
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from leadcards.ui.controller import HELP_LINES, OPTION_LETTERS, Controller, side_keys
+from leadcards.ui.render import markdown
+
+RATING_STYLES = {1: "bold red", 2: "bold yellow", 3: "bold green", 4: "bold blue"}
+
+
+def header(controller: Controller) -> RenderableType:
+    new, learning, due = controller.session.remaining()
+    card = controller.card
+    name = controller.deck_names.get(card.deck_id, card.deck_id) if card else ""
+    grid = Table.grid(expand=True)
+    grid.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+    grid.add_column(justify="right", no_wrap=True)
+    counts = Text.assemble(
+        (str(new), "blue"),
+        " new · ",
+        (str(learning), "red"),
+        " learning · ",
+        (str(due), "green"),
+        " due",
+    )
+    grid.add_row(Text(name, style="bold"), counts)
+    return grid
+
+
+def card_panel(controller: Controller) -> RenderableType:
+    card = controller.card
+    assert card is not None
+    parts: list[RenderableType] = [markdown(card.front)]
+    if card.options:
+        parts.append(Text(""))
+        for letter, option in zip(OPTION_LETTERS, card.options, strict=False):
+            line = Text(f"{letter}) ", style="bold")
+            line.append_text(Text(option))
+            if controller.revealed and option == card.options[card.answer_index]:
+                line.stylize("green")
+                line.append("  ✓", style="green")
+            elif controller.choice and controller.choice.label == option:
+                line.stylize("red")
+                line.append("  ✗", style="red")
+            parts.append(line)
+    if controller.revealed:
+        parts.append(Rule(style="dim"))
+        if not card.options:
+            parts.append(markdown(card.back))
+        if card.extra:
+            parts.append(markdown(card.extra))
+    title = None
+    if card.origin is not None:
+        title = Text(
+            f"{card.origin.table_title or card.origin.table_id} · {card.origin.row}", style="dim"
+        )
+    return Panel(Group(*parts), title=title, title_align="left", padding=(1, 2))
+
+
+def feedback(controller: Controller) -> RenderableType | None:
+    choice = controller.choice
+    if choice is None:
+        return None
+    if choice.correct:
+        return Text(
+            f"✓ {choice.label} is right. Enter accepts Good; 1–4 to rate otherwise.", style="green"
+        )
+    return Text.assemble(
+        ("✗ ", "red"),
+        (choice.label, "red"),
+        (" is not it. Enter accepts Again; 1–4 to rate otherwise.", "red"),
+    )
+
+
+def ratings(controller: Controller) -> RenderableType:
+    line = Text()
+    for index, (rating, name, interval) in enumerate(controller.ratings_line()):
+        if index:
+            line.append(" · ", style="dim")
+        style = RATING_STYLES[rating]
+        if controller.suggestion == rating:
+            style += " reverse"
+        line.append(f"{rating} {name} ", style=style)
+        line.append(interval)
+    return line
+
+
+def hint_line(controller: Controller) -> Text:
+    card = controller.card
+    if controller.revealed:
+        keys = "enter accept · 1–4 rate"
+    elif card is not None and card.options:
+        keys = "a–d choose · space show answer"
+    elif card is not None and side_keys(card):
+        letters = "/".join(side_keys(card))
+        keys = f"{letters} answer · space show answer"
+    else:
+        keys = "space show answer"
+    return Text(f"{keys} · u undo · b bury · s suspend · e edit · ? help · q quit", style="dim")
+
+
+def help_panel() -> RenderableType:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for keys, meaning in HELP_LINES:
+        table.add_row(keys, meaning)
+    return Panel(table, title="Keys", title_align="left")
+
+
+def review_screen(controller: Controller) -> RenderableType:
+    """Everything on screen for the current state."""
+    parts: list[RenderableType] = [header(controller), Rule(style="dim")]
+    if controller.show_help:
+        parts.append(help_panel())
+    if controller.card is not None:
+        parts.append(card_panel(controller))
+        extra = feedback(controller)
+        if extra is not None:
+            parts.append(extra)
+        if controller.revealed:
+            parts.append(ratings(controller))
+    if controller.message:
+        parts.append(Text(controller.message, style="italic"))
+    done, total = controller.progress()
+    bar = Table.grid(expand=True)
+    bar.add_column(ratio=1)
+    bar.add_column(justify="right", no_wrap=True)
+    bar.add_row(ProgressBar(total=max(total, 1), completed=done), Text(f" {done}/{total}"))
+    parts.append(bar)
+    parts.append(hint_line(controller))
+    return Group(*parts)
+
+
+def summary_view(summary, next_due: str) -> RenderableType:  # type: ignore[no-untyped-def]
+    """The end-of-session report."""
+    from leadcards.scheduling import RATINGS
+
+    lines = [Text("Session over", style="bold")]
+    minutes, seconds = divmod(int(summary.seconds), 60)
+    lines.append(Text(f"Cards answered: {summary.answered} in {minutes}m {seconds:02d}s"))
+    if summary.answered:
+        correct = summary.correct / summary.answered
+        per = " · ".join(f"{RATINGS[r]} {summary.ratings.get(r, 0)}" for r in RATINGS)
+        lines.append(Text(f"Recalled: {correct:.0%} ({per})"))
+    lines.append(Text(f"Still due today: {summary.still_due}"))
+    lines.append(Text(f"Next card: {next_due}"))
+    if summary.new_leeches:
+        lines.append(
+            Text("New leeches (suspended): " + ", ".join(summary.new_leeches), style="red")
+        )
+    return Panel(Group(*lines), expand=False)
