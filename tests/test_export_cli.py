@@ -57,6 +57,14 @@ def test_deck_files_and_several_decks(tmp_path: Path) -> None:
     assert result.stdout.startswith("Exported 17 notes, 26 cards, 2 decks → ")
 
 
+def test_a_deck_named_twice_is_exported_once(tmp_path: Path) -> None:
+    builtin = Path(__file__).resolve().parents[1] / "decks" / "leadership-vs-management.yaml"
+    out = tmp_path / "once.apkg"
+    result = run("anki", "lvm", str(builtin), "lvm", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Exported 67 notes, 142 cards, 1 deck → ")
+
+
 def assert_refused(result, message: str, folder: Path, exit_code: int = 2) -> None:  # type: ignore[no-untyped-def]
     assert result.exit_code == exit_code
     assert result.stdout == ""

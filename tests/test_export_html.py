@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from leadcards.export import anki as apkg
 from leadcards.export import html
@@ -94,3 +96,18 @@ def test_human_size() -> None:
         "45.2 KB",
         "3.0 MB",
     ]
+
+
+_PLAIN_ALPHABET = "abcXYZéÑ019 ,.;:?'\"()/%$@{}+=–—‘’“”…-"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_PLAIN_ALPHABET, max_size=40).map(lambda s: "A" + s))
+def test_plain_text_shortcut_matches_markdown(text: str) -> None:
+    html.render.cache_clear()
+    assert html.render(text) == html.markdown(text)
+
+
+@pytest.mark.parametrize("text", ["1. item", "- item", "# title", "a\nb", "x *y*", "a  ", "A_b_"])
+def test_markup_takes_the_markdown_path(text: str) -> None:
+    assert html.render(text) == html.markdown(text)

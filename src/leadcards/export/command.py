@@ -81,7 +81,10 @@ def _resolve(decks: list[str] | None, home: Path | None) -> tuple[Path, list[Any
     from leadcards.deck import catalog
 
     home_dir = paths.home(home)
-    return home_dir, catalog.resolve(list(decks or []), home_dir)
+    found = catalog.resolve(list(decks or []), home_dir)
+    # A deck named twice (by id and by path) is exported once: its GUIDs would clash.
+    unique = {deck.id: deck for deck in reversed(found)}
+    return home_dir, [deck for deck in found if unique[deck.id] is deck]
 
 
 @export_app.command("anki")
@@ -116,7 +119,7 @@ def anki_command(
         from leadcards.store.history import card_histories
 
         schedules = card_histories(home_dir, found)
-        with _progress(total) as advance:
+        with _progress(total * 2) as advance:
             summary = history.write_apkg_with_history(
                 found, schedules, output, force=force, progress=advance
             )
