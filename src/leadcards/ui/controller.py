@@ -193,12 +193,19 @@ class Controller:
         """(rating, name, interval) for the four buttons."""
         return [(r, RATINGS[r], format_interval(self.intervals.get(r, 0))) for r in RATINGS]
 
-    def progress(self) -> tuple[int, int]:
-        """(answered, answered + the card on screen + what is still to come)."""
-        done = self.session.summary.answered
+    def counts(self) -> tuple[int, int, int]:
+        """(new, learning, due) still to do, the card on screen included, as Anki counts."""
         new, learning, due = self.session.remaining()
-        showing = 0
         if self.card is not None:
-            # a learning card on screen is already among the learning count
-            showing = int(self.session.store.card(self.card.key).memory.state not in (1, 3))
-        return done, done + showing + new + learning + due
+            state = self.session.store.card(self.card.key).memory.state
+            if state == 0:
+                new += 1
+            elif state == 2:
+                due += 1
+            # a learning card on screen is already in the learning count
+        return new, learning, due
+
+    def progress(self) -> tuple[int, int]:
+        """(answered, answered + still to do)."""
+        done = self.session.summary.answered
+        return done, done + sum(self.counts())

@@ -209,7 +209,7 @@ def plain(text: str) -> str:
 def _plain_card(controller: Controller) -> list[str]:
     card = controller.card
     assert card is not None
-    new, learning, due = controller.session.remaining()
+    new, learning, due = controller.counts()
     done, total = controller.progress()
     name = controller.deck_names.get(card.deck_id, card.deck_id)
     lines = [f"--- card {done + 1} of {total} · {name} · {new} new, {learning} learning, {due} due"]

@@ -20,7 +20,7 @@ RATING_STYLES = {1: "bold red", 2: "bold yellow", 3: "bold green", 4: "bold blue
 
 
 def header(controller: Controller) -> RenderableType:
-    new, learning, due = controller.session.remaining()
+    new, learning, due = controller.counts()
     card = controller.card
     name = controller.deck_names.get(card.deck_id, card.deck_id) if card else ""
     grid = Table.grid(expand=True)

@@ -1,0 +1,289 @@
+"""`leadcards review` in a real pseudo-terminal, and line mode under a real kill."""
+
+from __future__ import annotations
+
+import json
+import re
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from leadcards.deck.load import load_deck
+
+LEADCARDS = [sys.executable, "-m", "leadcards"]
+_STYLE = r"(?:\x1b\[[0-9;]*m)*"
+
+
+def loose(text: str) -> str:
+    """A pattern for ``text`` as a terminal shows it: colour codes may sit anywhere."""
+    return _STYLE.join(re.escape(ch) for ch in text)
+
+
+def _env(home: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "LEADCARDS_HOME": str(home),
+            "LEADCARDS_NOW": "2026-03-02T09:00:00+00:00",
+            "TZ": "UTC",
+            "TERM": "xterm-256color",
+        }
+    )
+    for name in ("NO_COLOR", "COLUMNS", "LINES"):  # the terminal's own size must rule
+        env.pop(name, None)
+    env.update(extra)
+    return env
+
+
+def _rows(home: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(home / "leadcards.db") as conn:
+        return conn.execute(sql).fetchall()
+
+
+def _spawn(home: Path, *args: str, **env: str) -> pexpect.spawn:
+    child = pexpect.spawn(
+        LEADCARDS[0],
+        [*LEADCARDS[1:], "review", *args],
+        env=_env(home, **env),
+        dimensions=(24, 80),
+        encoding="utf-8",
+        timeout=15,
+    )
+    return child
+
+
+def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*LEADCARDS, *args], env=_env(home), capture_output=True, text=True, timeout=60
+    )
+
+
+def test_keys_answer_cards_and_the_database_holds_exactly_those_answers(
+    isolated_home: Path,
+) -> None:
+    assert _run(isolated_home, "config", "fuzz", "off").returncode == 0
+    assert _run(isolated_home, "status").returncode == 0  # syncs the deck: every card exists
+    before = {row[0]: row for row in _rows(isolated_home, "SELECT * FROM cards")}
+    child = _spawn(isolated_home)
+    child.expect(loose("20 new"))
+    child.expect(loose("Planning"))
+    child.send(" ")
+    child.expect(loose("1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 8d"))
+    child.send("3")
+    child.expect(loose("Good: next in 10m"))
+    child.send("x")  # an unknown key does nothing harmful
+    child.expect(loose("does nothing here"))
+    child.send("\x1b[A")  # an arrow key is swallowed
+    child.send("1")  # rating without revealing is allowed
+    child.expect(loose("Again: next in 1m"))
+    child.send("q")
+    child.expect(loose("Session over"))
+    child.expect(loose("Cards answered: 2"))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    reviews = _rows(isolated_home, "SELECT card_key, rating, kind FROM reviews ORDER BY seq")
+    assert [(r[1], r[2]) for r in reviews] == [(3, "answer"), (1, "answer")]
+    after = {row[0]: row for row in _rows(isolated_home, "SELECT * FROM cards")}
+    assert len(before) == len(after) == 142
+    changed = {key for key in after if after[key] != before[key]}
+    assert changed == {reviews[0][0], reviews[1][0]}
+    doctor = _run(isolated_home, "doctor")
+    assert doctor.returncode == 0, doctor.stdout
+
+
+def test_choice_undo_help_bury_and_suspend_keys(isolated_home: Path, tmp_path: Path) -> None:
+    deck = tmp_path / "deck.yaml"
+    deck.write_text(
+        "id: keys\nname: Keys\ncards:\n"
+        "  - {id: heart, type: choice, question: 'Leadership is the...', answer: Heart,"
+        " distractors: [Brain, Hands, Skeleton]}\n"
+        "  - {id: b2, front: Second, back: Two}\n"
+        "  - {id: b3, front: Third, back: Three}\n"
+    )
+    options = next(c for c in load_deck(deck).cards if c.options).options
+    letters = {option: "abcd"[i] for i, option in enumerate(options)}
+    child = _spawn(isolated_home, str(deck))
+    child.expect(loose("Leadership is the"))
+    child.expect(loose(f"{letters['Brain']}) Brain"))
+    wrong = letters["Brain"]
+    child.send(wrong)
+    child.expect(loose("is not it"))
+    child.send("\r")  # accept the suggested Again
+    child.expect(loose("Second"))  # the next card is drawn above the message line
+    child.expect(loose("Again: next in"))
+    child.send("u")
+    child.expect(loose("Leadership is the"))
+    child.expect(loose("Undone"))
+    child.send("?")
+    child.expect(loose("undo the last answer"))
+    child.send("b")
+    child.expect(loose("Buried until tomorrow"))
+    child.send("s")
+    child.expect(loose("Suspended"))
+    child.sendcontrol("c")
+    child.expect(loose("Session over"))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert _rows(isolated_home, "SELECT count(*) FROM reviews") == [(0,)]
+    flags = dict(
+        _rows(isolated_home, "SELECT key, suspended + 10 * (buried_until IS NOT NULL) FROM cards")
+    )
+    assert flags == {
+        "keys:heart:choice": 10,
+        "keys:second:front": 1,
+        "keys:b3:front": 0,
+    } or flags == {
+        "keys:heart:choice": 10,
+        "keys:b2:front": 1,
+        "keys:b3:front": 0,
+    }
+
+
+def test_identify_card_answered_with_a_side_letter(isolated_home: Path, tmp_path: Path) -> None:
+    deck = tmp_path / "deck.yaml"
+    deck.write_text(
+        "id: sides\nname: Sides\ntables:\n  - id: cmp\n    row_label: Aspect\n"
+        "    columns: [Management, Leadership]\n    templates: [identify]\n    rows:\n"
+        "      - {label: Focus, cells: ['Systems and tasks', 'People and purpose']}\n"
+    )
+    child = _spawn(isolated_home, str(deck))
+    child.expect(loose("Systems and tasks"))
+    child.expect(loose("m/l answer"))
+    child.send("m")
+    child.expect(loose("Management is right"))
+    child.send(" ")
+    child.expect(loose("Good: next in 10m"))
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert _rows(isolated_home, "SELECT rating FROM reviews") == [(3,)]
+
+
+def test_resize_redraws_to_the_new_width(isolated_home: Path) -> None:
+    child = _spawn(isolated_home)
+    child.expect(loose("Planning"))
+    child.setwinsize(30, 100)
+    child.expect(loose("─" * 100))
+    child.send("q")
+    child.expect(pexpect.EOF)
+
+
+def test_no_color_is_respected(isolated_home: Path) -> None:
+    child = _spawn(isolated_home, NO_COLOR="1")
+    child.expect(loose("Planning"))
+    child.send(" ")
+    child.expect(loose("4 Easy"))
+    seen = child.before
+    child.send("q")
+    child.expect(pexpect.EOF)
+    assert "\x1b[31m" not in seen and "\x1b[32m" not in seen and "\x1b[38;" not in seen
+
+
+def test_nothing_due_says_when_next(isolated_home: Path) -> None:
+    assert _run(isolated_home, "config", "new_per_day", "0").returncode == 0
+    done = _run(isolated_home, "review")
+    assert done.returncode == 0
+    assert done.stdout == "Nothing due now. Next card: nothing scheduled.\n"
+
+
+def test_line_mode_survives_sigkill_with_every_answer_kept(isolated_home: Path) -> None:
+    answers = 7
+    proc = subprocess.Popen(
+        [*LEADCARDS, "review"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=_env(isolated_home),
+        text=True,
+        bufsize=1,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    given = 0
+    for line in proc.stdout:
+        if line.startswith("--- card"):
+            if given == answers:
+                break
+            proc.stdin.write("\n3\n")
+            proc.stdin.flush()
+            given += 1
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+    assert _rows(isolated_home, "SELECT count(*) FROM reviews") == [(answers,)]
+    doctor = _run(isolated_home, "doctor")
+    assert doctor.returncode == 0
+    assert f"match their {answers} log rows" in doctor.stdout
+    status = json.loads(_run(isolated_home, "status", "--json").stdout)
+    assert status["total"]["reviewed_today"] == answers
+
+
+def test_line_mode_end_of_input_prints_the_summary(isolated_home: Path) -> None:
+    done = subprocess.run(
+        [*LEADCARDS, "review"],
+        input="\n3\n\n\nq\n",
+        env=_env(isolated_home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    assert "Q: Planning (Function) — What it means?" in done.stdout
+    assert "A: Setting policies and procedures" in done.stdout
+    assert "Cards answered: 2" in done.stdout
+    assert "Recalled: 100% (Again 0 · Hard 0 · Good 2 · Easy 0)" in done.stdout
+
+
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM])
+def test_closing_the_terminal_loses_nothing(isolated_home: Path, sig: signal.Signals) -> None:
+    child = _spawn(isolated_home)
+    child.expect(loose("Planning"))
+    child.send("3")
+    child.expect(loose("Good: next in"))
+    time.sleep(0.2)
+    child.kill(sig)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert _rows(isolated_home, "SELECT count(*) FROM reviews") == [(1,)]
+
+
+def test_e_opens_the_editor_at_the_card_and_reloads(isolated_home: Path, tmp_path: Path) -> None:
+    deck = tmp_path / "deck.yaml"
+    deck.write_text(
+        "id: ed\nname: Edit\ncards:\n  - id: one\n    front: Frist question\n    back: A\n"
+    )
+    editor = tmp_path / "editor.py"
+    seen = tmp_path / "editor-args.txt"
+    editor.write_text(
+        "import sys, pathlib\n"
+        f"pathlib.Path({str(seen)!r}).write_text(' '.join(sys.argv[1:]))\n"
+        "p = pathlib.Path(sys.argv[2])\n"
+        "p.write_text(p.read_text().replace('Frist', 'First'))\n"
+    )
+    child = _spawn(isolated_home, str(deck), EDITOR=f"{sys.executable} {editor}")
+    child.expect(loose("Frist question"))
+    child.send("3")  # history before the edit
+    child.expect(loose("Good: next in 10m"))
+    child.send("e")
+    child.expect(loose("First question"))
+    child.expect(loose("Reloaded deck.yaml: 1 cards."))
+    child.send("q")
+    child.expect(pexpect.EOF)
+    assert seen.read_text() == f"+4 {deck}"
+    assert _rows(isolated_home, "SELECT card_key, rating FROM reviews") == [("ed:one:front", 3)]
+
+
+def test_e_on_the_builtin_deck_explains_instead_of_editing(isolated_home: Path) -> None:
+    child = _spawn(isolated_home, EDITOR="false")
+    child.expect(loose("Planning"))
+    child.send("e")
+    child.expect(loose("The built-in deck is part of leadcards"))
+    child.send("q")
+    child.expect(pexpect.EOF)
