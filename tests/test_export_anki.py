@@ -226,6 +226,12 @@ def test_edge_decks_counts_fields_and_safety(edge_decks: list[Deck], tmp_path: P
     assert snapshot(col) == expected(edge_decks)
     assert col.decks.id_for_name("Export Tests") is not None
     assert_renders_cleanly(col)
+    assert len(col.get_empty_cards().notes) == 0
+    # Anki's "Check Database" finds nothing to repair and changes no counts.
+    before = (col.note_count(), col.card_count())
+    report, ok = col.fix_integrity()
+    assert ok and report.count("\n") == 0, report
+    assert (col.note_count(), col.card_count()) == before
 
     # A table that chose some templates gets exactly those cards.
     ords = {

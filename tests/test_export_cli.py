@@ -37,6 +37,9 @@ def test_anki_export_prints_a_summary(tmp_path: Path) -> None:
     )
     assert result.stderr == ""
     assert [p.name for p in tmp_path.iterdir()] == ["lvm.apkg"]
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's private 0600
 
 
 def test_csv_export_prints_a_summary(tmp_path: Path) -> None:
