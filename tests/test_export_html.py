@@ -111,3 +111,11 @@ def test_plain_text_shortcut_matches_markdown(text: str) -> None:
 @pytest.mark.parametrize("text", ["1. item", "- item", "# title", "a\nb", "x *y*", "a  ", "A_b_"])
 def test_markup_takes_the_markdown_path(text: str) -> None:
     assert html.render(text) == html.markdown(text)
+
+
+def test_summary_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    summary = apkg.ExportSummary(tmp_path / "o.apkg", 1, 2, 1, 46_285, reviews=1)
+    assert (
+        summary.line()
+        == f"Exported 1 note, 2 cards, 1 deck, 1 review → {tmp_path / 'o.apkg'} (45.2 KB)"
+    )

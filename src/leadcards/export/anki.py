@@ -44,12 +44,15 @@ class ExportSummary:
 
     def line(self) -> str:
         """``Exported 67 notes, 142 cards, 1 deck → out.apkg (45.2 KB)``."""
-        decks = f"{self.decks} deck" + ("" if self.decks == 1 else "s")
-        history = "" if self.reviews is None else f", {self.reviews} reviews"
-        return (
-            f"Exported {self.notes} notes, {self.cards} cards, {decks}{history} "
-            f"→ {self.path} ({human_size(self.size_bytes)})"
-        )
+        counts = [_plural(self.notes, "note"), _plural(self.cards, "card")]
+        counts.append(_plural(self.decks, "deck"))
+        if self.reviews is not None:
+            counts.append(_plural(self.reviews, "review"))
+        return f"Exported {', '.join(counts)} → {self.path} ({human_size(self.size_bytes)})"
+
+
+def _plural(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def human_size(size: int) -> str:
@@ -273,7 +276,7 @@ def write_apkg(
     package = build_package(decks, progress)
     with atomic_output(path) as temp:
         write_package(package, temp, mtime)
-    return _summary(decks, path)
+    return summarize(decks, path)
 
 
 def write_package(package: Any, path: Path, mtime: float | None) -> None:
@@ -285,6 +288,7 @@ def write_package(package: Any, path: Path, mtime: float | None) -> None:
         package.write_to_file(str(path), timestamp=time.time() if mtime is None else mtime)
 
 
-def _summary(decks: list[Deck], path: Path, reviews: int | None = None) -> ExportSummary:
+def summarize(decks: list[Deck], path: Path, reviews: int | None = None) -> ExportSummary:
+    """The numbers for the summary line, taken from leadcards' side of the export."""
     notes, cards = count(decks)
     return ExportSummary(path, notes, cards, len(decks), path.stat().st_size, reviews)

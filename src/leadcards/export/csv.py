@@ -62,4 +62,4 @@ def write_csv(
         out.write("\n".join(HEADER) + "\n")
         writer = csv.writer(out, delimiter="\t", quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
         writer.writerows(table)
-    return apkg._summary(decks, path)
+    return apkg.summarize(decks, path)

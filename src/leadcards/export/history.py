@@ -103,7 +103,7 @@ def write_apkg_with_history(
                 )
         finally:
             col.close()
-    return apkg._summary(decks, path, reviews)
+    return apkg.summarize(decks, path, reviews)
 
 
 def apply_schedules(
