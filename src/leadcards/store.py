@@ -119,6 +119,74 @@ def _explain(path: Path, exc: sqlite3.Error) -> StoreError:
     return StoreError(f"database error in {path}: {message}")
 
 
+# Errors about the file itself (damaged, read-only, full, locked) rather than our SQL:
+# those raised by any statement, not only at open, become one sentence.
+_FILE_ERRORS = (sqlite3.OperationalError, sqlite3.DatabaseError)
+_CODE_ERRORS = (sqlite3.IntegrityError, sqlite3.ProgrammingError)
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor whose file errors, even while fetching rows, are ``StoreError``s."""
+
+    def _fail(self, exc: sqlite3.Error) -> StoreError:
+        return _explain(self.connection.path, exc)  # type: ignore[attr-defined]
+
+    def execute(self, *args: Any) -> _Cursor:
+        try:
+            return super().execute(*args)
+        except _CODE_ERRORS:
+            raise
+        except _FILE_ERRORS as exc:
+            raise self._fail(exc) from None
+
+    def executemany(self, *args: Any) -> _Cursor:
+        try:
+            return super().executemany(*args)
+        except _CODE_ERRORS:
+            raise
+        except _FILE_ERRORS as exc:
+            raise self._fail(exc) from None
+
+    def __next__(self) -> Any:
+        try:
+            return super().__next__()
+        except _CODE_ERRORS:
+            raise
+        except _FILE_ERRORS as exc:
+            raise self._fail(exc) from None
+
+    def fetchone(self) -> Any:
+        try:
+            return super().fetchone()
+        except _CODE_ERRORS:
+            raise
+        except _FILE_ERRORS as exc:
+            raise self._fail(exc) from None
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return super().fetchall()
+        except _CODE_ERRORS:
+            raise
+        except _FILE_ERRORS as exc:
+            raise self._fail(exc) from None
+
+
+class _Connection(sqlite3.Connection):
+    """The store's connection: every statement runs on a translating ``_Cursor``."""
+
+    path: Path
+
+    def cursor(self, factory: Any = _Cursor) -> Any:
+        return super().cursor(factory)
+
+    def execute(self, *args: Any) -> Any:
+        return self.cursor().execute(*args)
+
+    def executemany(self, *args: Any) -> Any:
+        return self.cursor().executemany(*args)
+
+
 class Store:
     """One open leadcards database."""
 
@@ -136,13 +204,20 @@ class Store:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         try:
             self.conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            self.conn.execute("ROLLBACK")
+        except (sqlite3.Error, StoreError) as exc:
+            self._rollback()
+            if isinstance(exc, StoreError):
+                raise
             raise _explain(self.path, exc) from None
+
+    def _rollback(self) -> None:
+        """Roll back if SQLite has not already done so (it does after some I/O errors)."""
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         self.conn.close()
@@ -332,9 +407,12 @@ def _connect(path: Path) -> sqlite3.Connection:
                 "it was left untouched — move it aside or use --home"
             )
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=_Connection
+        )
     except sqlite3.Error as exc:
         raise _explain(path, exc) from None
+    conn.path = path
     conn.row_factory = sqlite3.Row
     try:
         _check_and_migrate(conn, path, existed)
