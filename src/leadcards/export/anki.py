@@ -245,8 +245,8 @@ def build_package(decks: list[Deck], progress: Progress | None = None) -> Any:
             made = len(anki_note.cards)
             if made != len(note.cards):
                 raise ExportError(
-                    f"{deck.path}:{note.line}: note '{note.id}' would become {made} Anki "
-                    f"cards instead of {len(note.cards)}"
+                    f"{deck.path}:{note.line}: note '{note.id}' would become "
+                    f"{_plural(made, 'Anki card')} instead of {len(note.cards)}"
                 )
             anki_deck.add_note(anki_note)
             if progress:
