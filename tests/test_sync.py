@@ -1,0 +1,271 @@
+"""sync.py: deck files → card cache. New cards appear, edits keep history, removed cards
+hide and come back, unchanged files are never parsed again, deleted files hide their deck."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from leadcards.cli import app
+from leadcards.clock import to_ms
+from leadcards.deck import catalog
+from leadcards.deck import load as deck_load
+from leadcards.deck.load import load_deck
+from leadcards.scheduling import Scheduler
+from leadcards.store import Store, open_store
+from leadcards.sync import forget_missing_files, sync_deck, sync_files
+
+runner = CliRunner()
+
+AT = to_ms(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+DAY = 86_400_000
+
+DECK = """\
+id: mine
+name: My deck
+cards:
+  - id: one
+    front: First question
+    back: First answer
+  - id: two
+    front: Second question
+    back: Second answer
+  - type: reversed
+    id: three
+    front: Third front
+    back: Third back
+"""
+
+
+@pytest.fixture
+def user_deck(isolated_home: Path) -> Path:
+    folder = isolated_home / "decks"
+    folder.mkdir(parents=True)
+    path = folder / "mine.yaml"
+    path.write_text(DECK)
+    return path
+
+
+def status() -> dict[str, Any]:
+    result = runner.invoke(app, ["status", "--json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def mine(payload: dict[str, Any]) -> dict[str, Any]:
+    (deck,) = [d for d in payload["decks"] if d["id"] == "mine"]
+    return deck
+
+
+def cards_json(*args: str) -> list[dict[str, Any]]:
+    result = runner.invoke(app, ["cards", *args, "--json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def answer(home: Path, key: str, rating: int, at: int = AT) -> None:
+    with open_store(home) as store:
+        store.answer(key, rating, 1000, at, Scheduler(store.settings(key.split(":")[0])))
+
+
+def cache(home: Path) -> dict[str, dict[str, Any]]:
+    with open_store(home) as store:
+        return {r["key"]: dict(r) for r in store.conn.execute("SELECT * FROM cards")}
+
+
+def test_new_cards_appear_as_new(user_deck: Path, isolated_home: Path) -> None:
+    deck = mine(status())
+    assert (deck["total"], deck["new"], deck["learning"], deck["due"]) == (4, 4, 0, 0)
+    rows = cards_json("mine")
+    assert [(r["key"], r["state"], r["reps"]) for r in rows] == [
+        ("mine:one:front", "new", 0),
+        ("mine:two:front", "new", 0),
+        ("mine:three:forward", "new", 0),
+        ("mine:three:reverse", "new", 0),
+    ]
+    stored = cache(isolated_home)
+    positions = [stored[r["key"]]["position"] for r in rows]
+    assert positions == sorted(positions)
+    assert all(stored[r["key"]]["added_at"] == AT for r in rows)
+    # a card added later comes after the existing ones
+    user_deck.write_text(DECK + "  - id: four\n    front: Fourth\n    back: Four\n")
+    assert mine(status())["total"] == 5
+    assert cache(isolated_home)["mine:four:front"]["position"] > max(positions)
+
+
+def test_editing_wording_keeps_key_and_history(user_deck: Path, isolated_home: Path) -> None:
+    status()
+    answer(isolated_home, "mine:one:front", 4)
+    before = cache(isolated_home)["mine:one:front"]
+    user_deck.write_text(DECK.replace("First answer", "First answer, with a typo fixed"))
+    deck = mine(status())
+    assert (deck["total"], deck["new"], deck["reviewed_today"]) == (4, 3, 1)
+    after = cache(isolated_home)["mine:one:front"]
+    assert after["content_hash"] != before["content_hash"]
+    assert {k: v for k, v in after.items() if k != "content_hash"} == {
+        k: v for k, v in before.items() if k != "content_hash"
+    }
+    (row,) = cards_json("mine", "--search", "typo fixed")
+    assert (row["key"], row["state"], row["reps"]) == ("mine:one:front", "review", 1)
+    doctor = runner.invoke(app, ["doctor"])
+    assert doctor.exit_code == 0
+    assert "replay: 146 cards match their 1 log rows" in doctor.stdout
+
+
+def test_removed_card_is_hidden_and_returns_with_history(
+    user_deck: Path, isolated_home: Path
+) -> None:
+    status()
+    answer(isolated_home, "mine:two:front", 4, AT - 10 * DAY)  # Easy: due 2 days ago
+    answer(isolated_home, "mine:one:front", 4)  # and one answered today
+    kept = cache(isolated_home)["mine:two:front"]
+    deck = mine(status())
+    assert (deck["total"], deck["new"], deck["due"], deck["reviewed_today"]) == (4, 2, 1, 1)
+    without = DECK.replace("  - id: two\n    front: Second question\n    back: Second answer\n", "")
+    user_deck.write_text(without)
+    deck = mine(status())
+    assert (deck["total"], deck["new"], deck["due"], deck["reviewed_today"]) == (3, 2, 0, 1)
+    assert "mine:two:front" not in [r["key"] for r in cards_json()]
+    assert cards_json("--due") == []
+    assert cache(isolated_home)["mine:two:front"]["removed"] == 1
+    with open_store(isolated_home) as store:  # the history stays in the log
+        assert len(store.log_events("mine:two:front")["mine:two:front"]) == 1
+    user_deck.write_text(DECK)
+    deck = mine(status())
+    assert (deck["total"], deck["new"], deck["due"], deck["reviewed_today"]) == (4, 2, 1, 1)
+    assert cache(isolated_home)["mine:two:front"] == kept
+    (row,) = cards_json("mine", "--search", "second question")
+    assert (row["state"], row["reps"]) == ("review", 1)
+    assert [r["key"] for r in cards_json("--due")] == ["mine:two:front"]
+
+
+def test_sync_report_counts(tmp_path: Path, isolated_home: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(DECK)
+    with open_store(isolated_home) as store:
+        first = sync_files(store, [path], AT)
+        assert (first.added, first.changed, first.removed, first.restored) == (4, 0, 0, 0)
+        assert first.parsed == [path]
+        path.write_text(
+            DECK.replace("First answer", "Changed").replace("  - id: two\n", "  - id: deux\n")
+        )
+        second = sync_files(store, [path], AT)
+        assert (second.added, second.changed, second.removed, second.restored) == (1, 1, 1, 0)
+        path.write_text(DECK)
+        third = sync_files(store, [path], AT)
+        assert (third.added, third.changed, third.removed, third.restored) == (0, 1, 1, 1)
+        again = sync_files(store, [path], AT)
+        assert again.parsed == [] and again.added == again.changed == again.removed == 0
+
+
+def forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a deck was parsed again: {args}")
+
+    monkeypatch.setattr(catalog, "load_all", refuse)
+    monkeypatch.setattr(deck_load, "load_deck", refuse)
+    monkeypatch.setattr(deck_load, "parse_deck", refuse)
+
+
+def test_unchanged_files_are_not_parsed(
+    user_deck: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = status()
+    with monkeypatch.context() as patched:
+        forbid_parsing(patched)
+        assert status() == first
+        # the same bytes with a new mtime: hashed, not parsed, and the mtime is remembered
+        stat = user_deck.stat()
+        os.utime(user_deck, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+        assert status() == first
+        with open_store(isolated_home) as store:
+            (mtime,) = store.conn.execute(
+                "SELECT mtime_ns FROM deck_files WHERE path = ?", (str(user_deck.resolve()),)
+            ).fetchone()
+        assert mtime == user_deck.stat().st_mtime_ns
+        # an edit must be parsed: the guard proves that status really went through it
+        user_deck.write_text(DECK.replace("First answer", "Edited"))
+        result = runner.invoke(app, ["status"])
+        assert isinstance(result.exception, AssertionError)
+    assert mine(status())["total"] == 4
+
+
+def test_unchanged_files_are_not_parsed_in_process(
+    tmp_path: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(DECK)
+    with open_store(isolated_home) as store:
+        sync_files(store, [path], AT)
+        forbid_parsing(monkeypatch)
+        for _ in range(3):
+            assert sync_files(store, [path], AT + DAY).parsed == []
+
+
+def test_deleted_deck_file_hides_its_cards(user_deck: Path, isolated_home: Path) -> None:
+    status()
+    answer(isolated_home, "mine:one:front", 3)
+    kept = cache(isolated_home)["mine:one:front"]
+    user_deck.unlink()
+    payload = status()
+    assert [d["id"] for d in payload["decks"]] == ["lvm"]
+    assert payload["total"]["total"] == 142 and payload["total"]["reviewed_today"] == 0
+    assert all(r["removed"] for k, r in cache(isolated_home).items() if k.startswith("mine:"))
+    with open_store(isolated_home) as store:
+        assert store.conn.execute("SELECT count(*) FROM deck_files").fetchone()[0] == 1
+    # the file comes back: so do its cards, with their history
+    user_deck.write_text(DECK)
+    deck = mine(status())
+    assert (deck["total"], deck["learning"], deck["new"]) == (4, 1, 3)
+    assert cache(isolated_home)["mine:one:front"] == kept
+
+
+def test_forget_missing_files_counts(tmp_path: Path, isolated_home: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(DECK)
+    with open_store(isolated_home) as store:
+        sync_files(store, [path], AT)
+        assert forget_missing_files(store, AT) == 0
+        path.unlink()
+        assert forget_missing_files(store, AT) == 1
+        assert (
+            store.conn.execute(
+                "SELECT count(*) FROM cards WHERE deck_id = 'mine' AND removed = 0"
+            ).fetchone()[0]
+            == 0
+        )
+
+
+def test_broken_edit_reports_the_deck_error_and_keeps_the_cache(
+    user_deck: Path, isolated_home: Path
+) -> None:
+    status()
+    before = cache(isolated_home)
+    user_deck.write_text(DECK.replace("    back: Second answer\n", ""))
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{user_deck}:7:5: a basic card is missing the required field 'back'\n"
+    )
+    assert cache(isolated_home) == before
+
+
+def test_sync_deck_is_idempotent(tmp_path: Path, isolated_home: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(DECK)
+    deck = load_deck(path)
+    with open_store(isolated_home) as store:
+        sync_deck(store, deck, AT)
+        first = rows(store)
+        sync_deck(store, deck, AT + DAY)
+        assert rows(store) == first
+
+
+def rows(store: Store) -> list[dict[str, Any]]:
+    return [dict(r) for r in store.conn.execute("SELECT * FROM cards ORDER BY key")]
