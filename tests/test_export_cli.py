@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from leadcards.export import anki as apkg
-from leadcards.export import command
+from leadcards.export import command, html
 from leadcards.export.command import export_app
 from leadcards.export.history import MISSING_ANKI
 
@@ -214,9 +214,9 @@ def test_with_history_through_the_cli(tmp_path: Path, monkeypatch: pytest.Monkey
         return schedules
 
     # The store's function is stood in for, so this test checks only the wiring.
-    fake = types.ModuleType("leadcards.store.history")
+    fake = types.ModuleType("leadcards.history")
     fake.card_histories = card_histories  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "leadcards.store.history", fake)
+    monkeypatch.setitem(sys.modules, "leadcards.history", fake)
     out = tmp_path / "history.apkg"
     result = run("anki", "lvm", "-o", str(out), "--with-history", "--home", str(tmp_path))
     assert result.exit_code == 0, result.stderr
@@ -255,3 +255,60 @@ def test_a_note_anki_would_split_differently_is_refused(tmp_path: Path, write_de
     assert_refused(
         result, f"error: {deck}:4: note 'z' would become 1 Anki card instead of 2", tmp_path, 1
     )
+
+
+def test_with_history_from_a_real_store(tmp_path: Path) -> None:
+    """Answers stored by leadcards arrive in Anki: one revlog row each, FSRS state kept."""
+    pytest.importorskip("anki")
+    from leadcards.deck.load import load_deck
+    from leadcards.scheduling import Scheduler
+    from leadcards.store import memory_of, open_store
+    from leadcards.sync import sync_deck
+    from tests.test_export_anki import ANKI_DECIMALS, fresh_collection, import_apkg, note_id
+
+    deck = load_deck(
+        Path(__file__).resolve().parents[1] / "decks" / "leadership-vs-management.yaml"
+    )
+    home = tmp_path / "home"
+    start = 1_772_000_000_000  # 2026-02-25, a few days before the tests' LEADCARDS_NOW
+    answered = {deck.cards[0].key: (3, 3, 3), deck.cards[5].key: (3, 1, 3), deck.cards[9].key: (4,)}
+    with open_store(home) as store:
+        sync_deck(store, deck, start)
+        scheduler = Scheduler(store.settings())
+        for key, ratings in answered.items():
+            at = start
+            for rating in ratings:
+                store.answer(key, rating, 4_000, at, scheduler)
+                at += 86_400_000
+        memories = {
+            row["key"]: memory_of(row)
+            for row in store.conn.execute("SELECT * FROM cards")
+            if row["key"] in answered
+        }
+    out = tmp_path / "mine.apkg"
+    result = run("anki", "lvm", "-o", str(out), "--with-history", "--home", str(home))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Exported 67 notes, 142 cards, 1 deck, 7 reviews → ")
+
+    col = fresh_collection(tmp_path, "anki")
+    import_apkg(col, out, scheduling=True)
+    assert col.db.scalar("select count() from revlog") == 7
+    cards = {c.key: c for c in deck.cards}
+    for key, ratings in answered.items():
+        note = col.get_note(note_id(col, "lvm", cards[key].note_id))
+        (card,) = [
+            c
+            for c in note.cards()
+            if c.ord == html.card_ordinal(cards[key].kind, cards[key].template)
+        ]
+        eases = col.db.list("select ease from revlog where cid = ? order by id", card.id)
+        assert tuple(eases) == ratings
+        assert card.reps == len(ratings) == memories[key].reps
+        assert card.memory_state.stability == pytest.approx(
+            memories[key].stability, abs=ANKI_DECIMALS
+        )
+        assert card.memory_state.difficulty == pytest.approx(
+            memories[key].difficulty, abs=ANKI_DECIMALS
+        )
+    assert col.db.scalar("select count() from cards where type = 0") == 142 - len(answered)
+    col.close()

@@ -116,7 +116,7 @@ def anki_command(
         from leadcards.export import history
 
         history.require_anki()
-        from leadcards.store.history import card_histories
+        from leadcards.history import card_histories
 
         schedules = card_histories(home_dir, found)
         with _progress(total * 2) as advance:
