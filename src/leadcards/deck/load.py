@@ -8,6 +8,7 @@ and every problem can name its line and column.
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,14 @@ MAX_DECK_BYTES = 32 * 1024 * 1024
 # Aliases let a small file describe a huge tree; reading stops after this many nodes.
 MAX_NODES = 2_000_000
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The base loader resolves no implicit tags: every plain scalar stays text, which is
+# what a deck wants and saves much of the parse time. Booleans and nulls a user may
+# have meant are recognised by hand in ``_Reader.text``.
+_Loader: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_PLAIN_BOOL = re.compile(
+    r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"
+)
+_PLAIN_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 
 TEXT_TAGS = {
     "tag:yaml.org,2002:str",
@@ -146,6 +154,14 @@ class _Reader:
         except _BadNode:
             return None
         if isinstance(node, ScalarNode) and node.tag in TEXT_TAGS:
+            if not node.style and _PLAIN_BOOL.match(node.value):
+                self.problem(node, f"{what} must be text, got true/false (put it in quotes)")
+                return None
+            if not node.style and _PLAIN_NULL.match(node.value):
+                if required:
+                    self.problem(node, f"{what} must be text, got nothing")
+                    return None
+                return ""
             value = node.value.strip()
             if required and not value:
                 self.problem(node, f"{what} must not be empty")

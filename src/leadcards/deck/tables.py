@@ -38,15 +38,29 @@ def choose_options(key: str, answer: str, groups: list[list[str]]) -> tuple[tupl
     seen = {_normal(answer)}
     distractors: list[str] = []
     for group in groups:
-        group = list(group)
-        rng.shuffle(group)
-        for text in group:
+        for text in _draw(rng, group, CHOICE_OPTIONS - 1 - len(distractors)):
             if len(distractors) < CHOICE_OPTIONS - 1 and _normal(text) not in seen:
                 seen.add(_normal(text))
                 distractors.append(text)
     options = [answer, *distractors]
     rng.shuffle(options)
     return tuple(options), options.index(answer)
+
+
+def _draw(rng: random.Random, group: list[str], wanted: int) -> list[str]:
+    """Candidates from ``group`` in a seeded order, without shuffling a large group whole.
+
+    A few more than wanted are drawn, since some may equal the answer or each other;
+    only when those are not enough is the whole group shuffled.
+    """
+    if wanted <= 0 or not group:
+        return []
+    sample = rng.sample(group, min(len(group), wanted + 4))
+    if len(sample) == len(group) or len({_normal(t) for t in sample}) > wanted:
+        return sample
+    rest = list(group)
+    rng.shuffle(rest)
+    return sample + rest
 
 
 def identify_prompt(table: Table) -> str:
@@ -70,6 +84,10 @@ def table_notes(deck_id: str, table: Table, deck_tags: tuple[str, ...]) -> list[
     """One note per cell, carrying the templates the table asks for."""
     notes: list[Note] = []
     column_ids = [slug_column(c) for c in table.columns]
+    # Distractor pools, built once: the cell's own column first (parallel wording),
+    # then the whole table. The answer itself is skipped when options are drawn.
+    by_column = [[row.cells[i] for row in table.rows] for i in range(len(table.columns))]
+    every_cell = [cell for row in table.rows for cell in row.cells]
     for row in table.rows:
         for col_index, column in enumerate(table.columns):
             cell = row.cells[col_index]
@@ -114,7 +132,7 @@ def table_notes(deck_id: str, table: Table, deck_tags: tuple[str, ...]) -> list[
                     )
                 else:
                     options, answer_index = choose_options(
-                        key, cell, _distractor_pool(table, row.id, col_index)
+                        key, cell, [by_column[col_index], every_cell]
                     )
                     front = f"**{row.label}** ({table.row_label}) — {column}: which one?"
                     cards.append(
@@ -135,13 +153,6 @@ def table_notes(deck_id: str, table: Table, deck_tags: tuple[str, ...]) -> list[
             }
             notes.append(Note(note_id, "table", fields, tags, tuple(cards), row.line))
     return notes
-
-
-def _distractor_pool(table: Table, row_id: str, col_index: int) -> list[list[str]]:
-    """Same column first (parallel wording), then the rest of the table."""
-    same_column = [r.cells[col_index] for r in table.rows if r.id != row_id]
-    others = [r.cells[i] for r in table.rows for i in range(len(table.columns)) if i != col_index]
-    return [same_column, others]
 
 
 def slug_column(name: str) -> str:

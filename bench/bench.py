@@ -1,0 +1,257 @@
+"""leadcards benchmark: one table of figures, each beside a yardstick run in the same process.
+
+Machines here are noisy, so every figure that matters is also given as a ratio to
+something measured moments before on the same machine:
+
+- start-up: `leadcards status` as a whole process ÷ `python -c "import typer, rich.console, rich.table"`
+- deck loading: `load_deck` ÷ libyaml composing the same file
+- sync: first sync of a deck, and re-sync of unchanged files
+- answer latency: answer + commit + next card, median, ÷ a bare SQLite insert + commit
+- replay: full replay of the review log through FSRS
+
+Usage: python bench/bench.py [--sizes 1000,10000,100000] [--reviews 1000000] [--repeat 5]
+It is not a test and asserts nothing; tests never time anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from leadcards.deck.load import load_deck
+from leadcards.scheduling import Scheduler
+from leadcards.settings import DEFAULTS
+from leadcards.store import open_store
+from leadcards.sync import sync_files
+
+DAY_MS = 86_400_000
+NOW_MS = 1_772_442_000_000  # 2026-03-02T09:00Z, the clock every run uses
+
+
+def median_time(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def write_deck(path: Path, cards: int) -> None:
+    """A deck of ``cards`` cards: one table of 4 columns (3 templates a cell) plus basics."""
+    rows = cards // 24
+    lines = [
+        f"id: bench{cards}",
+        f"name: Bench {cards}",
+        "tables:",
+        "  - id: t",
+        "    row_label: Aspect",
+        "    columns: [A, B, C, D]",
+        "    rows:",
+    ]
+    for r in range(rows):
+        lines.append(f"      - {{label: 'Row {r}', cells: ['a {r}', 'b {r}', 'c {r}', 'd {r}']}}")
+    lines.append("cards:")
+    for i in range(cards - rows * 12):
+        lines.append(f"  - {{id: c{i}, front: 'Question number {i}?', back: 'Answer {i}'}}")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def bench_start_up(home: Path, repeat: int) -> tuple[float, float]:
+    env = dict(os.environ, LEADCARDS_HOME=str(home))
+    yardstick = [sys.executable, "-c", "import typer, rich.console, rich.table"]
+    status = [sys.executable, "-m", "leadcards", "status"]
+    subprocess.run(status, env=env, check=True, capture_output=True)  # first sync, warm caches
+
+    def run(cmd: list[str]) -> Callable[[], object]:
+        return lambda: subprocess.run(cmd, env=env, check=True, capture_output=True)
+
+    base = median_time(run(yardstick), repeat)
+    ours = median_time(run(status), repeat)
+    return ours, base
+
+
+def fill_log(db: Path, deck_id: str, reviews: int) -> None:
+    """Synthetic history: every card reviewed, spread over a year, some due today."""
+    conn = sqlite3.connect(db)
+    keys = [k for (k,) in conn.execute("SELECT key FROM cards WHERE deck_id = ?", (deck_id,))]
+    per_card = max(1, reviews // len(keys))
+    rows = []
+    seq_time = NOW_MS - 365 * DAY_MS
+    for n, key in enumerate(keys):
+        for i in range(per_card):
+            at = seq_time + (n * per_card + i) * 30_000
+            rows.append(
+                (
+                    f"{n:010d}{i:06d}",
+                    key,
+                    "answer",
+                    3 if i % 5 else 1,
+                    at,
+                    4000,
+                    2,
+                    2,
+                    at + DAY_MS,
+                    5.0 + i,
+                    5.0,
+                    "{}",
+                )
+            )
+        if len(rows) >= 100_000:
+            conn.executemany(
+                "INSERT INTO reviews (id, card_key, kind, rating, reviewed_at, duration_ms, "
+                "state_before, state_after, due_after, stability_after, difficulty_after, before)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+            rows = []
+    if rows:
+        conn.executemany(
+            "INSERT INTO reviews (id, card_key, kind, rating, reviewed_at, duration_ms, "
+            "state_before, state_after, due_after, stability_after, difficulty_after, before)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+    # a tenth of the cards due today, the rest later; all in review state
+    conn.execute(
+        "UPDATE cards SET state = 2, stability = 10.0, difficulty = 5.0, reps = ?, "
+        "last_review = ? - 10 * ?, due = CASE WHEN rowid % 10 = 0 THEN ? - 3600000 "
+        "ELSE ? + (rowid % 300) * ? END WHERE deck_id = ?",
+        (per_card, NOW_MS, DAY_MS, NOW_MS, NOW_MS, DAY_MS, deck_id),
+    )
+    conn.commit()
+    conn.close()
+
+
+def bench_answers(home: Path, answers: int) -> tuple[float, float]:
+    """Median ms of answer + commit + next card, and of a bare insert + commit."""
+    from leadcards.session import Session
+
+    store = open_store(home)
+    deck_paths = sorted((home / "decks").glob("*.yaml"))
+    decks = [load_deck(p) for p in deck_paths]
+    store.set_setting("reviews_per_day", 99999)
+    session = Session(store, decks, clock=lambda: NOW_MS)
+    times = []
+    card = session.next_card()
+    for _ in range(answers):
+        if card is None:
+            break
+        start = time.perf_counter()
+        session.answer(3)
+        card = session.next_card()
+        times.append(time.perf_counter() - start)
+    store.close()
+    bare = sqlite3.connect(home / "yardstick.db", isolation_level=None)
+    bare.execute("PRAGMA journal_mode = WAL")
+    bare.execute("PRAGMA synchronous = NORMAL")
+    bare.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT)")
+    base = []
+    for i in range(answers):
+        start = time.perf_counter()
+        bare.execute("BEGIN IMMEDIATE")
+        bare.execute("INSERT INTO t (v) VALUES (?)", (str(i),))
+        bare.execute("COMMIT")
+        base.append(time.perf_counter() - start)
+    bare.close()
+    return statistics.median(times) * 1000, statistics.median(base) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--reviews", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--answers", type=int, default=200)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    os.environ["LEADCARDS_NOW"] = "2026-03-02T09:00:00+00:00"
+    figures: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for size in (int(s) for s in args.sizes.split(",")):
+            home = root / f"home{size}"
+            (home / "decks").mkdir(parents=True)
+            deck_file = home / "decks" / f"bench{size}.yaml"
+            write_deck(deck_file, size)
+            text = deck_file.read_text()
+            load = median_time(lambda p=deck_file: load_deck(p), args.repeat)
+            compose = median_time(
+                lambda t=text: yaml.compose(t, Loader=yaml.CSafeLoader), args.repeat
+            )
+            figures.append(
+                (
+                    f"deck load, {size:,} cards",
+                    f"{load * 1000:.1f} ms",
+                    f"{load / compose:.2f}× libyaml compose",
+                )
+            )
+            store = open_store(home)
+            start = time.perf_counter()
+            sync_files(store, [deck_file], NOW_MS)
+            first = time.perf_counter() - start
+            resync = median_time(
+                lambda s=store, f=deck_file: sync_files(s, [f], NOW_MS), args.repeat
+            )
+            store.close()
+            figures.append((f"first sync, {size:,} cards", f"{first * 1000:.0f} ms", ""))
+            figures.append((f"re-sync unchanged, {size:,} cards", f"{resync * 1000:.2f} ms", ""))
+            reviews = (
+                args.reviews if size == max(int(s) for s in args.sizes.split(",")) else size * 2
+            )
+            fill_log(home / "leadcards.db", f"bench{size}", reviews)
+            ours, base = bench_start_up(home, args.repeat)
+            figures.append(
+                (
+                    f"`leadcards status`, {size:,} cards",
+                    f"{ours * 1000:.0f} ms",
+                    f"{ours / base:.2f}× import typer+rich ({base * 1000:.0f} ms)",
+                )
+            )
+            answer, bare = bench_answers(home, args.answers)
+            figures.append(
+                (
+                    f"answer+commit+next, {size:,} cards",
+                    f"{answer:.2f} ms",
+                    f"{answer / bare:.1f}× bare insert+commit ({bare:.3f} ms)",
+                )
+            )
+            if size == max(int(s) for s in args.sizes.split(",")):
+                store = open_store(home)
+                events = store.log_events()
+                store.close()
+                count = sum(len(e) for e in events.values())
+                scheduler = Scheduler(DEFAULTS)
+                start = time.perf_counter()
+                for key, log in events.items():
+                    scheduler.replay(key, log)
+                replay = time.perf_counter() - start
+                figures.append(
+                    (
+                        f"replay {count:,} reviews",
+                        f"{replay:.1f} s",
+                        f"{count / replay:,.0f} reviews/s",
+                    )
+                )
+    if args.json:
+        print(json.dumps([dict(zip(("what", "figure", "ratio"), f)) for f in figures], indent=2))
+        return
+    width = max(len(f[0]) for f in figures)
+    print(f"{'what':<{width}}  {'figure':>10}  yardstick")
+    for what, figure, ratio in figures:
+        print(f"{what:<{width}}  {figure:>10}  {ratio}")
+
+
+if __name__ == "__main__":
+    main()
