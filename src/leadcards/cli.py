@@ -452,6 +452,15 @@ def doctor(
         raise typer.Exit(1)
 
 
+def _mount_export() -> None:
+    from leadcards.export.command import export_app
+
+    app.add_typer(export_app, name="export")
+
+
+_mount_export()
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
