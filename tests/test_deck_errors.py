@@ -38,6 +38,7 @@ EXPECTED = {
         "give one of them a different 'id'"
     ],
     "cloze-none.yaml": ["5:11: cloze text has no deletion: mark one like {{c1::answer}}"],
+    "cloze-zero.yaml": ["5:11: cloze numbers start at 1: Anki ignores {{c0::...}}"],
     "choice-answer-in-distractors.yaml": ["7:18: the answer is also listed among the distractors"],
     "choice-too-few.yaml": ["7:18: a choice card needs at least 2 options: add distractors"],
     "row-cells.yaml": [

@@ -522,6 +522,11 @@ def _build_card(
                 fields["text"], "cloze text has no deletion: mark one like {{c1::answer}}"
             )
             return None
+        if numbers[0] < 1:
+            reader.problem(
+                fields["text"], "cloze numbers start at 1: Anki ignores {{c0::...}}"
+            )
+            return None
         cards = []
         for number in numbers:
             answers = cloze_answers(text, number)
