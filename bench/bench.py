@@ -3,7 +3,7 @@
 Machines here are noisy, so every figure that matters is also given as a ratio to
 something measured moments before on the same machine:
 
-- start-up: `leadcards status` as a whole process ÷ `python -c "import typer, rich.console, rich.table"`
+- start-up: `leadcards status` as a whole process ÷ importing typer and rich alone
 - deck loading: `load_deck` ÷ libyaml composing the same file
 - sync: first sync of a deck, and re-sync of unchanged files
 - answer latency: answer + commit + next card, median, ÷ a bare SQLite insert + commit
@@ -245,7 +245,11 @@ def main() -> None:
                     )
                 )
     if args.json:
-        print(json.dumps([dict(zip(("what", "figure", "ratio"), f)) for f in figures], indent=2))
+        print(
+            json.dumps(
+                [dict(zip(("what", "figure", "ratio"), f, strict=False)) for f in figures], indent=2
+            )
+        )
         return
     width = max(len(f[0]) for f in figures)
     print(f"{'what':<{width}}  {'figure':>10}  yardstick")
