@@ -245,15 +245,15 @@ def test_every_command_has_help() -> None:
 
 
 def test_a_note_anki_would_split_differently_is_refused(tmp_path: Path, write_deck) -> None:  # type: ignore[no-untyped-def]
-    # Anki has no card for {{c0::…}}, leadcards does: exporting it would break the
-    # one-card-one-card mapping that history relies on, so the export stops first.
+    # Anki has no card for {{c0::…}}: exporting it would break the one-card-one-card
+    # mapping that history relies on. The deck loader refuses it before any export.
     deck = write_deck(
         'id: cz\nname: Cz\ncards:\n  - id: z\n    type: cloze\n    text: "{{c0::a}} {{c1::b}}"\n'
     )
     out = tmp_path / "cz.apkg"
     result = run("anki", str(deck), "-o", str(out))
     assert_refused(
-        result, f"error: {deck}:4: note 'z' would become 1 Anki card instead of 2", tmp_path, 1
+        result, f"{deck}:6:11: cloze numbers start at 1: Anki ignores {{{{c0::...}}}}", tmp_path, 1
     )
 
 
