@@ -65,25 +65,25 @@ def today(store: Store, deck_id: str, now_ms: int) -> Today:
 
 
 def deck_counts(store: Store, deck_id: str, name: str, now_ms: int) -> DeckCounts:
-    settings = store.settings(deck_id)
+    """Today's counts. New and due are what a session would gather now (daily limits,
+    one card per note), so status never promises cards a review will not show."""
     day = today(store, deck_id, now_ms)
     row = store.conn.execute(
         f"""SELECT count(*) AS total,
-               coalesce(sum(state = 0 AND {ACTIVE}), 0) AS new,
                coalesce(sum(state IN (1, 3) AND due < :end AND {ACTIVE}), 0) AS learning,
-               coalesce(sum(state = 2 AND due < :end AND {ACTIVE}), 0) AS due,
                coalesce(sum(suspended), 0) AS suspended,
                coalesce(sum(leech), 0) AS leeches
             FROM cards WHERE deck_id = :deck AND removed = 0""",
         {"now": now_ms, "end": day.end_ms, "deck": deck_id},
     ).fetchone()
+    gathered = Queue(store, [deck_id], now_ms)
     return DeckCounts(
         id=deck_id,
         name=name,
         total=row["total"],
-        new=min(row["new"], max(0, settings.new_per_day - day.introduced)),
+        new=len(gathered.new),
         learning=row["learning"],
-        due=min(row["due"], max(0, settings.reviews_per_day - day.reviews_done)),
+        due=len(gathered.reviews),
         suspended=row["suspended"],
         leeches=row["leeches"],
         reviewed_today=day.answered,
