@@ -56,17 +56,32 @@ MEMORY_FIELDS = (
 )
 
 
-def _seed(key: str, memory: Memory) -> int:
-    text = f"{key}@{memory.last_review or 0}#{memory.reps}"
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+class _SeededRandom:
+    """Stands in for ``random()`` in py-fsrs; seeds itself only if fuzz is drawn.
+
+    Most answers (learning steps, short intervals) draw no fuzz, so hashing and
+    seeding are skipped for them: that keeps replays of long logs fast.
+    """
+
+    __slots__ = ("_rng", "_text")
+
+    def __init__(self, key: str, memory: Memory) -> None:
+        self._text = f"{key}@{memory.last_review or 0}#{memory.reps}"
+        self._rng: random.Random | None = None
+
+    def __call__(self) -> float:
+        if self._rng is None:
+            digest = hashlib.sha256(self._text.encode()).digest()
+            self._rng = random.Random(int.from_bytes(digest[:8], "big"))
+        return self._rng.random()
 
 
 @contextmanager
-def _seeded_fuzz(seed: int) -> Iterator[None]:
+def _seeded_fuzz(source: _SeededRandom) -> Iterator[None]:
     import fsrs.scheduler as fsrs_scheduler
 
     original = fsrs_scheduler.random
-    fsrs_scheduler.random = random.Random(seed).random
+    fsrs_scheduler.random = source
     try:
         yield
     finally:
@@ -108,7 +123,7 @@ class Scheduler:
         import fsrs
 
         card = self._to_fsrs(memory)
-        with _seeded_fuzz(_seed(key, memory)):
+        with _seeded_fuzz(_SeededRandom(key, memory)):
             card, _ = self._fsrs.review_card(card, fsrs.Rating(rating), from_ms(at_ms))
         lapse = memory.state == REVIEW and rating == 1
         return Memory(
