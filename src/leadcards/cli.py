@@ -7,16 +7,15 @@ because start-up time is paid every day.
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
 from leadcards import __version__
-from leadcards.errors import DeckError, LeadcardsError, UsageError
+from leadcards.cli_support import HomeOption, JsonOption, err, handles_errors
+from leadcards.errors import UsageError
 
 app = typer.Typer(
     help="Spaced-repetition flashcards in the terminal: leadership vs management "
@@ -26,40 +25,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-HomeOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--home",
-        help="Data folder (default: $LEADCARDS_HOME, else the platform's user data folder).",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def _err(message: str) -> None:
-    sys.stderr.write(message.rstrip("\n") + "\n")
-    sys.stderr.flush()
-
-
-def handles_errors(func: F) -> F:
-    """Turn project errors into one line each on stderr and an exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except DeckError as exc:
-            _err(str(exc))
-            raise typer.Exit(exc.exit_code) from None
-        except LeadcardsError as exc:
-            _err(f"error: {exc}")
-            raise typer.Exit(exc.exit_code) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _console() -> Any:
@@ -466,5 +431,5 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        _err("interrupted")
+        err("interrupted")
         sys.exit(130)

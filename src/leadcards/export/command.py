@@ -2,22 +2,20 @@
 
 The commands only wire things together; the writers live in ``anki``, ``csv`` and
 ``history``. Heavy modules (genanki, the anki package, the store) are imported inside
-the commands, and ``leadcards.cli`` only at call time, because ``cli`` mounts this
-app and importing it at the top would be circular.
+the commands; the shared options and error handling come from ``cli_support``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
-F = TypeVar("F", bound=Callable[..., Any])
+from leadcards.cli_support import HomeOption, handles_errors
 
 LARGE_EXPORT = 2_000  # cards; smaller exports finish before a bar is worth drawing
 
@@ -40,26 +38,6 @@ DecksArgument = Annotated[
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Overwrite the output file if it already exists.")
 ]
-HomeOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--home",
-        help="Data folder (default: $LEADCARDS_HOME, else the platform's user data folder).",
-        show_default=False,
-    ),
-]
-
-
-def _handles_errors(func: F) -> F:
-    """The CLI's own error handling (one line, non-zero exit), looked up when called."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from leadcards.cli import handles_errors
-
-        return handles_errors(func)(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 @contextlib.contextmanager
@@ -88,7 +66,7 @@ def _resolve(decks: list[str] | None, home: Path | None) -> tuple[Path, list[Any
 
 
 @export_app.command("anki")
-@_handles_errors
+@handles_errors
 def anki_command(
     output: Annotated[
         Path,
@@ -130,7 +108,7 @@ def anki_command(
 
 
 @export_app.command("csv")
-@_handles_errors
+@handles_errors
 def csv_command(
     output: Annotated[
         Path,
