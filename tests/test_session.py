@@ -1,0 +1,306 @@
+"""session.py: the UI-free review session: order, answers committed at once, undo across
+cards and after a leech, bury and suspend, learning cards coming back, session limits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from leadcards.clock import to_ms
+from leadcards.deck.load import load_deck
+from leadcards.deck.model import Deck
+from leadcards.errors import StoreError
+from leadcards.scheduling import LEARNING, NEW, REVIEW, Scheduler
+from leadcards.session import Session
+from leadcards.store import Store, open_store
+from leadcards.sync import sync_deck
+from leadcards.workspace import open_with_decks
+
+AT = to_ms(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+MINUTE = 60_000
+DAY = 86_400_000
+
+TABLE_DECK = """\
+id: tbl
+name: Table deck
+tables:
+  - id: cmp
+    title: Management vs leadership
+    row_label: Aspect
+    columns: [Management, Leadership]
+    rows:
+      - label: Focus
+        cells: ["Systems and tasks", "People and purpose"]
+      - label: Risk
+        cells: ["Risk-averse", "Embraces change"]
+"""
+
+
+class Clock:
+    def __init__(self, at: int = AT) -> None:
+        self.at = at
+
+    def __call__(self) -> int:
+        return self.at
+
+
+def basic_deck(n: int, deck_id: str = "mini") -> str:
+    lines = [f"id: {deck_id}", f"name: {deck_id.title()} deck", "cards:"]
+    for i in range(n):
+        lines += [f"  - id: c{i:02d}", f"    front: Question {i}", f"    back: Answer {i}"]
+    return "\n".join(lines) + "\n"
+
+
+def key(i: int) -> str:
+    return f"mini:c{i:02d}:front"
+
+
+@pytest.fixture
+def mini(tmp_path: Path, isolated_home: Path) -> Iterator[tuple[Store, Deck]]:
+    path = tmp_path / "mini.yaml"
+    path.write_text(basic_deck(8))
+    deck = load_deck(path)
+    with open_store(isolated_home) as store:
+        sync_deck(store, deck, AT - 30 * DAY)
+        yield store, deck
+
+
+def row(store: Store, card_key: str) -> dict[str, Any]:
+    return dict(store.conn.execute("SELECT * FROM cards WHERE key = ?", (card_key,)).fetchone())
+
+
+def log_count(store: Store) -> int:
+    return store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+
+
+def test_builtin_deck_session_answers_are_committed_at_once(isolated_home: Path) -> None:
+    store, decks = open_with_decks(isolated_home, ["lvm"])
+    with store:
+        clock = Clock()
+        session = Session(store, decks, clock=clock)
+        assert session.remaining() == (20, 0, 0)
+        seen_notes = set()
+        for n in range(20):
+            card = session.next_card()
+            assert card is not None and card.deck_id == "lvm"
+            assert (card.deck_id, card.note_id) not in seen_notes  # siblings are buried
+            seen_notes.add((card.deck_id, card.note_id))
+            session.reveal()
+            assert session.revealed
+            preview = session.preview()
+            result = session.answer(4)
+            assert result.after.due - clock.at == preview[4]
+            assert log_count(store) == n + 1  # committed before the next card is drawn
+            clock.at += 10_000
+        assert session.next_card() is None
+        summary = session.finish()
+        assert (summary.answered, summary.correct, summary.still_due) == (20, 20, 0)
+        assert summary.ratings[4] == 20
+        assert summary.next_due_ms is not None and summary.next_due_ms > clock.at
+
+
+def test_order_in_a_session(mini: tuple[Store, Deck]) -> None:
+    store, deck = mini
+    store.set_setting("fuzz", False)
+    s = Scheduler(store.settings("mini"))
+    store.answer(key(5), 4, 0, AT - 9 * DAY, s)  # review, due a day ago
+    store.answer(key(6), 4, 0, AT - 20 * DAY, s)  # review, more overdue
+    store.answer(key(7), 1, 0, AT - 5 * MINUTE, s)  # learning, due now; introduced today
+    store.set_setting("new_per_day", 3)
+    session = Session(store, [deck], clock=Clock())
+    shown = []
+    while (card := session.next_card()) is not None:
+        shown.append(card.key)
+        session.answer(4)
+    assert shown == [key(7), key(6), key(5), key(0), key(1)]
+    assert session.summary.answered == 5
+
+
+def test_learning_card_comes_back_within_the_session(mini: tuple[Store, Deck]) -> None:
+    store, deck = mini
+    clock = Clock()
+    session = Session(store, [deck], new_limit=1, clock=clock)
+    card = session.next_card()
+    assert card is not None and card.key == key(0)
+    session.answer(1)  # Again: due in a minute; nothing else left, so shown again now
+    assert store.card(key(0)).memory.state == LEARNING
+    again = session.next_card()
+    assert again is not None and again.key == key(0)
+    session.answer(3)  # Good: due in 10 minutes, still within learn-ahead
+    clock.at += 5 * MINUTE
+    assert session.next_card().key == key(0)
+    session.answer(3)  # graduates: due in days
+    assert store.card(key(0)).memory.state == REVIEW
+    assert session.next_card() is None
+    summary = session.finish()
+    assert (summary.answered, summary.correct, summary.still_due) == (3, 2, 0)
+    assert dict(summary.ratings) == {1: 1, 3: 2}
+
+
+def test_undo_across_cards_restores_both_and_shows_the_first_again(
+    mini: tuple[Store, Deck],
+) -> None:
+    store, deck = mini
+    session = Session(store, [deck], clock=Clock())
+    a = session.next_card()
+    before_a = row(store, a.key)
+    session.answer(3)
+    b = session.next_card()
+    before_b = row(store, b.key)
+    session.answer(1)
+    c = session.next_card()  # on screen when the learner presses undo
+    assert (a.key, b.key, c.key) == (key(0), key(1), key(2))
+    assert session.undo().key == b.key
+    assert row(store, b.key) == before_b and session.current.key == b.key
+    assert session.undo().key == a.key
+    assert row(store, a.key) == before_a and session.current.key == a.key
+    assert log_count(store) == 0
+    assert session.summary.answered == 0 and sum(session.summary.ratings.values()) == 0
+    assert session.undo() is None  # nothing left to take back
+    # answering again continues in order: A (on screen), then B, then C
+    session.answer(4)
+    assert session.next_card().key == b.key
+    session.answer(4)
+    assert session.next_card().key == c.key
+
+
+def test_undo_after_a_leech_suspension(mini: tuple[Store, Deck]) -> None:
+    store, deck = mini
+    store.set_setting("leech_threshold", 1, scope="mini")
+    store.answer(key(3), 4, 0, AT - 20 * DAY, Scheduler(store.settings("mini")))
+    before = row(store, key(3))
+    session = Session(store, [deck], clock=Clock())
+    card = session.next_card()
+    assert card.key == key(3)  # the due review comes before new cards
+    result = session.answer(1)
+    assert result.became_leech
+    assert session.summary.new_leeches == [key(3)]
+    state = store.card(key(3))
+    assert state.suspended and state.leech and state.memory.lapses == 1
+    assert session.next_card().key == key(0)  # the suspended leech is not shown again
+    session.undo()
+    assert session.current.key == key(3)
+    assert row(store, key(3)) == before
+    assert session.summary.new_leeches == []
+    session.answer(3)  # this time remembered: no leech
+    assert not store.card(key(3)).suspended and session.summary.new_leeches == []
+    assert session.finish().new_leeches == []
+
+
+def test_leech_is_reported_in_the_summary(mini: tuple[Store, Deck]) -> None:
+    store, deck = mini
+    store.set_setting("leech_threshold", 2)
+    s = Scheduler(store.settings())
+    memory = store.answer(key(2), 4, 0, AT - 40 * DAY, s).after
+    store.answer(key(2), 1, 0, memory.due, s)
+    store.answer(key(2), 3, 0, memory.due + 10 * MINUTE, s)  # one lapse so far
+    session = Session(store, [deck], new_limit=0, clock=Clock())
+    assert session.next_card().key == key(2)
+    session.answer(1)
+    summary = session.finish()
+    assert summary.new_leeches == [key(2)]
+    assert store.card(key(2)).leech and store.card(key(2)).suspended
+
+
+def test_undo_refuses_another_sessions_answer(mini: tuple[Store, Deck]) -> None:
+    store, deck = mini
+    session = Session(store, [deck], clock=Clock())
+    session.next_card()
+    session.answer(3)
+    # another terminal answers meanwhile
+    store.answer(key(5), 3, 0, AT + 1, Scheduler(store.settings()))
+    with pytest.raises(StoreError) as exc:
+        session.undo()
+    assert str(exc.value) == (
+        "cannot undo: another leadcards session has answered since; "
+        "its answer would be taken back instead"
+    )
+    assert log_count(store) == 2
+    assert session.summary.answered == 1 and len(session.history) == 1
+
+
+def test_bury_and_suspend(mini: tuple[Store, Deck]) -> None:
+    store, deck = mini
+    clock = Clock()
+    session = Session(store, [deck], clock=clock)
+    assert session.next_card().key == key(0)
+    session.bury()
+    assert store.card(key(0)).buried_until == to_ms(datetime(2026, 3, 3, 4, 0, tzinfo=timezone.utc))
+    assert session.current is None
+    assert session.next_card().key == key(1)
+    session.suspend()
+    assert store.card(key(1)).suspended
+    assert session.next_card().key == key(2)
+    assert log_count(store) == 0 and session.summary.answered == 0
+    with pytest.raises(RuntimeError):
+        Session(store, [deck], clock=clock).answer(3)  # no card drawn yet
+    # the next study day the buried card is back; the suspended one is not
+    tomorrow = Session(store, [deck], clock=Clock(AT + DAY))
+    assert tomorrow.next_card().key == key(0)
+    tomorrow.answer(3)
+    assert tomorrow.next_card().key == key(2)
+
+
+def test_session_limits(mini: tuple[Store, Deck]) -> None:
+    store, deck = mini
+    assert Session(store, [deck], new_limit=3, clock=Clock()).remaining() == (3, 0, 0)
+    limited = Session(store, [deck], card_limit=2, clock=Clock())
+    for _ in range(2):
+        limited.next_card()
+        limited.answer(4)
+    assert limited.next_card() is None
+    assert limited.finish().answered == 2
+    clock = Clock()
+    timed = Session(store, [deck], minutes=5, clock=clock)
+    assert timed.next_card() is not None
+    timed.answer(4)
+    clock.at += 5 * MINUTE - 1
+    assert timed.next_card() is not None
+    timed.answer(4)
+    clock.at += 1
+    assert timed.next_card() is None  # time is up, though cards remain
+    assert timed.remaining()[0] > 0
+    # new_limit overrides the daily quota, for this session only
+    store.set_setting("new_per_day", 1)
+    more = Session(store, [deck], new_limit=2, clock=Clock())
+    assert more.remaining() == (2, 0, 0)
+    assert Session(store, [deck], clock=Clock()).remaining() == (0, 0, 0)
+
+
+def test_siblings_are_buried_after_an_answer(tmp_path: Path, isolated_home: Path) -> None:
+    path = tmp_path / "tbl.yaml"
+    path.write_text(TABLE_DECK)
+    deck = load_deck(path)
+    with open_store(isolated_home) as store:
+        sync_deck(store, deck, AT)
+        session = Session(store, [deck], clock=Clock())
+        shown = []
+        while (card := session.next_card()) is not None:
+            shown.append(card)
+            session.answer(4)
+        assert [c.template for c in shown] == ["recall"] * 4
+        assert len({c.note_id for c in shown}) == 4
+        untouched = [c.key for c in deck.cards if c.template != "recall"]
+        assert all(store.card(k).memory.state == NEW for k in untouched)
+        # the next study day, the siblings (identify, choice) come up
+        next_day = Session(store, [deck], clock=Clock(AT + DAY))
+        card = next_day.next_card()
+        assert card is not None and card.template == "identify"
+
+
+def test_cards_missing_from_the_loaded_decks_are_passed_over(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    path = tmp_path / "mini.yaml"
+    path.write_text(basic_deck(3))
+    with open_store(isolated_home) as store:
+        sync_deck(store, load_deck(path), AT)
+        path.write_text(basic_deck(3).replace("  - id: c00\n", "  - id: zz\n"))
+        newer = load_deck(path)  # a deck edited since the cache was synced
+        session = Session(store, [newer], clock=Clock())
+        card = session.next_card()
+        assert card is not None and card.key == key(1)
