@@ -1,0 +1,304 @@
+"""The store's commands through the real typer app: status (table and --json), cards and
+its filters, suspend / unsuspend / forget, doctor and doctor --rebuild."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from leadcards.cli import app
+from leadcards.clock import from_ms, to_ms
+from leadcards.scheduling import Scheduler, format_interval
+from leadcards.store import open_store
+
+runner = CliRunner()
+
+AT = to_ms(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+MINUTE = 60_000
+DAY = 86_400_000
+FOCUS = "lvm:comparison:focus:leadership:recall"
+COUNT_KEYS = ["total", "new", "learning", "due", "suspended", "leeches", "reviewed_today"]
+LVM_NAME = "CPHQ::Leadership vs Management"
+NO_CARD = "error: no card with key '{}' (see `leadcards cards` for keys)\n"
+
+
+def invoke(*args: str, code: int = 0) -> Any:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == code, (result.stdout, result.stderr, result.exception)
+    return result
+
+
+def status_json() -> dict[str, Any]:
+    return json.loads(invoke("status", "--json").stdout)
+
+
+def cards_json(*args: str) -> list[dict[str, Any]]:
+    return json.loads(invoke("cards", *args, "--json").stdout)
+
+
+def lvm_keys(home: Path) -> list[str]:
+    with open_store(home) as store:
+        return [r[0] for r in store.conn.execute("SELECT key FROM cards ORDER BY position")]
+
+
+def answer(home: Path, key: str, rating: int, at: int = AT) -> None:
+    with open_store(home) as store:
+        store.answer(key, rating, 2000, at, Scheduler(store.settings("lvm")))
+
+
+def test_status_json_shape_on_a_fresh_home() -> None:
+    payload = status_json()
+    assert payload == {
+        "decks": [
+            {
+                "id": "lvm",
+                "name": LVM_NAME,
+                "total": 142,
+                "new": 20,
+                "learning": 0,
+                "due": 0,
+                "suspended": 0,
+                "leeches": 0,
+                "reviewed_today": 0,
+            }
+        ],
+        "total": {
+            "total": 142,
+            "new": 20,
+            "learning": 0,
+            "due": 0,
+            "suspended": 0,
+            "leeches": 0,
+            "reviewed_today": 0,
+        },
+        "next_due": "2026-03-02T09:00:00+00:00",
+    }
+    assert list(payload) == ["decks", "total", "next_due"]
+    assert list(payload["decks"][0]) == ["id", "name", *COUNT_KEYS]
+    assert list(payload["total"]) == COUNT_KEYS
+
+
+def test_status_after_answers(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    status_json()
+    keys = lvm_keys(isolated_home)
+    answer(isolated_home, keys[0], 1)  # learning, due in 1 minute
+    answer(isolated_home, keys[3], 3)  # learning, due in 10 minutes
+    answer(isolated_home, keys[6], 4, AT - 10 * DAY)  # review, overdue
+    answer(isolated_home, keys[9], 4)  # review in about 8 days
+    invoke("suspend", keys[12])
+    deck = status_json()["decks"][0]
+    assert {k: deck[k] for k in COUNT_KEYS} == {
+        "total": 142,
+        "new": 17,  # 20 a day, three introduced today
+        "learning": 2,
+        "due": 1,
+        "suspended": 1,
+        "leeches": 0,
+        "reviewed_today": 3,
+    }
+    # learning cards due within the learn-ahead window count as due now
+    invoke("config", "new_per_day", "3")
+    payload = status_json()
+    assert (payload["total"]["new"], payload["total"]["learning"]) == (0, 2)
+    assert payload["next_due"] == "2026-03-02T09:00:00+00:00"
+    assert "Next card: now" in invoke("status").stdout
+    # once everything is answered, next_due is the earliest scheduled card
+    for key in (keys[0], keys[3], keys[6]):
+        answer(isolated_home, key, 4, AT + MINUTE)
+    payload = status_json()
+    assert {k: payload["total"][k] for k in ("new", "learning", "due")} == {
+        "new": 0, "learning": 0, "due": 0
+    }  # fmt: skip
+    with open_store(isolated_home) as store:
+        (first,) = store.conn.execute(
+            "SELECT min(due) FROM cards WHERE state > 0 AND suspended = 0"
+        ).fetchone()
+    assert first > AT + DAY
+    assert payload["next_due"] == from_ms(first).isoformat()
+    table = invoke("status").stdout
+    assert f"Next card: in {format_interval(first - AT)} ({from_ms(first):%Y-%m-%d %H:%M})" in table
+    # and when that moment comes, it is "now"
+    monkeypatch.setenv("LEADCARDS_NOW", from_ms(first + 1).isoformat())
+    assert status_json()["total"]["due"] == 1
+    assert "Next card: now" in invoke("status").stdout
+
+
+def test_status_sums_decks(isolated_home: Path) -> None:
+    user = isolated_home / "decks"
+    user.mkdir(parents=True)
+    (user / "mine.yaml").write_text(
+        "id: mine\nname: Mine\ncards:\n  - {id: a, front: q1, back: a1}\n"
+        "  - {id: b, front: q2, back: a2}\n"
+    )
+    payload = status_json()
+    assert [(d["id"], d["name"], d["total"], d["new"]) for d in payload["decks"]] == [
+        ("lvm", LVM_NAME, 142, 20),
+        ("mine", "Mine", 2, 2),
+    ]
+    assert payload["total"]["total"] == 144 and payload["total"]["new"] == 22
+    table = invoke("status").stdout
+    assert "all decks" in table
+
+
+def test_status_with_nothing_scheduled(isolated_home: Path) -> None:
+    status_json()
+    invoke("config", "new_per_day", "0")
+    payload = status_json()
+    assert payload["next_due"] is None
+    assert "Next card: nothing scheduled" in invoke("status").stdout
+
+
+def test_cards_filters(isolated_home: Path) -> None:
+    status_json()
+    keys = lvm_keys(isolated_home)
+    with open_store(isolated_home) as store:
+        store.set_setting("leech_threshold", 1)
+        s = Scheduler(store.settings())
+        store.answer(keys[0], 4, 0, AT - 20 * DAY, s)  # due
+        store.answer(keys[1], 4, 0, AT, s)  # not due
+        store.answer(keys[2], 4, 0, AT - 30 * DAY, s)
+        store.answer(keys[2], 1, 0, AT - 20 * DAY, s)  # leech, suspended, relearning
+        store.set_flag(keys[3], "buried_until", AT + DAY)
+    everything = cards_json()
+    assert len(everything) == 142 and [r["key"] for r in everything] == keys
+    first = everything[0]
+    assert list(first) == [
+        "key", "deck", "state", "due", "stability", "difficulty", "retrievability",
+        "reps", "lapses", "flags",
+    ]  # fmt: skip
+    assert (first["key"], first["deck"], first["state"], first["reps"]) == (
+        keys[0],
+        "lvm",
+        "review",
+        1,
+    )
+    assert first["retrievability"] < 0.9 and first["due"] < "2026-03-02 09:00"
+    assert [r["key"] for r in cards_json("--due")] == [keys[0]]
+    new = cards_json("--new")
+    assert len(new) == 139 and keys[0] not in {r["key"] for r in new}
+    assert all(r["state"] == "new" and r["due"] is None for r in new)
+    assert [(r["key"], r["flags"]) for r in cards_json("--suspended")] == [
+        (keys[2], ["suspended", "leech"])
+    ]
+    assert [r["key"] for r in cards_json("--leeches")] == [keys[2]]
+    assert [r["flags"] for r in cards_json("--search", keys[3])] == [["buried"]]
+    risk = cards_json("lvm", "--search", "RISK ATTITUDE")
+    assert risk and all("risk-attitude" in r["key"] for r in risk)
+    assert cards_json("--search", "no such words anywhere") == []
+    assert cards_json("--new", "--leeches") == []
+    wide = runner.invoke(app, ["cards", "--leeches"], env={"COLUMNS": "200"})
+    assert wide.exit_code == 0
+    assert wide.stdout.startswith("1 cards") and "suspended leech" in wide.stdout
+
+
+def test_cards_unknown_deck() -> None:
+    result = invoke("cards", "nope", code=2)
+    assert result.stderr == "error: no deck with id 'nope' (known decks: lvm)\n"
+
+
+def test_suspend_unsuspend_forget(isolated_home: Path) -> None:
+    status_json()
+    assert invoke("suspend", FOCUS).stdout == f"Suspended {FOCUS}\n"
+    assert status_json()["total"]["suspended"] == 1
+    assert cards_json("--suspended")[0]["key"] == FOCUS
+    assert invoke("unsuspend", FOCUS).stdout == f"Unsuspended {FOCUS}\n"
+    assert status_json()["total"]["suspended"] == 0
+    answer(isolated_home, FOCUS, 4)
+    (row,) = cards_json("--search", FOCUS)
+    assert (row["state"], row["reps"]) == ("review", 1)
+    assert invoke("forget", FOCUS).stdout == f"Reset {FOCUS} to new (its history is kept)\n"
+    (row,) = cards_json("--search", FOCUS)
+    assert (row["state"], row["reps"], row["due"]) == ("new", 0, None)
+    with open_store(isolated_home) as store:
+        kinds = [e[0] for e in store.log_events(FOCUS)[FOCUS]]
+    assert kinds == ["answer", "forget"]
+    assert invoke("doctor").stdout.endswith("replay: 142 cards match their 2 log rows\n")
+
+
+@pytest.mark.parametrize("command", ["suspend", "unsuspend", "forget"])
+def test_unknown_key(isolated_home: Path, command: str) -> None:
+    status_json()
+    before = (isolated_home / "leadcards.db").read_bytes()
+    result = invoke(command, "lvm:no-such-note:front", code=2)
+    assert result.stderr == NO_CARD.format("lvm:no-such-note:front")
+    assert result.stdout == ""
+    with open_store(isolated_home) as store:
+        assert store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+        assert store.conn.execute("SELECT sum(suspended) FROM cards").fetchone()[0] == 0
+    assert len(before) > 0
+
+
+def test_doctor_finds_and_rebuilds_a_tampered_cache(isolated_home: Path) -> None:
+    status_json()
+    keys = lvm_keys(isolated_home)
+    for i, key in enumerate(keys[:10]):
+        answer(isolated_home, key, 1 + i % 4, AT - DAY + i * MINUTE)
+    clean = invoke("doctor")
+    assert clean.stdout == "integrity: ok\nreplay: 142 cards match their 10 log rows\n"
+    db = isolated_home / "leadcards.db"
+    conn = sqlite3.connect(db)
+    good = conn.execute("SELECT * FROM cards WHERE key = ?", (keys[4],)).fetchone()
+    conn.execute("UPDATE cards SET stability = stability + 1 WHERE key = ?", (keys[4],))
+    conn.commit()
+    conn.close()
+    result = invoke("doctor", code=1)
+    assert result.stdout == (
+        "integrity: ok\n"
+        f"replay: 1 of 142 cards differ from their log ({keys[4]}); "
+        "`leadcards doctor --rebuild` rewrites them from the log\n"
+    )
+    rebuilt = invoke("doctor", "--rebuild")
+    assert rebuilt.stdout == "integrity: ok\nreplay: rebuilt 1 of 142 cards from 10 log rows\n"
+    assert invoke("doctor").stdout == clean.stdout
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT * FROM cards WHERE key = ?", (keys[4],)).fetchone() == good
+    conn.close()
+
+
+def test_doctor_names_five_and_counts_the_rest(isolated_home: Path) -> None:
+    status_json()
+    keys = lvm_keys(isolated_home)
+    for key in keys[:7]:
+        answer(isolated_home, key, 3)
+    conn = sqlite3.connect(isolated_home / "leadcards.db")
+    conn.execute("UPDATE cards SET due = due + 1 WHERE reps > 0")
+    conn.commit()
+    conn.close()
+    result = invoke("doctor", code=1)
+    shown = ", ".join(keys[:5])
+    assert f"replay: 7 of 142 cards differ from their log ({shown} and 2 more); " in result.stdout
+
+
+def test_doctor_reports_log_rows_without_a_card(isolated_home: Path) -> None:
+    status_json()
+    answer(isolated_home, FOCUS, 3)
+    conn = sqlite3.connect(isolated_home / "leadcards.db")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute(
+        "INSERT INTO reviews (id, card_key, kind, rating, reviewed_at, duration_ms, "
+        "state_before, state_after, before) VALUES ('X', 'gone:card:front', 'answer', 3, ?, 0, "
+        "0, 1, '{}')",
+        (AT,),
+    )
+    conn.commit()
+    conn.close()
+    result = invoke("doctor", code=1)
+    assert result.stdout.splitlines()[0] == "integrity: 1 log rows name no card"
+
+
+def test_doctor_after_a_settings_change_and_rebuild(isolated_home: Path) -> None:
+    status_json()
+    keys = lvm_keys(isolated_home)
+    for key in keys[:3]:
+        answer(isolated_home, key, 4, AT - 5 * DAY)
+    invoke("config", "desired_retention", "0.8")
+    result = invoke("doctor", code=1)
+    assert "replay: 3 of 142 cards differ from their log" in result.stdout
+    invoke("doctor", "--rebuild")
+    assert invoke("doctor").stdout.endswith("replay: 142 cards match their 3 log rows\n")
