@@ -523,9 +523,7 @@ def _build_card(
             )
             return None
         if numbers[0] < 1:
-            reader.problem(
-                fields["text"], "cloze numbers start at 1: Anki ignores {{c0::...}}"
-            )
+            reader.problem(fields["text"], "cloze numbers start at 1: Anki ignores {{c0::...}}")
             return None
         cards = []
         for number in numbers:
