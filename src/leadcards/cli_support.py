@@ -7,6 +7,7 @@ the main app, which mounts them.
 from __future__ import annotations
 
 import functools
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -47,5 +48,10 @@ def handles_errors(func: F) -> F:
         except LeadcardsError as exc:
             err(f"error: {exc}")
             raise typer.Exit(exc.exit_code) from None
+        except sqlite3.DatabaseError as exc:
+            # Damage that only shows part-way through a command (a bad page deep in
+            # the file): nothing was committed by the failing statement.
+            err(f"error: the database cannot be read ({exc}); run `leadcards doctor`")
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
