@@ -124,7 +124,8 @@ def test_choice_undo_help_bury_and_suspend_keys(isolated_home: Path, tmp_path: P
     child.expect(loose("Undone"))
     child.send("?")
     child.expect(loose("undo the last answer"))
-    child.send("b")
+    child.expect(loose("- bury"))  # on a choice card b picks option b, so - buries
+    child.send("-")
     child.expect(loose("Buried until tomorrow"))
     child.send("s")
     child.expect(loose("Suspended"))

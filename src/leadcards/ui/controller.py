@@ -15,7 +15,7 @@ from leadcards.errors import LeadcardsError
 from leadcards.scheduling import RATINGS, format_interval
 from leadcards.session import Session, Summary
 
-CONTROL_KEYS = set("ubseq?") | {"1", "2", "3", "4"}
+CONTROL_KEYS = set("ubseq?-") | {"1", "2", "3", "4"}
 OPTION_LETTERS = "abcd"
 
 HELP_LINES = (
@@ -24,7 +24,7 @@ HELP_LINES = (
     ("a b c d", "pick an option of a multiple-choice card"),
     ("first letter of a side", "answer an identify card before revealing (e.g. m / l)"),
     ("u", "undo the last answer"),
-    ("b", "bury: hide this card until tomorrow"),
+    ("b or -", "bury: hide this card until tomorrow (- while choosing a–d)"),
     ("s", "suspend: hide this card until unsuspended"),
     ("e", "edit this card's deck file in $EDITOR"),
     ("?", "this help"),
@@ -119,14 +119,19 @@ class Controller:
         card = self.card
         if card is None:
             return
-        if command == "enter":
+        picking = card.options and not self.revealed
+        if picking and command in OPTION_LETTERS[: len(card.options)]:
+            # before the answer shows, a–d pick an option even where b means bury
+            index = OPTION_LETTERS.index(command)
+            self._pick(card.options[index], index == card.answer_index)
+        elif command == "enter":
             if not self.revealed:
                 self.session.reveal()
             else:
                 self._rate(self.suggestion or 3)
         elif command in {"1", "2", "3", "4"}:
             self._rate(int(command))
-        elif command == "b":
+        elif command in ("b", "-"):
             self.session.bury()
             self.message = "Buried until tomorrow."
             self._advance()
@@ -136,9 +141,6 @@ class Controller:
             self._advance()
         elif command == "e":
             self._edit(card)
-        elif command in OPTION_LETTERS[: len(card.options)] and not self.revealed:
-            index = OPTION_LETTERS.index(command)
-            self._pick(card.options[index], index == card.answer_index)
         elif command in side_keys(card) and not self.revealed:
             self._pick(
                 card.sides[side_keys(card)[command]], side_keys(card)[command] == card.answer_side

@@ -101,13 +101,19 @@ def hint_line(controller: Controller) -> Text:
     if controller.revealed:
         keys = "enter accept · 1–4 rate"
     elif card is not None and card.options:
-        keys = "a–d choose · space show answer"
+        keys = "a–d choose · space show"
     elif card is not None and side_keys(card):
         letters = "/".join(side_keys(card))
-        keys = f"{letters} answer · space show answer"
+        keys = f"{letters} answer · space show"
     else:
         keys = "space show answer"
-    return Text(f"{keys} · u undo · b bury · s suspend · e edit · ? help · q quit", style="dim")
+    bury = "- bury" if card is not None and card.options and not controller.revealed else "b bury"
+    return Text(
+        f"{keys} · u undo · {bury} · s suspend · e edit · ? help · q quit",
+        style="dim",
+        no_wrap=True,
+        overflow="ellipsis",
+    )
 
 
 def help_panel() -> RenderableType:

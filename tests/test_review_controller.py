@@ -1,0 +1,139 @@
+"""The review controller and screen without a terminal: keys → actions, and what is drawn."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from leadcards.deck.load import load_deck
+from leadcards.session import Session
+from leadcards.store import open_store
+from leadcards.sync import sync_deck
+from leadcards.ui.controller import Controller, side_keys
+from leadcards.ui.review import decode_keys, plain
+from leadcards.ui.screen import review_screen
+
+NOW = 1_772_442_000_000  # 2026-03-02T09:00Z
+
+DECK = """\
+id: ui
+name: "UI::Deck"
+tables:
+  - id: cmp
+    title: Side by side
+    row_label: Aspect
+    columns: [Management, Leadership]
+    templates: [identify]
+    rows:
+      - {label: Focus, cells: ["[red]Systems[/red]", "People"]}
+cards:
+  - id: heart
+    type: choice
+    question: "Leadership is the... [bold]?"
+    answer: Heart
+    distractors: [Brain, Hands, Skeleton]
+"""
+
+
+@pytest.fixture
+def controller(isolated_home: Path, write_deck) -> Controller:
+    deck = load_deck(write_deck(DECK))
+    store = open_store(isolated_home)
+    store.set_setting("fuzz", False)
+    sync_deck(store, deck, NOW)
+    session = Session(store, [deck], clock=lambda: NOW)
+    made = Controller(session, {deck.id: deck.name})
+    made.start()
+    return made
+
+
+def _screen(controller: Controller, width: int = 80) -> str:
+    out = io.StringIO()
+    Console(file=out, width=width, color_system=None).print(review_screen(controller))
+    return out.getvalue()
+
+
+def _show(controller: Controller, key: str) -> None:
+    session = controller.session
+    controller.card = session.current = session.cards[key]
+    session.revealed = False
+    controller.choice = None
+    controller.intervals = session.preview()
+
+
+def test_screen_keeps_markup_literal_and_shows_ratings_after_reveal(controller: Controller) -> None:
+    _show(controller, "ui:cmp:focus:management:identify")
+    before = _screen(controller)
+    assert "[red]Systems[/red]" in before
+    assert "Side by side · Focus" in before
+    assert "3 new · 0 learning · 0 due" in before
+    assert "m/l answer" in before
+    assert "1 Again" not in before
+    controller.handle("enter")
+    after = _screen(controller)
+    assert "1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 8d" in after
+    assert "Management — Focus" in after
+    assert all(len(line) <= 80 for line in after.splitlines())
+    assert len(after.splitlines()) <= 24
+
+
+def test_b_picks_option_b_on_a_choice_card_and_dash_buries(controller: Controller) -> None:
+    _show(controller, "ui:heart:choice")
+    card = controller.card
+    assert card is not None
+    assert "[bold]?" in _screen(controller)
+    controller.handle("b")
+    assert controller.choice is not None and controller.choice.label == card.options[1]
+    assert controller.suggestion == (3 if card.answer_index == 1 else 1)
+    assert controller.session.store.card(card.key).buried_until is None
+    controller.handle("u")  # nothing answered yet
+    assert controller.message == "Nothing to undo in this session."
+    controller.handle("-")
+    assert controller.session.store.card(card.key).buried_until is not None
+
+
+def test_enter_accepts_the_suggestion(controller: Controller) -> None:
+    _show(controller, "ui:heart:choice")
+    card = controller.card
+    assert card is not None
+    wrong = "abcd"[(card.answer_index + 1) % len(card.options)]
+    controller.handle(wrong)
+    assert "is not it" in _screen(controller)
+    controller.handle("enter")
+    assert controller.session.history[-1].rating == 1
+    assert controller.message.startswith("Again: next in 1m")
+
+
+def test_unknown_keys_do_nothing_harmful(controller: Controller) -> None:
+    shown = controller.card
+    for key in ("z", "9", "!", "enterprise", "x"):
+        controller.handle(key)
+    assert controller.card is shown and not controller.revealed
+    assert controller.session.summary.answered == 0
+    assert "does nothing here" in controller.message
+
+
+def test_side_keys_skip_control_letters_and_clashes(write_deck) -> None:
+    deck = load_deck(
+        write_deck(
+            "id: s\nname: S\ntables:\n  - id: t\n    row_label: A\n"
+            "    columns: [Structure, Leadership, Lean]\n    templates: [identify]\n"
+            "    rows:\n      - {label: X, cells: [a, b, c]}\n"
+        )
+    )
+    assert side_keys(deck.cards[0]) == {}  # s is a control key; l names two sides
+
+
+def test_decode_keys() -> None:
+    assert decode_keys(b" \r3x\x1b[A\x1bOP4") == ["enter", "enter", "3", "x", "4"]
+    assert decode_keys(b"\x04") == ["q"]
+    with pytest.raises(KeyboardInterrupt):
+        decode_keys(b"\x03")
+
+
+def test_plain_drops_emphasis_for_screen_readers() -> None:
+    assert plain("**Focus** (Aspect) — *Leadership*?") == "Focus (Aspect) — Leadership?"
+    assert plain("2 * 3 = 6") == "2 * 3 = 6"
