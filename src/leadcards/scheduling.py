@@ -10,8 +10,6 @@ then gets, however long the learner looks at the card.
 
 from __future__ import annotations
 
-import hashlib
-import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +20,8 @@ from leadcards.clock import from_ms, to_ms
 from leadcards.settings import Settings
 
 if TYPE_CHECKING:
+    import random
+
     import fsrs
 
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
@@ -71,6 +71,9 @@ class _SeededRandom:
 
     def __call__(self) -> float:
         if self._rng is None:
+            import hashlib
+            import random
+
             digest = hashlib.sha256(self._text.encode()).digest()
             self._rng = random.Random(int.from_bytes(digest[:8], "big"))
         return self._rng.random()

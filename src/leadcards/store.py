@@ -13,7 +13,6 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -450,6 +449,8 @@ def _check_and_migrate(conn: sqlite3.Connection, path: Path, existed: bool) -> N
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
     """Bring an older schema up to date, one version per step, each in a transaction."""
+    from importlib import resources
+
     steps = {0: resources.files("leadcards").joinpath("schema.sql").read_text()}
     while version < SCHEMA_VERSION:
         conn.execute("BEGIN IMMEDIATE")

@@ -8,7 +8,6 @@ unchanged are not parsed again: that keeps every command's start-up cheap.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +36,8 @@ def sync_files(store: Store, files: list[Path], now_ms: int) -> SyncReport:
         row = known.get(resolved)
         if row and row["size"] == stat.st_size and row["mtime_ns"] == stat.st_mtime_ns:
             continue
+        import hashlib  # only for files whose size or mtime changed
+
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if row and row["sha256"] == digest:
             touch.append((stat.st_size, stat.st_mtime_ns, resolved))

@@ -7,7 +7,6 @@ card's history; ``content_hash`` is what tells that the wording changed.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +58,8 @@ class Card:
     @property
     def content_hash(self) -> str:
         """Changes whenever what the learner sees changes."""
+        import hashlib
+
         digest = hashlib.blake2b(digest_size=12)
         for part in (self.front, self.back, self.extra, *self.options, *self.tags):
             digest.update(part.encode())
