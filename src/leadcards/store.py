@@ -440,11 +440,28 @@ def _check_and_migrate(conn: sqlite3.Connection, path: Path, existed: bool) -> N
             f"{path} was written by a newer leadcards (schema {version}; this version "
             f"knows up to {SCHEMA_VERSION}); upgrade leadcards to use it"
         )
-    conn.execute("PRAGMA journal_mode = WAL")
+    _use_wal(conn)
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
     if version < SCHEMA_VERSION:
         _migrate(conn, version)
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL. Switching a new file needs it alone for a moment, and SQLite does not
+    wait for that (no busy handler): a second process opening the file at that instant
+    made it fail at once with "database is locked". Retry within the busy timeout."""
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            sqlite3.Connection.execute(conn, "PRAGMA journal_mode = WAL").fetchone()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.002)
 
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
