@@ -302,3 +302,30 @@ def test_doctor_after_a_settings_change_and_rebuild(isolated_home: Path) -> None
     assert "replay: 3 of 142 cards differ from their log" in result.stdout
     invoke("doctor", "--rebuild")
     assert invoke("doctor").stdout.endswith("replay: 142 cards match their 3 log rows\n")
+
+
+def test_status_rolls_over_at_four_local(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        monkeypatch.setenv("LEADCARDS_NOW", "2026-03-03T03:59:00-05:00")
+        invoke("config", "new_per_day", "2")
+        status_json()
+        keys = lvm_keys(isolated_home)
+        late = to_ms(datetime.fromisoformat("2026-03-03T03:59:00-05:00"))
+        answer(isolated_home, keys[0], 4, late)
+        answer(isolated_home, keys[3], 4, late + 1000)
+        deck = status_json()["decks"][0]
+        assert (deck["new"], deck["reviewed_today"]) == (0, 2)
+        assert "Next card: in " in invoke("status").stdout
+        monkeypatch.setenv("LEADCARDS_NOW", "2026-03-03T04:00:00-05:00")
+        deck = status_json()["decks"][0]
+        assert (deck["new"], deck["reviewed_today"]) == (2, 0)
+        assert status_json()["next_due"] == "2026-03-03T09:00:00+00:00"
+    finally:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()

@@ -24,8 +24,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from leadcards import doctor
+from leadcards.cli import app
 from leadcards.clock import to_ms
 from leadcards.deck.load import load_deck
 from leadcards.deck.model import Deck
@@ -35,6 +37,7 @@ from leadcards.session import Session
 from leadcards.store import STATE_COLUMNS, Store, is_leech_lapse, memory_of, open_store
 from leadcards.sync import sync_files
 
+runner = CliRunner()
 AT = to_ms(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
 MINUTE = 60_000
 DAY = 86_400_000
@@ -199,6 +202,9 @@ def test_cache_equals_model_and_replay(
         assert report.ok
         logged = sum(1 for step in history if step[0] in ("answer", "forget"))
         assert report.lines == ["integrity: ok", f"replay: 30 cards match their {logged} log rows"]
+        result = runner.invoke(app, ["doctor", "--home", str(home)])
+        assert result.exit_code == 0
+        assert result.stdout == f"integrity: ok\nreplay: 30 cards match their {logged} log rows\n"
 
 
 @PROFILE
@@ -274,7 +280,7 @@ def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @settings(
-    max_examples=30,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

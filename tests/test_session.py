@@ -304,3 +304,18 @@ def test_cards_missing_from_the_loaded_decks_are_passed_over(
         session = Session(store, [newer], clock=Clock())
         card = session.next_card()
         assert card is not None and card.key == key(1)
+
+
+def test_a_buried_learning_card_is_not_still_to_come(mini: tuple[Store, Deck]) -> None:
+    store, deck = mini
+    session = Session(store, [deck], new_limit=1, clock=Clock())
+    session.next_card()
+    session.answer(1)  # learning, due in a minute
+    assert session.remaining() == (0, 1, 0)
+    assert session.next_card().key == key(0)
+    session.bury()
+    assert session.next_card() is None
+    assert session.remaining() == (0, 0, 0)
+    summary = session.finish()
+    assert summary.still_due == 0
+    assert summary.next_due_ms == to_ms(datetime(2026, 3, 3, 4, 0, tzinfo=timezone.utc))

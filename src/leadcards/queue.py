@@ -242,7 +242,8 @@ class Queue:
         marks = ",".join("?" * len(self.deck_ids))
         learning = self.store.conn.execute(
             f"SELECT count(*) FROM cards WHERE deck_id IN ({marks}) AND state IN (1, 3) "
-            "AND due < ? AND removed = 0 AND suspended = 0",
-            (*self.deck_ids, self.day_end_ms),
+            "AND due < ? AND removed = 0 AND suspended = 0 "
+            "AND (buried_until IS NULL OR buried_until <= ?)",
+            (*self.deck_ids, self.day_end_ms, now_ms),
         ).fetchone()[0]
         return live(self.new), learning, live(self.reviews)
