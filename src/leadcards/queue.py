@@ -80,7 +80,7 @@ def deck_counts(store: Store, deck_id: str, name: str, now_ms: int) -> DeckCount
             FROM cards WHERE deck_id = :deck AND removed = 0""",
         {"now": now_ms, "end": day.end_ms, "deck": deck_id},
     ).fetchone()
-    gathered = Queue(store, [deck_id], now_ms)
+    gathered = Queue(store, [deck_id], now_ms, ordered=False)
     return DeckCounts(
         id=deck_id,
         name=name,
@@ -119,9 +119,13 @@ class Queue:
         now_ms: int,
         *,
         new_limit: int | None = None,
+        ordered: bool = True,
     ) -> None:
         self.store = store
         self.deck_ids = deck_ids
+        # Counting only (status): which new cards are taken does not change how many, so
+        # skip sorting every new card by position.
+        self.ordered = ordered
         self.reviews: deque[str] = deque()
         self.new: deque[str] = deque()
         self.note_of: dict[str, tuple[str, str]] = {}
@@ -158,12 +162,13 @@ class Queue:
         new_room = max(0, settings.new_per_day - day.introduced)
         if new_limit is not None:
             new_room = new_limit
-        fresh = conn.execute(
-            f"SELECT key, note_id FROM cards WHERE deck_id = :deck AND state = 0 AND {ACTIVE} "
-            "ORDER BY position",
-            params,
-        )
-        self._gather(fresh, self.new, new_room, deck_id, taken)
+        if new_room:
+            fresh = conn.execute(
+                f"SELECT key, note_id FROM cards WHERE deck_id = :deck AND state = 0 AND {ACTIVE}"
+                + (" ORDER BY position" if self.ordered else ""),
+                params,
+            )
+            self._gather(fresh, self.new, new_room, deck_id, taken)
 
     def _gather(
         self,
