@@ -272,18 +272,21 @@ def test_leech_at_threshold_suspends_and_undo_restores(store: Store) -> None:
 
 
 def test_unsuspended_leech_stays_tagged_and_is_marked_again(store: Store) -> None:
-    store.set_setting("leech_threshold", 2)
+    store.set_setting("leech_threshold", 4)  # leech marks at lapses 4, 6, 8, ...
     s = scheduler(store)
     key = "mini:c01:front"
     at, _ = lapse_until_leech(store, key, s)
     assert store.answer(key, 1, 0, at, s).became_leech
     store.set_flag(key, "suspended", 0)
-    memory = store.answer(key, 3, 0, at + 10 * MINUTE, s).after
-    result = store.answer(key, 1, 0, memory.due, s)  # third lapse: 2 + 2 // 2
-    assert result.became_leech and store.card(key).suspended
-    # a lapse that is not at a leech mark leaves the flags alone
-    store.set_flag(key, "suspended", 0)
-    assert store.card(key).leech
+    lapses = []
+    for _ in range(2):
+        memory = store.answer(key, 3, 0, at + 10 * MINUTE, s).after
+        at = memory.due
+        result = store.answer(key, 1, 0, at, s)
+        card = store.card(key)
+        lapses.append((result.after.lapses, result.became_leech, card.suspended, card.leech))
+    # the fifth lapse is no mark: the card stays unsuspended but keeps its leech tag
+    assert lapses == [(5, False, False, True), (6, True, True, True)]
 
 
 # refusals -------------------------------------------------------------------------
