@@ -329,3 +329,27 @@ def test_status_rolls_over_at_four_local(
     finally:
         monkeypatch.setenv("TZ", "UTC")
         time.tzset()
+
+
+def test_suspend_works_on_a_fresh_home_before_any_other_command() -> None:
+    result = CliRunner().invoke(app, ["suspend", "lvm:comparison:focus:leadership:recall"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Suspended lvm:comparison:focus:leadership:recall\n"
+    counts = json.loads(CliRunner().invoke(app, ["status", "--json"]).stdout)
+    assert counts["total"]["suspended"] == 1
+
+
+def test_config_for_an_unknown_deck_is_refused() -> None:
+    result = CliRunner().invoke(app, ["config", "new_per_day", "5", "--deck", "nope"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: no deck with id 'nope' (known decks: lvm)\n"
+
+
+def test_next_due_is_the_learning_card_time_when_only_learning_waits() -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["config", "new_per_day", "1"]).exit_code == 0
+    answered = runner.invoke(app, ["review"], input="3\nq\n")
+    assert answered.exit_code == 0, answered.output
+    status = json.loads(runner.invoke(app, ["status", "--json"]).stdout)
+    assert status["total"]["learning"] == 1 and status["total"]["new"] == 0
+    assert status["next_due"] == "2026-03-02T09:10:00+00:00"

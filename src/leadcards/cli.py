@@ -207,7 +207,7 @@ def status(home: HomeOption = None, as_json: JsonOption = False) -> None:
         next_ms = next_due_ms(store, [i.id for i in infos], at) if infos else None
     keys = ("total", "new", "learning", "due", "suspended", "leeches", "reviewed_today")
     total = {k: sum(getattr(c, k) for c in counts) for k in keys}
-    if any(c.new or c.learning or c.due for c in counts):
+    if any(c.new or c.due for c in counts):
         next_ms = min(next_ms or at, at)
     if as_json:
         import json
@@ -340,6 +340,16 @@ def config(
         raise unknown_setting(key)
     if value is not None and reset:
         raise UsageError("give a VALUE or --reset, not both")
+    if deck is not None:
+        from leadcards.workspace import open_synced
+
+        synced, infos = open_synced(_home(home))
+        synced.close()
+        known = sorted(info.id for info in infos)
+        if deck not in known:
+            raise UsageError(
+                f"no deck with id '{deck}' (known decks: {', '.join(known) or 'none'})"
+            )
     with open_store(_home(home)) as store:
         scope = deck or ""
         if value is not None:
@@ -365,9 +375,10 @@ KeyArgument = Annotated[str, typer.Argument(help="The card's key (see `leadcards
 
 
 def _flag(key: str, home: Path | None, column: str, value: int | None, done: str) -> None:
-    from leadcards.store import open_store
+    from leadcards.workspace import open_synced
 
-    with open_store(_home(home)) as store:
+    store, _ = open_synced(_home(home))  # a card never reviewed yet still has a row
+    with store:
         store.set_flag(key, column, value)
     print(f"{done} {key}")
 
@@ -391,9 +402,10 @@ def unsuspend(key: KeyArgument, home: HomeOption = None) -> None:
 def forget(key: KeyArgument, home: HomeOption = None) -> None:
     """Reset a card to new; its review history is kept."""
     from leadcards.clock import now, to_ms
-    from leadcards.store import open_store
+    from leadcards.workspace import open_synced
 
-    with open_store(_home(home)) as store:
+    store, _ = open_synced(_home(home))
+    with store:
         store.card(key)
         store.forget(key, to_ms(now()))
     print(f"Reset {key} to new (its history is kept)")
