@@ -18,7 +18,7 @@ from typing import Any
 
 from leadcards.errors import StoreError
 from leadcards.ids import ulid
-from leadcards.scheduling import Memory, Scheduler
+from leadcards.scheduling import MEMORY_FIELDS, Memory, Scheduler
 from leadcards.settings import DEFAULTS, Settings, from_stored
 
 SCHEMA_VERSION = 1
@@ -26,16 +26,7 @@ APPLICATION_ID = 0x4C434453  # "LCDS": marks a file as a leadcards database
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
-MEMORY_COLUMNS = (
-    "state",
-    "step",
-    "stability",
-    "difficulty",
-    "due",
-    "last_review",
-    "reps",
-    "lapses",
-)
+MEMORY_COLUMNS = MEMORY_FIELDS
 FLAG_COLUMNS = ("suspended", "leech", "buried_until")
 STATE_COLUMNS = MEMORY_COLUMNS + FLAG_COLUMNS
 

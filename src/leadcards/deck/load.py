@@ -101,15 +101,21 @@ class _Reader:
             self.problem(node, f"the YAML tag {node.tag!r} is not allowed in a deck")
             raise _BadNode
 
-    def mapping(
-        self, node: Node, allowed: tuple[str, ...], required: tuple[str, ...], what: str
-    ) -> dict[str, Node] | None:
+    def _is(self, node: Node, kind: type[Node], wanted: str) -> bool:
+        """Visit ``node`` and check its kind, reporting ``wanted`` when it is not."""
         try:
             self.visit(node)
         except _BadNode:
-            return None
-        if not isinstance(node, MappingNode):
-            self.problem(node, f"{what} must be a mapping of fields, got {_kind(node)}")
+            return False
+        if not isinstance(node, kind):
+            self.problem(node, f"{wanted}, got {_kind(node)}")
+            return False
+        return True
+
+    def mapping(
+        self, node: Node, allowed: tuple[str, ...], required: tuple[str, ...], what: str
+    ) -> dict[str, Node] | None:
+        if not self._is(node, MappingNode, f"{what} must be a mapping of fields"):
             return None
         fields: dict[str, Node] = {}
         firsts: dict[str, Node] = {}
@@ -172,14 +178,7 @@ class _Reader:
         return None
 
     def sequence(self, node: Node | None, what: str) -> list[Node] | None:
-        if node is None:
-            return None
-        try:
-            self.visit(node)
-        except _BadNode:
-            return None
-        if not isinstance(node, SequenceNode):
-            self.problem(node, f"{what} must be a list, got {_kind(node)}")
+        if node is None or not self._is(node, SequenceNode, f"{what} must be a list"):
             return None
         return list(node.value)
 
