@@ -270,3 +270,25 @@ def test_sync_deck_is_idempotent(tmp_path: Path, isolated_home: Path) -> None:
 
 def rows(store: Store) -> list[dict[str, Any]]:
     return [dict(r) for r in store.conn.execute("SELECT * FROM cards ORDER BY key")]
+
+
+def test_sync_loaded_never_parses_again(isolated_home, write_deck, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from leadcards.deck import load as load_module
+    from leadcards.deck.load import load_deck as real_load
+    from leadcards.store import open_store
+    from leadcards.sync import sync_files, sync_loaded
+
+    path = write_deck("id: once\nname: Once\ncards:\n  - {id: a, front: Q, back: A}\n")
+    deck = real_load(path)
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("parsed a deck the caller had already loaded")
+
+    monkeypatch.setattr(load_module, "load_deck", refuse)
+    monkeypatch.setattr(load_module, "parse_deck", refuse)
+    with open_store(isolated_home) as store:
+        report = sync_loaded(store, [deck], 1_772_442_000_000)
+        assert report.added == 1
+        assert sync_loaded(store, [deck], 1_772_442_000_000).added == 0
+        assert sync_files(store, [path], 1_772_442_000_000).parsed == []  # file remembered
+        assert store.conn.execute("SELECT key FROM cards").fetchall()[0][0] == "once:a:front"

@@ -27,8 +27,45 @@ class SyncReport:
 def sync_files(store: Store, files: list[Path], now_ms: int) -> SyncReport:
     """Bring the cache up to date with ``files``; unchanged files cost one stat each."""
     report = SyncReport()
+    stale, touch = _changed_files(store, files)
+    if touch:
+        with store.write() as conn:
+            conn.executemany("UPDATE deck_files SET size = ?, mtime_ns = ? WHERE path = ?", touch)
+    if stale:
+        from leadcards.deck.catalog import load_all
+
+        decks = load_all([p for p, *_ in stale])
+        for deck, seen in zip(decks, stale, strict=True):
+            sync_deck(store, deck, now_ms, report)
+            _remember_file(store, deck, seen, now_ms)
+            report.parsed.append(seen[0])
+    return report
+
+
+def sync_loaded(store: Store, decks: list[Deck], now_ms: int) -> SyncReport:
+    """Like ``sync_files`` for decks the caller has already parsed: none is parsed again."""
+    report = SyncReport()
+    by_path = {str(deck.path.resolve()): deck for deck in decks}
+    stale, touch = _changed_files(store, [deck.path for deck in decks])
+    if touch:
+        with store.write() as conn:
+            conn.executemany("UPDATE deck_files SET size = ?, mtime_ns = ? WHERE path = ?", touch)
+    for seen in stale:
+        deck = by_path[str(seen[0].resolve())]
+        sync_deck(store, deck, now_ms, report)
+        _remember_file(store, deck, seen, now_ms)
+    return report
+
+
+_Seen = tuple[Path, int, int, str]  # path, size, mtime_ns, sha256
+
+
+def _changed_files(
+    store: Store, files: list[Path]
+) -> tuple[list[_Seen], list[tuple[int, int, str]]]:
+    """Files whose content changed since the last sync, and those only touched."""
     known = {row["path"]: row for row in store.conn.execute("SELECT * FROM deck_files")}
-    stale: list[tuple[Path, int, int, str]] = []
+    stale: list[_Seen] = []
     touch: list[tuple[int, int, str]] = []
     for path in files:
         resolved = str(path.resolve())
@@ -43,26 +80,20 @@ def sync_files(store: Store, files: list[Path], now_ms: int) -> SyncReport:
             touch.append((stat.st_size, stat.st_mtime_ns, resolved))
             continue
         stale.append((path, stat.st_size, stat.st_mtime_ns, digest))
-    if touch:
-        with store.write() as conn:
-            conn.executemany("UPDATE deck_files SET size = ?, mtime_ns = ? WHERE path = ?", touch)
-    if stale:
-        from leadcards.deck.catalog import load_all
+    return stale, touch
 
-        decks = load_all([p for p, *_ in stale])
-        for deck, (path, size, mtime_ns, digest) in zip(decks, stale, strict=True):
-            sync_deck(store, deck, now_ms, report)
-            with store.write() as conn:
-                conn.execute(
-                    "INSERT INTO deck_files (path, deck_id, name, size, mtime_ns, sha256, "
-                    "synced_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET "
-                    "deck_id = excluded.deck_id, name = excluded.name, size = excluded.size, "
-                    "mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, "
-                    "synced_at = excluded.synced_at",
-                    (str(path.resolve()), deck.id, deck.name, size, mtime_ns, digest, now_ms),
-                )
-            report.parsed.append(path)
-    return report
+
+def _remember_file(store: Store, deck: Deck, seen: _Seen, now_ms: int) -> None:
+    path, size, mtime_ns, digest = seen
+    with store.write() as conn:
+        conn.execute(
+            "INSERT INTO deck_files (path, deck_id, name, size, mtime_ns, sha256, "
+            "synced_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET "
+            "deck_id = excluded.deck_id, name = excluded.name, size = excluded.size, "
+            "mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, "
+            "synced_at = excluded.synced_at",
+            (str(path.resolve()), deck.id, deck.name, size, mtime_ns, digest, now_ms),
+        )
 
 
 def sync_deck(store: Store, deck: Deck, now_ms: int, report: SyncReport | None = None) -> None:

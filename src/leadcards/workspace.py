@@ -14,7 +14,7 @@ from leadcards.clock import now, to_ms
 from leadcards.deck import catalog
 from leadcards.deck.model import Deck
 from leadcards.store import Store, open_store
-from leadcards.sync import forget_missing_files, sync_deck, sync_files
+from leadcards.sync import forget_missing_files, sync_files, sync_loaded
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,7 @@ def open_with_decks(home_dir: Path, names: list[str]) -> tuple[Store, list[Deck]
     try:
         at = to_ms(now())
         forget_missing_files(store, at)
-        for deck in decks:
-            sync_deck(store, deck, at)
-        sync_files(store, [d.path for d in decks], at)
+        sync_loaded(store, decks, at)
     except BaseException:
         store.close()
         raise
