@@ -207,7 +207,7 @@ class Controller:
             # a learning card on screen is already in the learning count
         return new, learning, due
 
-    def progress(self) -> tuple[int, int]:
-        """(answered, answered + still to do)."""
+    def progress(self, counts: tuple[int, int, int] | None = None) -> tuple[int, int]:
+        """(answered, answered + still to do); pass ``counts`` when already computed."""
         done = self.session.summary.answered
-        return done, done + sum(self.counts())
+        return done, done + sum(counts if counts is not None else self.counts())

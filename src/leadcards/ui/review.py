@@ -210,7 +210,7 @@ def _plain_card(controller: Controller) -> list[str]:
     card = controller.card
     assert card is not None
     new, learning, due = controller.counts()
-    done, total = controller.progress()
+    done, total = controller.progress((new, learning, due))
     name = controller.deck_names.get(card.deck_id, card.deck_id)
     lines = [f"--- card {done + 1} of {total} · {name} · {new} new, {learning} learning, {due} due"]
     if card.origin is not None:

@@ -19,8 +19,8 @@ from leadcards.ui.render import markdown
 RATING_STYLES = {1: "bold red", 2: "bold yellow", 3: "bold green", 4: "bold blue"}
 
 
-def header(controller: Controller) -> RenderableType:
-    new, learning, due = controller.counts()
+def header(controller: Controller, counts: tuple[int, int, int]) -> RenderableType:
+    new, learning, due = counts
     card = controller.card
     name = controller.deck_names.get(card.deck_id, card.deck_id) if card else ""
     grid = Table.grid(expand=True)
@@ -127,7 +127,8 @@ def help_panel() -> RenderableType:
 
 def review_screen(controller: Controller) -> RenderableType:
     """Everything on screen for the current state."""
-    parts: list[RenderableType] = [header(controller), Rule(style="dim")]
+    counts = controller.counts()  # one query a frame, shared by header and progress
+    parts: list[RenderableType] = [header(controller, counts), Rule(style="dim")]
     if controller.show_help:
         parts.append(help_panel())
     if controller.card is not None:
@@ -139,7 +140,7 @@ def review_screen(controller: Controller) -> RenderableType:
             parts.append(ratings(controller))
     if controller.message:
         parts.append(Text(controller.message, style="italic"))
-    done, total = controller.progress()
+    done, total = controller.progress(counts)
     bar = Table.grid(expand=True)
     bar.add_column(ratio=1)
     bar.add_column(justify="right", no_wrap=True)
