@@ -144,13 +144,11 @@ def test_editing_wording_keeps_keys(write_deck) -> None:
     assert "demo:cmp:risk:leadership:recall" not in changed
 
 
-def test_choice_options_are_deterministic_and_never_repeat_the_answer() -> None:
-    deck_a = load_deck(BUILTIN_DECK)
-    deck_b = load_deck(BUILTIN_DECK)
-    choices = [c for c in deck_a.cards if c.options]
+def test_choice_options_never_repeat_the_answer() -> None:
+    # The exact options and their order are pinned in test_pinned.py.
+    choices = [c for c in load_deck(BUILTIN_DECK).cards if c.options]
     assert len(choices) >= 16
-    for card, again in zip(choices, (c for c in deck_b.cards if c.options), strict=False):
-        assert card.options == again.options
+    for card in choices:
         assert card.options[card.answer_index] == card.back
         folded = [" ".join(o.split()).casefold() for o in card.options]
         assert len(set(folded)) == len(folded)
@@ -164,9 +162,8 @@ def test_choose_options_prefers_the_first_group_and_skips_equal_text() -> None:
     options, index = choose_options("k", "Answer", [["answer ", "A1", "A2", "A3"], ["B1", "B2"]])
     assert options[index] == "Answer"
     assert sorted(o for o in options if o != "Answer") == ["A1", "A2", "A3"]
-    assert choose_options("k", "Answer", [["A1", "A2", "A3"]]) == choose_options(
-        "k", "Answer", [["A1", "A2", "A3"]]
-    )
+    # Seeded by the key alone: this order must never change.
+    assert choose_options("k", "Answer", [["A1", "A2", "A3"]]) == (("A1", "Answer", "A3", "A2"), 1)
 
 
 def test_cloze_hint_and_other_deletions() -> None:

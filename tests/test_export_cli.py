@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from leadcards.export import anki as apkg
-from leadcards.export import command, html
+from leadcards.export import command
 from leadcards.export.command import export_app
 from leadcards.export.history import MISSING_ANKI
 
@@ -264,7 +264,13 @@ def test_with_history_from_a_real_store(tmp_path: Path) -> None:
     from leadcards.scheduling import Scheduler
     from leadcards.store import memory_of, open_store
     from leadcards.sync import sync_deck
-    from tests.test_export_anki import ANKI_DECIMALS, fresh_collection, import_apkg, note_id
+    from tests.test_export_anki import (
+        ANKI_DECIMALS,
+        ORDINALS,
+        fresh_collection,
+        import_apkg,
+        note_id,
+    )
 
     deck = load_deck(
         Path(__file__).resolve().parents[1] / "decks" / "leadership-vs-management.yaml"
@@ -296,11 +302,8 @@ def test_with_history_from_a_real_store(tmp_path: Path) -> None:
     cards = {c.key: c for c in deck.cards}
     for key, ratings in answered.items():
         note = col.get_note(note_id(col, "lvm", cards[key].note_id))
-        (card,) = [
-            c
-            for c in note.cards()
-            if c.ord == html.card_ordinal(cards[key].kind, cards[key].template)
-        ]
+        ordinal = ORDINALS[(cards[key].kind, cards[key].template)]
+        (card,) = [c for c in note.cards() if c.ord == ordinal]
         eases = col.db.list("select ease from revlog where cid = ? order by id", card.id)
         assert tuple(eases) == ratings
         assert card.reps == len(ratings) == memories[key].reps
