@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,3 +35,32 @@ def write_deck(tmp_path: Path):
         return path
 
     return write
+
+
+class Row(tuple):  # type: ignore[type-arg]  # a tuple of any column values
+    """A result row that compares as a tuple and also answers ``row["column"]``."""
+
+    names: tuple[str, ...] = ()
+
+    def __getitem__(self, item: Any) -> Any:
+        if isinstance(item, str):
+            return tuple.__getitem__(self, self.names.index(item))
+        return tuple.__getitem__(self, item)
+
+    def keys(self) -> tuple[str, ...]:
+        return self.names
+
+
+def db_rows(db: Any, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
+    """Read the database file as an outsider would, through a connection of our own:
+    the store keeps its connection private."""
+
+    def make(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> Row:
+        row = Row(values)
+        row.names = tuple(d[0] for d in cursor.description)
+        return row
+
+    path = db.path if hasattr(db, "path") else db
+    with closing(sqlite3.connect(path)) as conn:
+        conn.row_factory = make
+        return conn.execute(sql, params).fetchall()

@@ -15,7 +15,10 @@ from typer.testing import CliRunner
 from leadcards.cli import app
 from leadcards.clock import from_ms, to_ms
 from leadcards.scheduling import Scheduler, format_interval
+from leadcards.settings import DEFAULTS
 from leadcards.store import open_store
+
+from .conftest import db_rows
 
 runner = CliRunner()
 
@@ -44,12 +47,12 @@ def cards_json(*args: str) -> list[dict[str, Any]]:
 
 def lvm_keys(home: Path) -> list[str]:
     with open_store(home) as store:
-        return [r[0] for r in store.conn.execute("SELECT key FROM cards ORDER BY position")]
+        return [r[0] for r in db_rows(store, "SELECT key FROM cards ORDER BY position")]
 
 
 def answer(home: Path, key: str, rating: int, at: int = AT) -> None:
     with open_store(home) as store:
-        store.answer(key, rating, 2000, at, Scheduler(store.settings("lvm")))
+        store.answer(key, rating, 2000, at)
 
 
 def test_status_json_shape_on_a_fresh_home() -> None:
@@ -116,9 +119,7 @@ def test_status_after_answers(isolated_home: Path, monkeypatch: pytest.MonkeyPat
         "new": 0, "learning": 0, "due": 0
     }  # fmt: skip
     with open_store(isolated_home) as store:
-        (first,) = store.conn.execute(
-            "SELECT min(due) FROM cards WHERE state > 0 AND suspended = 0"
-        ).fetchone()
+        (first,) = db_rows(store, "SELECT min(due) FROM cards WHERE state > 0 AND suspended = 0")[0]
     assert first > AT + DAY
     assert payload["next_due"] == from_ms(first).isoformat()
     table = invoke("status").stdout
@@ -158,13 +159,12 @@ def test_cards_filters(isolated_home: Path) -> None:
     status_json()
     keys = lvm_keys(isolated_home)
     with open_store(isolated_home) as store:
-        store.set_setting("leech_threshold", 1)
-        s = Scheduler(store.settings())
-        store.answer(keys[0], 4, 0, AT - 20 * DAY, s)  # due
-        store.answer(keys[1], 4, 0, AT, s)  # not due
-        store.answer(keys[2], 4, 0, AT - 30 * DAY, s)
-        store.answer(keys[2], 1, 0, AT - 20 * DAY, s)  # leech, suspended, relearning
-        store.set_flag(keys[3], "buried_until", AT + DAY)
+        store.set_setting("leech_threshold", 1, at_ms=0)
+        store.answer(keys[0], 4, 0, AT - 20 * DAY)  # due
+        store.answer(keys[1], 4, 0, AT)  # not due
+        store.answer(keys[2], 4, 0, AT - 30 * DAY)
+        store.answer(keys[2], 1, 0, AT - 20 * DAY)  # leech, suspended, relearning
+        store.bury(keys[3], AT + DAY, AT)
     everything = cards_json()
     assert len(everything) == 142 and [r["key"] for r in everything] == keys
     first = everything[0]
@@ -216,9 +216,9 @@ def test_suspend_unsuspend_forget(isolated_home: Path) -> None:
     (row,) = cards_json("--search", FOCUS)
     assert (row["state"], row["reps"], row["due"]) == ("new", 0, None)
     with open_store(isolated_home) as store:
-        kinds = [e[0] for e in store.log_events(FOCUS)[FOCUS]]
-    assert kinds == ["answer", "forget"]
-    assert invoke("doctor").stdout.endswith("replay: 142 cards match their 2 log rows\n")
+        kinds = [e.kind.value for e in store.card_events(FOCUS)]
+    assert kinds == ["suspend", "unsuspend", "answer", "forget"]
+    assert invoke("doctor").stdout.endswith("replay: 142 cards match their 4 log events\n")
 
 
 @pytest.mark.parametrize("command", ["suspend", "unsuspend", "forget"])
@@ -229,8 +229,8 @@ def test_unknown_key(isolated_home: Path, command: str) -> None:
     assert result.stderr == NO_CARD.format("lvm:no-such-note:front")
     assert result.stdout == ""
     with open_store(isolated_home) as store:
-        assert store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
-        assert store.conn.execute("SELECT sum(suspended) FROM cards").fetchone()[0] == 0
+        assert db_rows(store, "SELECT count(*) FROM live_events")[0][0] == 0
+        assert db_rows(store, "SELECT sum(suspended) FROM cards")[0][0] == 0
     assert len(before) > 0
 
 
@@ -240,7 +240,7 @@ def test_doctor_finds_and_rebuilds_a_tampered_cache(isolated_home: Path) -> None
     for i, key in enumerate(keys[:10]):
         answer(isolated_home, key, 1 + i % 4, AT - DAY + i * MINUTE)
     clean = invoke("doctor")
-    assert clean.stdout == "integrity: ok\nreplay: 142 cards match their 10 log rows\n"
+    assert clean.stdout == "integrity: ok\nreplay: 142 cards match their 10 log events\n"
     db = isolated_home / "leadcards.db"
     conn = sqlite3.connect(db)
     good = conn.execute("SELECT * FROM cards WHERE key = ?", (keys[4],)).fetchone()
@@ -254,7 +254,7 @@ def test_doctor_finds_and_rebuilds_a_tampered_cache(isolated_home: Path) -> None
         "`leadcards doctor --rebuild` rewrites them from the log\n"
     )
     rebuilt = invoke("doctor", "--rebuild")
-    assert rebuilt.stdout == "integrity: ok\nreplay: rebuilt 1 of 142 cards from 10 log rows\n"
+    assert rebuilt.stdout == "integrity: ok\nreplay: rebuilt 1 of 142 cards from 10 log events\n"
     assert invoke("doctor").stdout == clean.stdout
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT * FROM cards WHERE key = ?", (keys[4],)).fetchone() == good
@@ -281,9 +281,8 @@ def test_doctor_reports_log_rows_without_a_card(isolated_home: Path) -> None:
     conn = sqlite3.connect(isolated_home / "leadcards.db")
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute(
-        "INSERT INTO reviews (id, card_key, kind, rating, reviewed_at, duration_ms, "
-        "state_before, state_after, before) VALUES ('X', 'gone:card:front', 'answer', 3, ?, 0, "
-        "0, 1, '{}')",
+        "INSERT INTO events (id, card_key, kind, rating, at, duration_ms, "
+        "state_before, state_after) VALUES ('X', 'gone:card:front', 'answer', 3, ?, 0, 0, 1)",
         (AT,),
     )
     conn.commit()
@@ -292,16 +291,27 @@ def test_doctor_reports_log_rows_without_a_card(isolated_home: Path) -> None:
     assert result.stdout.splitlines()[0] == "integrity: 1 log rows name no card"
 
 
-def test_doctor_after_a_settings_change_and_rebuild(isolated_home: Path) -> None:
+def test_a_settings_change_applies_from_then_on(isolated_home: Path) -> None:
+    """Settings are events: answers given before a change replay under the old settings,
+    so neither doctor nor a rebuild reschedules the past; later answers use the new ones."""
     status_json()
     keys = lvm_keys(isolated_home)
     for key in keys[:3]:
         answer(isolated_home, key, 4, AT - 5 * DAY)
+    with open_store(isolated_home) as store:
+        before = {key: store.card(key).memory for key in keys[:3]}
     invoke("config", "desired_retention", "0.8")
-    result = invoke("doctor", code=1)
-    assert "replay: 3 of 142 cards differ from their log" in result.stdout
+    assert invoke("doctor").stdout.endswith("replay: 142 cards match their 4 log events\n")
     invoke("doctor", "--rebuild")
-    assert invoke("doctor").stdout.endswith("replay: 142 cards match their 3 log rows\n")
+    with open_store(isolated_home) as store:
+        assert {key: store.card(key).memory for key in keys[:3]} == before
+        assert [e.kind.value for e in store.events()][-1] == "setting"
+    answer(isolated_home, keys[0], 3, AT)
+    answer(isolated_home, keys[1], 3, AT)
+    with open_store(isolated_home) as store:
+        lower = store.card(keys[0]).memory.due - AT
+        assert Scheduler(DEFAULTS).answer(keys[0], before[keys[0]], 3, AT).due - AT < lower
+    assert invoke("doctor").stdout.endswith("replay: 142 cards match their 6 log events\n")
 
 
 def test_status_rolls_over_at_four_local(

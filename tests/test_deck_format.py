@@ -138,7 +138,11 @@ def test_editing_wording_keeps_keys(write_deck) -> None:
     )
     after = load_deck(write_deck(edited, "b.yaml"))
     assert [c.key for c in before.cards] == [c.key for c in after.cards]
-    changed = {b.key for b, a in zip(before.cards, after.cards, strict=False) if b.content_hash != a.content_hash}
+    changed = {
+        b.key
+        for b, a in zip(before.cards, after.cards, strict=False)
+        if b.content_hash != a.content_hash
+    }
     assert "demo:right:front" in changed and "demo:train:c1" in changed
     assert "demo:cmp:focus:management:recall" in changed
     assert "demo:cmp:risk:leadership:recall" not in changed

@@ -116,8 +116,7 @@ def expected(decks: list[Deck]) -> dict[str, tuple[Any, ...]]:
             note_type = html.NOTE_TYPES[note.kind]
             fields = dict(zip(note_type.fields, apkg.note_fields(deck, note), strict=True))
             cards = sorted(
-                (apkg.anki_deck_name(deck.name), ORDINALS[(c.kind, c.template)])
-                for c in note.cards
+                (apkg.anki_deck_name(deck.name), ORDINALS[(c.kind, c.template)]) for c in note.cards
             )
             out[apkg.note_guid(deck.id, note.id)] = (
                 note_type.name,

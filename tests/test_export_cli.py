@@ -11,13 +11,15 @@ import re
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from leadcards.cli import export as command
+from leadcards.cli.export import export_app
+from leadcards.deck.model import Deck
 from leadcards.export import anki as apkg
-from leadcards.export import command
-from leadcards.export.command import export_app
 from leadcards.export.history import MISSING_ANKI
 
 runner = CliRunner()
@@ -209,14 +211,14 @@ def test_with_history_through_the_cli(tmp_path: Path, monkeypatch: pytest.Monkey
     schedules = _history(deck)
     asked = []
 
-    def card_histories(home_dir: Path, decks: list) -> dict:  # type: ignore[type-arg]
-        asked.append((home_dir, [d.id for d in decks]))
+    def card_schedules(store: Any, decks: list[Deck]) -> dict[str, Any]:
+        asked.append((store.path.parent, [d.id for d in decks]))
         return schedules
 
     # The store's function is stood in for, so this test checks only the wiring.
-    fake = types.ModuleType("leadcards.history")
-    fake.card_histories = card_histories  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "leadcards.history", fake)
+    fake = types.ModuleType("leadcards.schedules")
+    fake.card_schedules = card_schedules  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "leadcards.schedules", fake)
     out = tmp_path / "history.apkg"
     result = run("anki", "lvm", "-o", str(out), "--with-history", "--home", str(tmp_path))
     assert result.exit_code == 0, result.stderr
@@ -261,8 +263,7 @@ def test_with_history_from_a_real_store(tmp_path: Path) -> None:
     """Answers stored by leadcards arrive in Anki: one revlog row each, FSRS state kept."""
     pytest.importorskip("anki")
     from leadcards.deck.load import load_deck
-    from leadcards.scheduling import Scheduler
-    from leadcards.store import memory_of, open_store
+    from leadcards.store import open_store
     from leadcards.sync import sync_deck
     from tests.test_export_anki import (
         ANKI_DECIMALS,
@@ -280,17 +281,12 @@ def test_with_history_from_a_real_store(tmp_path: Path) -> None:
     answered = {deck.cards[0].key: (3, 3, 3), deck.cards[5].key: (3, 1, 3), deck.cards[9].key: (4,)}
     with open_store(home) as store:
         sync_deck(store, deck, start)
-        scheduler = Scheduler(store.settings())
         for key, ratings in answered.items():
             at = start
             for rating in ratings:
-                store.answer(key, rating, 4_000, at, scheduler)
+                store.answer(key, rating, 4_000, at)
                 at += 86_400_000
-        memories = {
-            row["key"]: memory_of(row)
-            for row in store.conn.execute("SELECT * FROM cards")
-            if row["key"] in answered
-        }
+        memories = {key: store.card(key).memory for key in answered}
     out = tmp_path / "mine.apkg"
     result = run("anki", "lvm", "-o", str(out), "--with-history", "--home", str(home))
     assert result.exit_code == 0, result.stderr

@@ -15,7 +15,7 @@ import pytest
 
 from leadcards.deck.load import load_deck
 from leadcards.export import anki as apkg
-from leadcards.scheduling import LEARNING, RELEARNING, REVIEW, Memory, Scheduler, format_interval
+from leadcards.scheduling import Memory, Scheduler, format_interval
 from leadcards.settings import DEFAULTS
 
 from .conftest import BUILTIN_DECK
@@ -172,14 +172,14 @@ def test_due_dates_of_a_fixed_answer_sequence() -> None:
     """Changing these reschedules every learner's cards when the log is replayed."""
     # Intervals: 10m, 2d, 12d (fuzzed), 10m, 2d, 10d, 21d, 39d (fuzzed).
     assert answer_when_due(Scheduler(DEFAULTS), KEY) == [
-        (1_772_442_600_000, LEARNING, 2.3065),
-        (1_772_615_400_000, REVIEW, 2.3065),
-        (1_773_652_200_000, REVIEW, 10.971),
-        (1_773_652_800_000, RELEARNING, 1.5546),
-        (1_773_825_600_000, REVIEW, 1.5867),
-        (1_774_689_600_000, REVIEW, 7.8945),
-        (1_776_504_000_000, REVIEW, 17.5377),
-        (1_779_873_600_000, REVIEW, 39.7976),
+        (1_772_442_600_000, 1, 2.3065),
+        (1_772_615_400_000, 2, 2.3065),
+        (1_773_652_200_000, 2, 10.971),
+        (1_773_652_800_000, 3, 1.5546),
+        (1_773_825_600_000, 2, 1.5867),
+        (1_774_689_600_000, 2, 7.8945),
+        (1_776_504_000_000, 2, 17.5377),
+        (1_779_873_600_000, 2, 39.7976),
     ]
 
 
@@ -187,14 +187,14 @@ def test_fuzz_seed_depends_on_the_card_key() -> None:
     """Fuzz is seeded by the card key, so siblings learned together drift apart, always alike."""
     # Same answers, another key: the fuzzed 3rd interval is 13 days, not 12.
     assert answer_when_due(Scheduler(DEFAULTS), OTHER_KEY) == [
-        (1_772_442_600_000, LEARNING, 2.3065),
-        (1_772_615_400_000, REVIEW, 2.3065),
-        (1_773_738_600_000, REVIEW, 10.971),
-        (1_773_739_200_000, RELEARNING, 1.5695),
-        (1_773_912_000_000, REVIEW, 1.6009),
-        (1_774_776_000_000, REVIEW, 7.9175),
-        (1_776_158_400_000, REVIEW, 17.5652),
-        (1_779_528_000_000, REVIEW, 35.9334),
+        (1_772_442_600_000, 1, 2.3065),
+        (1_772_615_400_000, 2, 2.3065),
+        (1_773_738_600_000, 2, 10.971),
+        (1_773_739_200_000, 3, 1.5695),
+        (1_773_912_000_000, 2, 1.6009),
+        (1_774_776_000_000, 2, 7.9175),
+        (1_776_158_400_000, 2, 17.5652),
+        (1_779_528_000_000, 2, 35.9334),
     ]
 
 

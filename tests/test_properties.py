@@ -1,15 +1,17 @@
 """Properties over random answer histories, on a real SQLite file:
 
 - the cached card rows equal a model built from ``Scheduler.answer`` plus the leech
-  rules, their schedule equals ``Scheduler.replay`` of the log exactly (floats included),
-  and ``doctor`` agrees;
-- undo restores the card's row exactly, after any step and all the way back;
+  rules, ``doctor`` finds them equal to a replay of the log exactly (floats included),
+  and ``doctor --rebuild`` from the log alone gives every row back, flags and buries too;
+- undo (a tombstone in the log) restores the card's row exactly, after any step and all
+  the way back, and the undone events no longer count;
 - daily limits hold per study day, which rolls over at 04:00 America/New_York, and a
   session that runs out of cards has used the whole quota when cards were left.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 import time
 from collections import Counter
@@ -31,11 +33,13 @@ from leadcards.cli import app
 from leadcards.clock import to_ms
 from leadcards.deck.load import load_deck
 from leadcards.deck.model import Deck
-from leadcards.queue import deck_counts
+from leadcards.review_queue import deck_counts
 from leadcards.scheduling import NEW_MEMORY, Memory, Scheduler
 from leadcards.session import Session
-from leadcards.store import STATE_COLUMNS, Store, is_leech_lapse, memory_of, open_store
+from leadcards.store import Store, is_leech_lapse, open_store
 from leadcards.sync import sync_files
+
+from .conftest import db_rows
 
 runner = CliRunner()
 AT = to_ms(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
@@ -64,7 +68,7 @@ def fresh_home(deck_file: Path, **setting: Any) -> Iterator[tuple[Path, Store]]:
         home = Path(folder)
         with open_store(home) as store:
             for name, value in setting.items():
-                store.set_setting(name, value)
+                store.set_setting(name, value, at_ms=AT - 500 * DAY)
             sync_files(store, [deck_file], AT - 400 * DAY)
             yield home, store
 
@@ -73,12 +77,23 @@ def key(i: int) -> str:
     return f"mini:c{i:02d}:front"
 
 
+RECORD = (*asdict(NEW_MEMORY), "suspended", "leech", "buried_until")
+
+
 def rows(store: Store) -> dict[str, dict[str, Any]]:
-    return {r["key"]: dict(r) for r in store.conn.execute("SELECT * FROM cards")}
+    return {r["key"]: dict(r) for r in db_rows(store, "SELECT * FROM cards")}
 
 
-def log(store: Store) -> list[tuple[Any, ...]]:
-    return [tuple(r) for r in store.conn.execute("SELECT * FROM reviews ORDER BY seq")]
+def live_log(store: Store) -> list[tuple[Any, ...]]:
+    """The events that still count: neither undone nor tombstones."""
+    return [
+        tuple(r)
+        for r in db_rows(
+            store,
+            "SELECT * FROM events e WHERE kind != 'undo' AND NOT EXISTS "
+            "(SELECT 1 FROM events u WHERE u.kind = 'undo' AND u.target = e.id) ORDER BY at, id",
+        )
+    ]
 
 
 # random histories -------------------------------------------------------------------
@@ -122,18 +137,18 @@ PROFILE = settings(
 )
 
 
-def apply(store: Store, s: Scheduler, step: tuple[str, int, int, int], at: int) -> bool:
-    """Perform one step on the store; True when it wrote a log row."""
+def apply(store: Store, step: tuple[str, int, int, int], at: int) -> str:
+    """Perform one step on the store; the id of the event it logged."""
     kind, index, rating, _ = step
     if kind == "answer":
-        store.answer(key(index), rating, 1234, at, s)
-    elif kind == "forget":
-        store.forget(key(index), at)
-    elif kind == "bury":
-        store.set_flag(key(index), "buried_until", at + DAY)
-    else:
-        store.set_flag(key(index), "suspended", int(kind == "suspend"))
-    return kind in ("answer", "forget")
+        return store.answer(key(index), rating, 1234, at).event_id
+    if kind == "forget":
+        return store.forget(key(index), at)
+    if kind == "bury":
+        return store.bury(key(index), at + DAY, at)
+    if kind == "suspend":
+        return store.suspend(key(index), at)
+    return store.unsuspend(key(index), at)
 
 
 class Model:
@@ -189,22 +204,33 @@ def test_cache_equals_model_and_replay(
         at = AT
         for step in history:
             at += step[3]
-            apply(store, s, step, at)
+            apply(store, step, at)
             model.apply(step, at)
         cached = rows(store)
-        events = store.log_events()
         for card_key, expected in model.rows.items():
-            row = cached[card_key]
-            assert {c: row[c] for c in STATE_COLUMNS} == expected
-            # exact equality: floats too, no tolerance
-            assert memory_of(row) == s.replay(card_key, events.get(card_key, []))
-        report = doctor.check(home)
+            assert {c: cached[card_key][c] for c in RECORD} == expected
+        # exact equality with a replay: floats too, no tolerance
+        report = doctor.check(store)
         assert report.ok
-        logged = sum(1 for step in history if step[0] in ("answer", "forget"))
-        assert report.lines == ["integrity: ok", f"replay: 30 cards match their {logged} log rows"]
+        leeches = sum(1 for r in db_rows(store, "SELECT 1 FROM events WHERE kind = 'leech'"))
+        logged = 3 + len(history) + leeches  # three settings, each step, each leech mark
+        assert report.lines == [
+            "integrity: ok",
+            f"replay: 30 cards match their {logged} log events",
+        ]
         result = runner.invoke(app, ["doctor", "--home", str(home)])
         assert result.exit_code == 0
-        assert result.stdout == f"integrity: ok\nreplay: 30 cards match their {logged} log rows\n"
+        assert result.stdout == f"integrity: ok\nreplay: 30 cards match their {logged} log events\n"
+        # the log alone gives every row back: wipe the cache, rebuild, compare every column
+        with sqlite3.connect(store.path) as raw:
+            raw.execute(
+                "UPDATE cards SET state = 0, step = NULL, stability = NULL, difficulty = NULL, "
+                "due = NULL, last_review = NULL, reps = 0, lapses = 0, suspended = 0, "
+                "leech = 0, buried_until = NULL"
+            )
+        result = runner.invoke(app, ["doctor", "--rebuild", "--home", str(home)])
+        assert result.exit_code == 0, result.output
+        assert rows(store) == cached
 
 
 @PROFILE
@@ -214,31 +240,31 @@ def test_undo_restores_the_row_after_any_step(
     deck_file: Path, history: list[tuple[str, int, int, int]], leech_threshold: int
 ) -> None:
     with fresh_home(deck_file, leech_threshold=leech_threshold) as (_, store):
-        s = Scheduler(store.settings("mini"))
         at = AT
-        undone: list[tuple[str, dict[str, Any]]] = []
+        settings_only = live_log(store)
+        done: list[tuple[str, str, dict[str, Any]]] = []
         for step in history:
             at += step[3]
             card_key = key(step[1])
-            table, entries = rows(store), log(store)
-            if not apply(store, s, step, at):
-                continue
+            table, entries = rows(store), live_log(store)
+            first_id = apply(store, step, at)
             first = rows(store)[card_key]
             if first["leech"] and not table[card_key]["leech"]:
                 event("undo of a leech suspension")
-            result = store.undo()
+            result = store.undo(first_id, at)
             assert result is not None and result.key == card_key
             assert rows(store) == table  # every column of every card
-            assert log(store) == entries
-            apply(store, s, step, at)  # again: the same answer gives the same row
+            assert live_log(store) == entries
+            assert store.undo(first_id, at) is None  # an undone event stays undone
+            again = apply(store, step, at)  # again: the same step gives the same row
             assert rows(store)[card_key] == first
-            undone.append((card_key, table[card_key]))
+            done.append((again, card_key, table[card_key]))
         # and all the way back, newest first
-        for card_key, before in reversed(undone):
-            result = store.undo()
+        for event_id, card_key, before in reversed(done):
+            result = store.undo(event_id, at)
             assert result is not None and result.key == card_key
             assert rows(store)[card_key] == before
-        assert store.undo() is None and log(store) == []
+        assert live_log(store) == settings_only
 
 
 # daily limits across 04:00 local ------------------------------------------------------
@@ -296,10 +322,9 @@ def test_daily_limits_hold_across_the_four_oclock_rollover(
     with fresh_home(
         deck_file, new_per_day=new_per_day, reviews_per_day=reviews_per_day, fuzz=False
     ) as (_, store):
-        seed = Scheduler(store.settings())
         seeded_at = to_ms(START) - 12 * DAY
         for i in range(20, 30):  # reviews due during the test
-            store.answer(key(i), 4, 0, seeded_at + i, seed)
+            store.answer(key(i), 4, 0, seeded_at + i)
         end = 0
         for start, most, ratings in sorted(sessions):
             start = max(start, end)  # sittings follow each other
@@ -336,36 +361,36 @@ def test_daily_limits_hold_across_the_four_oclock_rollover(
 def answers(store: Store) -> list[tuple[int, int]]:
     return [
         (r[0], r[1])
-        for r in store.conn.execute(
-            "SELECT reviewed_at, state_before FROM reviews WHERE kind = 'answer' ORDER BY seq"
+        for r in db_rows(
+            store, "SELECT at, state_before FROM events WHERE kind = 'answer' ORDER BY at, id"
         )
     ]
 
 
 def available_new(store: Store, at: int) -> int:
-    return store.conn.execute(
+    return db_rows(
+        store,
         "SELECT count(*) FROM cards WHERE state = 0 AND suspended = 0 AND removed = 0 "
         "AND (buried_until IS NULL OR buried_until <= ?)",
         (at,),
-    ).fetchone()[0]
+    )[0][0]
 
 
 def due_reviews(store: Store, at: int) -> int:
     end = to_ms(
         datetime.fromisoformat(study_day(at)).replace(tzinfo=NEW_YORK) + timedelta(days=1, hours=4)
     )
-    return store.conn.execute(
-        "SELECT count(*) FROM cards WHERE state = 2 AND due < ? AND suspended = 0", (end,)
-    ).fetchone()[0]
+    return db_rows(
+        store, "SELECT count(*) FROM cards WHERE state = 2 AND due < ? AND suspended = 0", (end,)
+    )[0][0]
 
 
 def test_rollover_minute_by_minute(deck_file: Path, new_york: None) -> None:
     """03:59 local counts for the previous study day; at 04:00 the quota is fresh."""
     deck = load_deck(deck_file)
     with fresh_home(deck_file, new_per_day=2, reviews_per_day=1, fuzz=False) as (_, store):
-        seed = Scheduler(store.settings())
         for i in (20, 21, 22):
-            store.answer(key(i), 4, 0, to_ms(START) - 12 * DAY, seed)
+            store.answer(key(i), 4, 0, to_ms(START) - 12 * DAY)
         late = to_ms(datetime(2026, 3, 3, 3, 59, tzinfo=NEW_YORK))
         rollover = to_ms(datetime(2026, 3, 3, 4, 0, tzinfo=NEW_YORK))
         session = Session(store, [deck], clock=lambda: late)

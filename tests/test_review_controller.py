@@ -42,7 +42,7 @@ cards:
 def controller(isolated_home: Path, write_deck) -> Controller:
     deck = load_deck(write_deck(DECK))
     store = open_store(isolated_home)
-    store.set_setting("fuzz", False)
+    store.set_setting("fuzz", False, at_ms=0)
     sync_deck(store, deck, NOW)
     session = Session(store, [deck], clock=lambda: NOW)
     made = Controller(session, {deck.id: deck.name})

@@ -89,7 +89,10 @@ def test_keys_answer_cards_and_the_database_holds_exactly_those_answers(
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    reviews = _rows(isolated_home, "SELECT card_key, rating, kind FROM reviews ORDER BY seq")
+    reviews = _rows(
+        isolated_home,
+        "SELECT card_key, rating, kind FROM live_events WHERE kind = 'answer' ORDER BY at, id",
+    )
     assert [(r[1], r[2]) for r in reviews] == [(3, "answer"), (1, "answer")]
     after = {row[0]: row for row in _rows(isolated_home, "SELECT * FROM cards")}
     assert len(before) == len(after) == 142
@@ -134,7 +137,7 @@ def test_choice_undo_help_bury_and_suspend_keys(isolated_home: Path, tmp_path: P
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
-    assert _rows(isolated_home, "SELECT count(*) FROM reviews") == [(0,)]
+    assert _rows(isolated_home, "SELECT count(*) FROM live_events WHERE kind = 'answer'") == [(0,)]
     flags = dict(
         _rows(isolated_home, "SELECT key, suspended + 10 * (buried_until IS NOT NULL) FROM cards")
     )
@@ -166,7 +169,7 @@ def test_identify_card_answered_with_a_side_letter(isolated_home: Path, tmp_path
     child.send("q")
     child.expect(pexpect.EOF)
     child.close()
-    assert _rows(isolated_home, "SELECT rating FROM reviews") == [(3,)]
+    assert _rows(isolated_home, "SELECT rating FROM live_events WHERE kind = 'answer'") == [(3,)]
 
 
 def test_resize_redraws_to_the_new_width(isolated_home: Path) -> None:
@@ -218,10 +221,12 @@ def test_line_mode_survives_sigkill_with_every_answer_kept(isolated_home: Path) 
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     assert proc.returncode == -signal.SIGKILL
-    assert _rows(isolated_home, "SELECT count(*) FROM reviews") == [(answers,)]
+    assert _rows(isolated_home, "SELECT count(*) FROM live_events WHERE kind = 'answer'") == [
+        (answers,)
+    ]
     doctor = _run(isolated_home, "doctor")
     assert doctor.returncode == 0
-    assert f"match their {answers} log rows" in doctor.stdout
+    assert f"match their {answers} log events" in doctor.stdout
     status = json.loads(_run(isolated_home, "status", "--json").stdout)
     assert status["total"]["reviewed_today"] == answers
 
@@ -252,7 +257,7 @@ def test_closing_the_terminal_loses_nothing(isolated_home: Path, sig: signal.Sig
     child.kill(sig)
     child.expect(pexpect.EOF)
     child.close()
-    assert _rows(isolated_home, "SELECT count(*) FROM reviews") == [(1,)]
+    assert _rows(isolated_home, "SELECT count(*) FROM live_events WHERE kind = 'answer'") == [(1,)]
 
 
 def test_e_opens_the_editor_at_the_card_and_reloads(isolated_home: Path, tmp_path: Path) -> None:
@@ -278,7 +283,9 @@ def test_e_opens_the_editor_at_the_card_and_reloads(isolated_home: Path, tmp_pat
     child.send("q")
     child.expect(pexpect.EOF)
     assert seen.read_text() == f"+4 {deck}"
-    assert _rows(isolated_home, "SELECT card_key, rating FROM reviews") == [("ed:one:front", 3)]
+    assert _rows(
+        isolated_home, "SELECT card_key, rating FROM live_events WHERE kind = 'answer'"
+    ) == [("ed:one:front", 3)]
 
 
 def test_e_on_the_builtin_deck_explains_instead_of_editing(isolated_home: Path) -> None:

@@ -13,12 +13,13 @@ import pytest
 from leadcards.clock import to_ms
 from leadcards.deck.load import load_deck
 from leadcards.deck.model import Deck
-from leadcards.errors import StoreError
-from leadcards.scheduling import LEARNING, NEW, REVIEW, Scheduler
+from leadcards.scheduling import NEW_MEMORY, Memory, Scheduler, State
 from leadcards.session import Session
 from leadcards.store import Store, open_store
 from leadcards.sync import sync_deck
-from leadcards.workspace import open_with_decks
+from leadcards.workspace import Workspace
+
+from .conftest import db_rows
 
 AT = to_ms(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
 MINUTE = 60_000
@@ -70,15 +71,16 @@ def mini(tmp_path: Path, isolated_home: Path) -> Iterator[tuple[Store, Deck]]:
 
 
 def row(store: Store, card_key: str) -> dict[str, Any]:
-    return dict(store.conn.execute("SELECT * FROM cards WHERE key = ?", (card_key,)).fetchone())
+    return dict(db_rows(store, "SELECT * FROM cards WHERE key = ?", (card_key,))[0])
 
 
 def log_count(store: Store) -> int:
-    return store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+    return db_rows(store, "SELECT count(*) FROM live_events WHERE kind = 'answer'")[0][0]
 
 
 def test_builtin_deck_session_answers_are_committed_at_once(isolated_home: Path) -> None:
-    store, decks = open_with_decks(isolated_home, ["lvm"])
+    ws = Workspace.open(isolated_home, parse=["lvm"])
+    store, decks = ws.store, ws.decks
     with store:
         clock = Clock()
         session = Session(store, decks, clock=clock)
@@ -105,12 +107,11 @@ def test_builtin_deck_session_answers_are_committed_at_once(isolated_home: Path)
 
 def test_order_in_a_session(mini: tuple[Store, Deck]) -> None:
     store, deck = mini
-    store.set_setting("fuzz", False)
-    s = Scheduler(store.settings("mini"))
-    store.answer(key(5), 4, 0, AT - 9 * DAY, s)  # review, due a day ago
-    store.answer(key(6), 4, 0, AT - 20 * DAY, s)  # review, more overdue
-    store.answer(key(7), 1, 0, AT - 5 * MINUTE, s)  # learning, due now; introduced today
-    store.set_setting("new_per_day", 3)
+    store.set_setting("fuzz", False, at_ms=0)
+    store.answer(key(5), 4, 0, AT - 9 * DAY)  # review, due a day ago
+    store.answer(key(6), 4, 0, AT - 20 * DAY)  # review, more overdue
+    store.answer(key(7), 1, 0, AT - 5 * MINUTE)  # learning, due now; introduced today
+    store.set_setting("new_per_day", 3, at_ms=0)
     session = Session(store, [deck], clock=Clock())
     shown = []
     while (card := session.next_card()) is not None:
@@ -127,14 +128,14 @@ def test_learning_card_comes_back_within_the_session(mini: tuple[Store, Deck]) -
     card = session.next_card()
     assert card is not None and card.key == key(0)
     session.answer(1)  # Again: due in a minute; nothing else left, so shown again now
-    assert store.card(key(0)).memory.state == LEARNING
+    assert store.card(key(0)).memory.state == State.LEARNING
     again = session.next_card()
     assert again is not None and again.key == key(0)
     session.answer(3)  # Good: due in 10 minutes, still within learn-ahead
     clock.at += 5 * MINUTE
     assert session.next_card().key == key(0)
     session.answer(3)  # graduates: due in days
-    assert store.card(key(0)).memory.state == REVIEW
+    assert store.card(key(0)).memory.state == State.REVIEW
     assert session.next_card() is None
     summary = session.finish()
     assert (summary.answered, summary.correct, summary.still_due) == (3, 2, 0)
@@ -170,8 +171,8 @@ def test_undo_across_cards_restores_both_and_shows_the_first_again(
 
 def test_undo_after_a_leech_suspension(mini: tuple[Store, Deck]) -> None:
     store, deck = mini
-    store.set_setting("leech_threshold", 1, scope="mini")
-    store.answer(key(3), 4, 0, AT - 20 * DAY, Scheduler(store.settings("mini")))
+    store.set_setting("leech_threshold", 1, "mini", at_ms=0)
+    store.answer(key(3), 4, 0, AT - 20 * DAY)
     before = row(store, key(3))
     session = Session(store, [deck], clock=Clock())
     card = session.next_card()
@@ -193,11 +194,10 @@ def test_undo_after_a_leech_suspension(mini: tuple[Store, Deck]) -> None:
 
 def test_leech_is_reported_in_the_summary(mini: tuple[Store, Deck]) -> None:
     store, deck = mini
-    store.set_setting("leech_threshold", 2)
-    s = Scheduler(store.settings())
-    memory = store.answer(key(2), 4, 0, AT - 40 * DAY, s).after
-    store.answer(key(2), 1, 0, memory.due, s)
-    store.answer(key(2), 3, 0, memory.due + 10 * MINUTE, s)  # one lapse so far
+    store.set_setting("leech_threshold", 2, at_ms=0)
+    memory = store.answer(key(2), 4, 0, AT - 40 * DAY).after
+    store.answer(key(2), 1, 0, memory.due)
+    store.answer(key(2), 3, 0, memory.due + 10 * MINUTE)  # one lapse so far
     session = Session(store, [deck], new_limit=0, clock=Clock())
     assert session.next_card().key == key(2)
     session.answer(1)
@@ -206,21 +206,28 @@ def test_leech_is_reported_in_the_summary(mini: tuple[Store, Deck]) -> None:
     assert store.card(key(2)).leech and store.card(key(2)).suspended
 
 
-def test_undo_refuses_another_sessions_answer(mini: tuple[Store, Deck]) -> None:
+def test_undo_takes_back_this_sessions_answer_not_another_terminals(
+    mini: tuple[Store, Deck],
+) -> None:
     store, deck = mini
     session = Session(store, [deck], clock=Clock())
-    session.next_card()
+    card = session.next_card()
     session.answer(3)
-    # another terminal answers meanwhile
-    store.answer(key(5), 3, 0, AT + 1, Scheduler(store.settings()))
-    with pytest.raises(StoreError) as exc:
-        session.undo()
-    assert str(exc.value) == (
-        "cannot undo: another leadcards session has answered since; "
-        "its answer would be taken back instead"
-    )
-    assert log_count(store) == 2
-    assert session.summary.answered == 1 and len(session.history) == 1
+    # another terminal answers the same card, and another one, meanwhile
+    store.answer(card.key, 4, 0, AT + 1)
+    store.answer(key(5), 3, 0, AT + 2)
+    assert session.undo() == card
+    assert db_rows(store, "SELECT card_key, rating FROM live_events ORDER BY at, id") == [
+        (card.key, 4),
+        (key(5), 3),
+    ]
+    assert store.card(card.key).memory == theirs_alone(store, card.key, AT + 1)
+    assert session.summary.answered == 0 and session.history == []
+    assert session.undo() is None  # nothing of this session's is left to undo
+
+
+def theirs_alone(store: Store, card_key: str, at: int) -> Memory:
+    return Scheduler(store.settings("mini")).answer(card_key, NEW_MEMORY, 4, at)
 
 
 def test_bury_and_suspend(mini: tuple[Store, Deck]) -> None:
@@ -265,7 +272,7 @@ def test_session_limits(mini: tuple[Store, Deck]) -> None:
     assert timed.next_card() is None  # time is up, though cards remain
     assert timed.remaining()[0] > 0
     # new_limit overrides the daily quota, for this session only
-    store.set_setting("new_per_day", 1)
+    store.set_setting("new_per_day", 1, at_ms=0)
     more = Session(store, [deck], new_limit=2, clock=Clock())
     assert more.remaining() == (2, 0, 0)
     assert Session(store, [deck], clock=Clock()).remaining() == (0, 0, 0)
@@ -285,7 +292,7 @@ def test_siblings_are_buried_after_an_answer(tmp_path: Path, isolated_home: Path
         assert [c.template for c in shown] == ["recall"] * 4
         assert len({c.note_id for c in shown}) == 4
         untouched = [c.key for c in deck.cards if c.template != "recall"]
-        assert all(store.card(k).memory.state == NEW for k in untouched)
+        assert all(store.card(k).memory.state == State.NEW for k in untouched)
         # the next study day, the siblings (identify, choice) come up
         next_day = Session(store, [deck], clock=Clock(AT + DAY))
         card = next_day.next_card()

@@ -23,15 +23,17 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from leadcards import doctor
 from leadcards.cli import app
 from leadcards.clock import to_ms
 from leadcards.deck.load import load_deck
-from leadcards.errors import StoreError, UsageError
+from leadcards.errors import CardNotFound, UsageError
+from leadcards.events import EventKind
 from leadcards.scheduling import NEW_MEMORY, Memory, Scheduler
 from leadcards.store import APPLICATION_ID, SCHEMA_VERSION, Store, is_leech_lapse, open_store
 from leadcards.sync import sync_deck
 
-from .conftest import BUILTIN_DECK
+from .conftest import BUILTIN_DECK, db_rows
 
 runner = CliRunner()
 
@@ -61,20 +63,16 @@ def store(tmp_path: Path, isolated_home: Path) -> Iterator[Store]:
 
 
 def row(store: Store, key: str) -> dict[str, Any]:
-    found = store.conn.execute("SELECT * FROM cards WHERE key = ?", (key,)).fetchone()
+    found = db_rows(store, "SELECT * FROM cards WHERE key = ?", (key,))[0]
     return dict(found)
 
 
 def all_rows(store: Store) -> list[dict[str, Any]]:
-    return [dict(r) for r in store.conn.execute("SELECT * FROM cards ORDER BY key")]
+    return [dict(r) for r in db_rows(store, "SELECT * FROM cards ORDER BY key")]
 
 
 def log_count(store: Store) -> int:
-    return store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
-
-
-def scheduler(store: Store) -> Scheduler:
-    return Scheduler(store.settings())
+    return db_rows(store, "SELECT count(*) FROM live_events")[0][0]
 
 
 # a fresh file ---------------------------------------------------------------------
@@ -82,13 +80,13 @@ def scheduler(store: Store) -> Scheduler:
 
 def test_new_database_is_marked_and_in_wal_mode(isolated_home: Path) -> None:
     with open_store(isolated_home) as store:
-        conn = store.conn
+        conn = store._conn  # the store's own connection: its busy timeout is what counts
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert tables == {"settings", "deck_files", "cards", "reviews"}
+        assert tables == {"settings", "deck_files", "cards", "events"}
     # reopening an up-to-date file changes nothing
     db = isolated_home / "leadcards.db"
     before = db.read_bytes()
@@ -100,20 +98,20 @@ def test_an_empty_file_is_initialised(isolated_home: Path) -> None:
     isolated_home.mkdir()
     (isolated_home / "leadcards.db").touch()
     with open_store(isolated_home) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION
 
 
 # answers ------------------------------------------------------------------------------
 
 
 def test_answer_writes_log_row_and_state_in_one_transaction(store: Store) -> None:
-    result = store.answer("mini:c00:front", 3, 4200, AT, scheduler(store))
+    result = store.answer("mini:c00:front", 3, 4200, AT)
     assert result.before == NEW_MEMORY and result.after.reps == 1 and not result.became_leech
     # another connection sees the committed answer: log row and card state together
     other = sqlite3.connect(store.path)
     log = other.execute(
-        "SELECT card_key, kind, rating, reviewed_at, duration_ms, state_before, state_after, "
-        "due_after, id FROM reviews"
+        "SELECT card_key, kind, rating, at, duration_ms, state_before, state_after, "
+        "due_after, id FROM live_events"
     ).fetchall()
     assert log == [("mini:c00:front", "answer", 3, AT, 4200, 0, 1, AT + 10 * MINUTE, log[0][8])]
     assert len(log[0][8]) == 26  # a ULID
@@ -129,94 +127,106 @@ def test_failed_answer_leaves_nothing(store: Store) -> None:
             raise RuntimeError("boom")
 
     before = all_rows(store)
+    store._schedulers[store.settings("mini")] = Exploding(store.settings("mini"))
     with pytest.raises(RuntimeError):
-        store.answer("mini:c00:front", 3, 0, AT, Exploding(store.settings()))
+        store.answer("mini:c00:front", 3, 0, AT)
+    store._schedulers.clear()
     with pytest.raises(ValueError, match="rating must be 1-4, not 5"):
-        store.answer("mini:c00:front", 5, 0, AT, scheduler(store))
-    with pytest.raises(StoreError, match="card 'mini:nope:front' is not in the database"):
-        store.answer("mini:nope:front", 3, 0, AT, scheduler(store))
+        store.answer("mini:c00:front", 5, 0, AT)
+    with pytest.raises(CardNotFound, match="no card with key 'mini:nope:front'"):
+        store.answer("mini:nope:front", 3, 0, AT)
     assert all_rows(store) == before and log_count(store) == 0
-    assert not store.conn.in_transaction
-    store.answer("mini:c00:front", 3, 0, AT, scheduler(store))  # the store is still usable
+    assert not store._conn.in_transaction
+    store.answer("mini:c00:front", 3, 0, AT)  # the store is still usable
     assert log_count(store) == 1
 
 
 def test_negative_duration_is_stored_as_zero(store: Store) -> None:
-    store.answer("mini:c00:front", 3, -50, AT, scheduler(store))
-    assert store.conn.execute("SELECT duration_ms FROM reviews").fetchone()[0] == 0
+    store.answer("mini:c00:front", 3, -50, AT)
+    assert db_rows(store, "SELECT duration_ms FROM live_events")[0][0] == 0
 
 
-def test_log_before_column_holds_the_whole_row(store: Store) -> None:
-    store.set_flag("mini:c01:front", "buried_until", AT + DAY)
-    before = row(store, "mini:c01:front")
-    store.answer("mini:c01:front", 4, 0, AT, scheduler(store))
-    logged = json.loads(store.conn.execute("SELECT before FROM reviews").fetchone()[0])
-    assert logged == {k: before[k] for k in logged}
-    assert set(logged) == {
-        "state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
-        "suspended", "leech", "buried_until",
-    }  # fmt: skip
+def test_choice_and_identify_answers_record_what_was_picked(store: Store) -> None:
+    store.answer("mini:c00:front", 1, 0, AT, picked="Risk-averse; seeks control")
+    store.answer("mini:c01:front", 3, 0, AT)
+    assert db_rows(store, "SELECT card_key, picked FROM events ORDER BY at, id") == [
+        ("mini:c00:front", "Risk-averse; seeks control"),
+        ("mini:c01:front", None),
+    ]
 
 
-# undo ----------------------------------------------------------------------------
-
-
-def test_undo_restores_every_column(store: Store) -> None:
-    s = scheduler(store)
+def test_undo_restores_every_column_with_a_tombstone(store: Store) -> None:
     key = "mini:c00:front"
-    store.answer(key, 4, 0, AT, s)
-    store.set_flag(key, "buried_until", AT + DAY)
+    store.answer(key, 4, 0, AT)
+    store.bury(key, AT + DAY, AT)
     before = row(store, key)
     others = [r for r in all_rows(store) if r["key"] != key]
-    store.answer(key, 3, 0, AT + 9 * DAY, s)
+    answered = store.answer(key, 3, 0, AT + 9 * DAY)
     assert row(store, key) != before
-    undone = store.undo()
-    assert (undone.key, undone.kind, undone.rating) == (key, "answer", 3)
+    undone = store.undo(answered.event_id, AT + 9 * DAY)
+    assert (undone.key, undone.kind, undone.rating) == (key, EventKind.ANSWER, 3)
     assert row(store, key) == before
     assert [r for r in all_rows(store) if r["key"] != key] == others
-    assert log_count(store) == 1
+    # the answer stays in the log, named by a tombstone, so a merge cannot revive it
+    assert db_rows(store, "SELECT kind, target FROM events ORDER BY at, id") == [
+        ("answer", None),
+        ("bury", None),
+        ("answer", None),
+        ("undo", answered.event_id),
+    ]
+    assert log_count(store) == 2
+    assert store.undo(answered.event_id, AT + 9 * DAY) is None  # already undone
 
 
-def test_undo_takes_back_newest_first_across_cards(store: Store) -> None:
-    s = scheduler(store)
+def test_undo_takes_back_exactly_the_named_event(store: Store) -> None:
+    """Undo names an event: another session's later answer, even of the same card, stays."""
+    key = "mini:c00:front"
     start = all_rows(store)
-    store.answer("mini:c00:front", 3, 0, AT, s)
-    middle = all_rows(store)
-    store.answer("mini:c01:front", 1, 0, AT + MINUTE, s)
-    assert store.undo().key == "mini:c01:front"
-    assert all_rows(store) == middle
-    assert store.undo().key == "mini:c00:front"
-    assert all_rows(store) == start
-    assert store.undo() is None and log_count(store) == 0
-
-
-def test_undo_with_expected_key_refuses_another_cards_answer(store: Store) -> None:
-    s = scheduler(store)
-    store.answer("mini:c00:front", 3, 0, AT, s)
-    store.answer("mini:c01:front", 3, 0, AT + 1, s)
-    snapshot = all_rows(store)
-    assert store.undo(expect_key="mini:c00:front") is None
-    assert all_rows(store) == snapshot and log_count(store) == 2
-    assert store.undo(expect_key="mini:c01:front") is not None
+    mine = store.answer(key, 3, 0, AT)
+    theirs = store.answer(key, 3, 0, AT + MINUTE)
+    store.answer("mini:c01:front", 1, 0, AT + 2 * MINUTE)
+    store.undo(mine.event_id, AT + 3 * MINUTE)
+    assert [r[0] for r in db_rows(store, "SELECT id FROM live_events ORDER BY at, id")][:1] == [
+        theirs.event_id
+    ]
+    # the card is what their answer alone makes of a new card
+    assert store.card(key).memory == Scheduler(store.settings()).answer(
+        key, NEW_MEMORY, 3, AT + MINUTE
+    )
+    store.undo(theirs.event_id, AT + 3 * MINUTE)
+    assert row(store, key) == next(r for r in start if r["key"] == key)
 
 
 def test_forget_resets_to_new_and_keeps_history(store: Store) -> None:
-    s = scheduler(store)
     key = "mini:c02:front"
-    store.answer(key, 4, 0, AT, s)
-    store.answer(key, 1, 0, AT + 8 * DAY, s)
-    store.set_flag(key, "suspended", 1)
+    store.answer(key, 4, 0, AT)
+    store.answer(key, 1, 0, AT + 8 * DAY)
+    store.suspend(key, AT)
     before = row(store, key)
-    store.forget(key, AT + 9 * DAY)
+    forgotten = store.forget(key, AT + 9 * DAY)
     card = store.card(key)
     assert card.memory == NEW_MEMORY and card.suspended  # flags are the learner's, kept
-    assert [e[0] for e in store.log_events(key)[key]] == ["answer", "answer", "forget"]
-    assert s.replay(key, store.log_events(key)[key]) == NEW_MEMORY
-    undone = store.undo()
-    assert (undone.kind, undone.rating) == ("forget", 0)
+    assert [e.kind.value for e in store.card_events(key)] == [
+        "answer", "answer", "suspend", "forget"
+    ]  # fmt: skip
+    undone = store.undo(forgotten, AT + 9 * DAY)
+    assert (undone.kind, undone.rating) == (EventKind.FORGET, None)
     assert row(store, key) == before
-    with pytest.raises(StoreError, match="card 'x' is not in the database"):
+    with pytest.raises(CardNotFound, match="no card with key 'x'"):
         store.forget("x", AT)
+
+
+def test_events_never_go_back_in_time_on_one_device(store: Store) -> None:
+    """A clock set back stamps the event at the card's newest time, after it in id order,
+    so replay meets the events in the order they were written."""
+    key = "mini:c00:front"
+    first = store.answer(key, 3, 0, AT + DAY)
+    second = store.answer(key, 3, 0, AT)  # the clock went back a day
+    third = store.suspend(key, AT + DAY)  # same instant as the first
+    logged = db_rows(store, "SELECT id, at FROM events ORDER BY at, id")
+    assert [r[0] for r in logged] == [first.event_id, second.event_id, third]
+    assert [r[1] for r in logged] == [AT + DAY] * 3
+    assert doctor.check(store).ok
 
 
 # flags and leeches ---------------------------------------------------------------
@@ -224,15 +234,13 @@ def test_forget_resets_to_new_and_keeps_history(store: Store) -> None:
 
 def test_set_flag(store: Store) -> None:
     key = "mini:c03:front"
-    store.set_flag(key, "suspended", 1)
+    store.suspend(key, AT)
     assert store.card(key).suspended
-    store.set_flag(key, "suspended", 0)
-    store.set_flag(key, "buried_until", AT + DAY)
+    store.unsuspend(key, AT)
+    store.bury(key, AT + DAY, AT)
     assert store.card(key).buried_until == AT + DAY and not store.card(key).suspended
-    with pytest.raises(ValueError):
-        store.set_flag(key, "stability", 1)
     with pytest.raises(UsageError) as exc:
-        store.set_flag("mini:none:front", "suspended", 1)
+        store.suspend("mini:none:front", AT)
     assert str(exc.value) == "no card with key 'mini:none:front' (see `leadcards cards` for keys)"
 
 
@@ -245,44 +253,45 @@ def test_leech_lapses_as_anki(threshold: int, leech_at: list[int]) -> None:
     assert marked == leech_at
 
 
-def lapse_until_leech(store: Store, key: str, s: Scheduler) -> tuple[int, dict[str, Any]]:
+def lapse_until_leech(store: Store, key: str) -> tuple[int, dict[str, Any]]:
     """Easy, then (Again, Good) pairs: returns the time and row before the leech answer."""
     at = AT
-    memory = store.answer(key, 4, 0, at, s).after
+    memory = store.answer(key, 4, 0, at).after
     while True:
         at = memory.due
-        if memory.lapses + 1 >= s.settings.leech_threshold:
+        if memory.lapses + 1 >= store.settings().leech_threshold:
             return at, row(store, key)
-        store.answer(key, 1, 0, at, s)
-        memory = store.answer(key, 3, 0, at + 10 * MINUTE, s).after
+        store.answer(key, 1, 0, at)
+        memory = store.answer(key, 3, 0, at + 10 * MINUTE).after
 
 
 def test_leech_at_threshold_suspends_and_undo_restores(store: Store) -> None:
-    store.set_setting("leech_threshold", 3)
-    s = scheduler(store)
+    store.set_setting("leech_threshold", 3, at_ms=0)
     key = "mini:c00:front"
-    at, before = lapse_until_leech(store, key, s)
+    at, before = lapse_until_leech(store, key)
     assert before["lapses"] == 2 and not before["suspended"] and not before["leech"]
-    result = store.answer(key, 1, 0, at, s)
+    result = store.answer(key, 1, 0, at)
     assert result.became_leech and result.after.lapses == 3
     card = store.card(key)
     assert card.suspended and card.leech
-    store.undo()
+    marks = db_rows(store, "SELECT target FROM events WHERE kind = 'leech'")
+    assert marks == [(result.event_id,)]  # the mark names the answer that made it
+    store.undo(result.event_id, at)
     assert row(store, key) == before  # suspended and leech cleared again
+    assert db_rows(store, "SELECT count(*) FROM live_events WHERE kind = 'leech'")[0][0] == 0
 
 
 def test_unsuspended_leech_stays_tagged_and_is_marked_again(store: Store) -> None:
-    store.set_setting("leech_threshold", 4)  # leech marks at lapses 4, 6, 8, ...
-    s = scheduler(store)
+    store.set_setting("leech_threshold", 4, at_ms=0)  # leech marks at lapses 4, 6, 8, ...
     key = "mini:c01:front"
-    at, _ = lapse_until_leech(store, key, s)
-    assert store.answer(key, 1, 0, at, s).became_leech
-    store.set_flag(key, "suspended", 0)
+    at, _ = lapse_until_leech(store, key)
+    assert store.answer(key, 1, 0, at).became_leech
+    store.unsuspend(key, AT)
     lapses = []
     for _ in range(2):
-        memory = store.answer(key, 3, 0, at + 10 * MINUTE, s).after
+        memory = store.answer(key, 3, 0, at + 10 * MINUTE).after
         at = memory.due
-        result = store.answer(key, 1, 0, at, s)
+        result = store.answer(key, 1, 0, at)
         card = store.card(key)
         lapses.append((result.after.lapses, result.became_leech, card.suspended, card.leech))
     # the fifth lapse is no mark: the card stays unsuspended but keeps its leech tag
@@ -301,10 +310,9 @@ def make_real_database(home: Path) -> Path:
     """A leadcards file with the built-in deck synced and some answers."""
     assert runner.invoke(app, ["status"]).exit_code == 0
     with open_store(home) as store:
-        s = scheduler(store)
-        keys = [r[0] for r in store.conn.execute("SELECT key FROM cards ORDER BY position")]
+        keys = [r[0] for r in db_rows(store, "SELECT key FROM cards ORDER BY position")]
         for i, key in enumerate(keys):
-            store.answer(key, 1 + i % 4, 1000, AT + i * 1000, s)
+            store.answer(key, 1 + i % 4, 1000, AT + i * 1000)
     db = home / "leadcards.db"
     assert not (home / "leadcards.db-wal").exists()
     return db
@@ -480,9 +488,8 @@ WORKER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from leadcards.scheduling import Scheduler
     from leadcards.store import open_store
-    from leadcards.workspace import open_with_decks
+    from leadcards.workspace import Workspace
 
     home, deck, go, ready, part = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), int(sys.argv[5])
     ready.touch()
@@ -491,7 +498,8 @@ WORKER = textwrap.dedent(
         if time.monotonic() > deadline:
             sys.exit("no go signal")
         time.sleep(0.001)
-    store, decks = open_with_decks(home, [deck])  # both create and sync the file at once
+    ws = Workspace.open(home, parse=[deck])  # both create and sync the file at once
+    store, decks = ws.store, ws.decks
     keys = [c.key for c in decks[0].cards][part::2]
     at = 1772442000000 + part
     for round_ in range(3):
@@ -499,9 +507,8 @@ WORKER = textwrap.dedent(
             if i % 10 == 0:  # reopen now and then: opening contends too
                 store.close()
                 store = open_store(home)
-                scheduler = Scheduler(store.settings())
-            store.answer(key, 3, 100, at + round_ * 86_400_000 + i * 2, scheduler)
-            store.conn.execute("SELECT count(*) FROM reviews").fetchone()
+            store.answer(key, 3, 100, at + round_ * 86_400_000 + i * 2)
+            store.event_count()
     store.close()
     print(len(keys) * 3)
     """
@@ -538,15 +545,16 @@ def test_two_processes_answer_at_once(isolated_home: Path, tmp_path: Path) -> No
     assert answered == 142 * 3
     with open_store(isolated_home) as store:
         assert log_count(store) == answered
-        ids = [r[0] for r in store.conn.execute("SELECT id FROM reviews")]
+        ids = [r[0] for r in db_rows(store, "SELECT id FROM live_events")]
         assert len(set(ids)) == answered
-        per_card = store.conn.execute(
+        per_card = db_rows(
+            store,
             "SELECT min(n), max(n), count(*) FROM "
-            "(SELECT count(*) AS n FROM reviews GROUP BY card_key)"
-        ).fetchone()
+            "(SELECT count(*) AS n FROM live_events GROUP BY card_key)",
+        )[0]
         assert tuple(per_card) == (3, 3, 142)
-        assert store.conn.execute("SELECT count(*) FROM cards").fetchone()[0] == 142
-        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db_rows(store, "SELECT count(*) FROM cards")[0][0] == 142
+        assert db_rows(store, "PRAGMA integrity_check")[0][0] == "ok"
     doctor = runner.invoke(app, ["doctor"])
     assert doctor.exit_code == 0, doctor.stdout
-    assert doctor.stdout == ("integrity: ok\nreplay: 142 cards match their 426 log rows\n")
+    assert doctor.stdout == ("integrity: ok\nreplay: 142 cards match their 426 log events\n")

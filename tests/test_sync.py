@@ -17,9 +17,10 @@ from leadcards.clock import to_ms
 from leadcards.deck import catalog
 from leadcards.deck import load as deck_load
 from leadcards.deck.load import load_deck
-from leadcards.scheduling import Scheduler
 from leadcards.store import Store, open_store
 from leadcards.sync import forget_missing_files, sync_deck, sync_files
+
+from .conftest import db_rows
 
 runner = CliRunner()
 
@@ -71,12 +72,12 @@ def cards_json(*args: str) -> list[dict[str, Any]]:
 
 def answer(home: Path, key: str, rating: int, at: int = AT) -> None:
     with open_store(home) as store:
-        store.answer(key, rating, 1000, at, Scheduler(store.settings(key.split(":")[0])))
+        store.answer(key, rating, 1000, at)
 
 
 def cache(home: Path) -> dict[str, dict[str, Any]]:
     with open_store(home) as store:
-        return {r["key"]: dict(r) for r in store.conn.execute("SELECT * FROM cards")}
+        return {r["key"]: dict(r) for r in db_rows(store, "SELECT * FROM cards")}
 
 
 def test_new_cards_appear_as_new(user_deck: Path, isolated_home: Path) -> None:
@@ -116,7 +117,7 @@ def test_editing_wording_keeps_key_and_history(user_deck: Path, isolated_home: P
     assert (row["key"], row["state"], row["reps"]) == ("mine:one:front", "review", 1)
     doctor = runner.invoke(app, ["doctor"])
     assert doctor.exit_code == 0
-    assert "replay: 146 cards match their 1 log rows" in doctor.stdout
+    assert "replay: 146 cards match their 1 log events" in doctor.stdout
 
 
 def test_removed_card_is_hidden_and_returns_with_history(
@@ -136,7 +137,7 @@ def test_removed_card_is_hidden_and_returns_with_history(
     assert cards_json("--due") == []
     assert cache(isolated_home)["mine:two:front"]["removed"] == 1
     with open_store(isolated_home) as store:  # the history stays in the log
-        assert len(store.log_events("mine:two:front")["mine:two:front"]) == 1
+        assert len(store.card_events("mine:two:front")) == 1
     user_deck.write_text(DECK)
     deck = mine(status())
     assert (deck["total"], deck["new"], deck["due"], deck["reviewed_today"]) == (4, 1, 1, 1)
@@ -186,9 +187,9 @@ def test_unchanged_files_are_not_parsed(
         os.utime(user_deck, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
         assert status() == first
         with open_store(isolated_home) as store:
-            (mtime,) = store.conn.execute(
-                "SELECT mtime_ns FROM deck_files WHERE path = ?", (str(user_deck.resolve()),)
-            ).fetchone()
+            (mtime,) = db_rows(
+                store, "SELECT mtime_ns FROM deck_files WHERE path = ?", (str(user_deck.resolve()),)
+            )[0]
         assert mtime == user_deck.stat().st_mtime_ns
         # an edit must be parsed: the guard proves that status really went through it
         user_deck.write_text(DECK.replace("First answer", "Edited"))
@@ -219,7 +220,7 @@ def test_deleted_deck_file_hides_its_cards(user_deck: Path, isolated_home: Path)
     assert payload["total"]["total"] == 142 and payload["total"]["reviewed_today"] == 0
     assert all(r["removed"] for k, r in cache(isolated_home).items() if k.startswith("mine:"))
     with open_store(isolated_home) as store:
-        assert store.conn.execute("SELECT count(*) FROM deck_files").fetchone()[0] == 1
+        assert db_rows(store, "SELECT count(*) FROM deck_files")[0][0] == 1
     # the file comes back: so do its cards, with their history
     user_deck.write_text(DECK)
     deck = mine(status())
@@ -232,13 +233,13 @@ def test_forget_missing_files_counts(tmp_path: Path, isolated_home: Path) -> Non
     path.write_text(DECK)
     with open_store(isolated_home) as store:
         sync_files(store, [path], AT)
-        assert forget_missing_files(store, AT) == 0
+        assert forget_missing_files(store) == 0
         path.unlink()
-        assert forget_missing_files(store, AT) == 1
+        assert forget_missing_files(store) == 1
         assert (
-            store.conn.execute(
-                "SELECT count(*) FROM cards WHERE deck_id = 'mine' AND removed = 0"
-            ).fetchone()[0]
+            db_rows(store, "SELECT count(*) FROM cards WHERE deck_id = 'mine' AND removed = 0")[0][
+                0
+            ]
             == 0
         )
 
@@ -269,14 +270,14 @@ def test_sync_deck_is_idempotent(tmp_path: Path, isolated_home: Path) -> None:
 
 
 def rows(store: Store) -> list[dict[str, Any]]:
-    return [dict(r) for r in store.conn.execute("SELECT * FROM cards ORDER BY key")]
+    return [dict(r) for r in db_rows(store, "SELECT * FROM cards ORDER BY key")]
 
 
-def test_sync_loaded_never_parses_again(isolated_home, write_deck, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_sync_never_parses_a_deck_the_caller_loaded(isolated_home, write_deck, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from leadcards.deck import load as load_module
     from leadcards.deck.load import load_deck as real_load
     from leadcards.store import open_store
-    from leadcards.sync import sync_files, sync_loaded
+    from leadcards.sync import sync_files
 
     path = write_deck("id: once\nname: Once\ncards:\n  - {id: a, front: Q, back: A}\n")
     deck = real_load(path)
@@ -287,8 +288,9 @@ def test_sync_loaded_never_parses_again(isolated_home, write_deck, monkeypatch) 
     monkeypatch.setattr(load_module, "load_deck", refuse)
     monkeypatch.setattr(load_module, "parse_deck", refuse)
     with open_store(isolated_home) as store:
-        report = sync_loaded(store, [deck], 1_772_442_000_000)
+        parsed = {str(path.resolve()): deck}
+        report = sync_files(store, [path], 1_772_442_000_000, parsed)
         assert report.added == 1
-        assert sync_loaded(store, [deck], 1_772_442_000_000).added == 0
+        assert sync_files(store, [path], 1_772_442_000_000, parsed).added == 0
         assert sync_files(store, [path], 1_772_442_000_000).parsed == []  # file remembered
-        assert store.conn.execute("SELECT key FROM cards").fetchall()[0][0] == "once:a:front"
+        assert db_rows(store, "SELECT key FROM cards")[0][0] == "once:a:front"

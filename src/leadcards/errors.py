@@ -7,12 +7,13 @@ exit non-zero instead of showing a traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 
 
 class LeadcardsError(Exception):
     """A user-facing failure: its message is printed as is, on one line."""
 
-    exit_code = 1
+    exit_code = 1  # ExitStatus.ERROR
 
 
 @dataclass(frozen=True)
@@ -43,4 +44,21 @@ class StoreError(LeadcardsError):
 class UsageError(LeadcardsError):
     """A command was given something it cannot work with (unknown deck, bad value)."""
 
-    exit_code = 2
+    exit_code = 2  # ExitStatus.USAGE
+
+
+class CardNotFound(UsageError):
+    """A command named a card key the database does not have."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"no card with key '{key}' (see `leadcards cards` for keys)")
+
+
+class ExitStatus(IntEnum):
+    """Every exit code leadcards uses, in one place."""
+
+    OK = 0
+    ERROR = 1  # a LeadcardsError: damaged file, broken deck, doctor found problems
+    USAGE = 2  # a command given something it cannot work with
+    INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from leadcards.clock import from_ms, to_ms
@@ -24,16 +25,41 @@ if TYPE_CHECKING:
 
     import fsrs
 
-NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
-STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
-RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+class State(IntEnum):
+    """A card's place in FSRS; the numbers are the ones py-fsrs and the database use."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class Rating(IntEnum):
+    """The four answer buttons, numbered as in Anki and py-fsrs."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+
+RATINGS = {rating.value: rating.label for rating in Rating}
 
 
 @dataclass(frozen=True, slots=True)
 class Memory:
     """The schedule part of a card: what FSRS needs and what a replay must rebuild."""
 
-    state: int = NEW
+    state: State = State.NEW
     step: int | None = None
     stability: float | None = None
     difficulty: float | None = None
@@ -109,7 +135,7 @@ class Scheduler:
     def _to_fsrs(self, memory: Memory) -> fsrs.Card:
         import fsrs
 
-        if memory.state == NEW:
+        if memory.state == State.NEW:
             return fsrs.Card(card_id=1, state=fsrs.State.Learning, step=0)
         return fsrs.Card(
             card_id=1,
@@ -128,9 +154,9 @@ class Scheduler:
         card = self._to_fsrs(memory)
         with _seeded_fuzz(_SeededRandom(key, memory)):
             card, _ = self._fsrs.review_card(card, fsrs.Rating(rating), from_ms(at_ms))
-        lapse = memory.state == REVIEW and rating == 1
+        lapse = memory.state == State.REVIEW and rating == Rating.AGAIN
         return Memory(
-            state=int(card.state),
+            state=State(int(card.state)),
             step=card.step,
             stability=card.stability,
             difficulty=card.difficulty,
@@ -148,16 +174,9 @@ class Scheduler:
         }
 
     def retrievability(self, memory: Memory, at: datetime) -> float | None:
-        if memory.state == NEW or memory.stability is None:
+        if memory.state == State.NEW or memory.stability is None:
             return None
         return self._fsrs.get_card_retrievability(self._to_fsrs(memory), at)
-
-    def replay(self, key: str, events: list[tuple[str, int, int]]) -> Memory:
-        """Rebuild a card's memory from its log: (kind, rating, at_ms) in order."""
-        memory = NEW_MEMORY
-        for kind, rating, at_ms in events:
-            memory = NEW_MEMORY if kind == "forget" else self.answer(key, memory, rating, at_ms)
-        return memory
 
 
 def format_interval(ms: int) -> str:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from leadcards.clock import from_ms, next_study_day_start, now, to_ms
 from leadcards.deck.model import Card, Deck
-from leadcards.errors import StoreError
-from leadcards.queue import Queue, next_due_ms
-from leadcards.scheduling import Scheduler
+from leadcards.errors import LeadcardsError
+from leadcards.review_queue import Queue
+from leadcards.scheduling import Memory
 from leadcards.store import AnswerResult, Store
 
 
@@ -56,23 +56,19 @@ class Session:
         self.queue = Queue(store, list(self.decks), self.started_ms, new_limit=new_limit)
         self.card_limit = card_limit
         self.deadline_ms = self.started_ms + int(minutes * 60_000) if minutes else None
-        self.schedulers: dict[str, Scheduler] = {}
         self.current: Card | None = None
         self.revealed = False
+        self.picked: str | None = None
         self.shown_at = time.monotonic()
         self.history: list[AnswerResult] = []
         self.summary = Summary()
 
     # drawing ------------------------------------------------------------
 
-    def scheduler(self, deck_id: str) -> Scheduler:
-        if deck_id not in self.schedulers:
-            self.schedulers[deck_id] = Scheduler(self.store.settings(deck_id))
-        return self.schedulers[deck_id]
-
     def next_card(self) -> Card | None:
         """Draw the next card; None when the session is over."""
         self.revealed = False
+        self.picked = None
         self.current = None
         if self.card_limit is not None and self.summary.answered >= self.card_limit:
             return None
@@ -86,13 +82,16 @@ class Session:
             card = self.cards.get(key)
             if card is not None:
                 break
-            self.queue.skipped.add(key)  # in the database but not in a loaded deck
+            self.queue.skip(key)  # in the database but not in a loaded deck
         self.current = card
         self.shown_at = time.monotonic()
         return card
 
-    def reveal(self) -> None:
+    def reveal(self, picked: str | None = None) -> None:
+        """Show the answer; ``picked`` is the option or side the learner chose, if any."""
         self.revealed = True
+        if picked is not None:
+            self.picked = picked
 
     def _require_card(self) -> Card:
         if self.current is None:
@@ -101,19 +100,21 @@ class Session:
 
     # answering ----------------------------------------------------------
 
+    def memory(self) -> Memory:
+        """The current card's schedule as stored now."""
+        return self.store.card(self._require_card().key).memory
+
     def preview(self) -> dict[int, int]:
         """Milliseconds to the next review for each rating of the current card."""
         card = self._require_card()
-        state = self.store.card(card.key)
-        return self.scheduler(card.deck_id).preview(card.key, state.memory, self.clock())
+        scheduler = self.store.scheduler(card.deck_id)
+        return scheduler.preview(card.key, self.memory(), self.clock())
 
     def answer(self, rating: int) -> AnswerResult:
         """Commit the answer before anything else happens, then tally it."""
         card = self._require_card()
         duration_ms = int((time.monotonic() - self.shown_at) * 1000)
-        result = self.store.answer(
-            card.key, rating, duration_ms, self.clock(), self.scheduler(card.deck_id)
-        )
+        result = self.store.answer(card.key, rating, duration_ms, self.clock(), picked=self.picked)
         self.queue.answered(card.key, (card.deck_id, card.note_id))
         self.history.append(result)
         self.summary.answered += 1
@@ -128,13 +129,9 @@ class Session:
         if not self.history:
             return None
         last = self.history.pop()
-        undone = self.store.undo(expect_key=last.key)
+        undone = self.store.undo(last.event_id, self.clock())
         if undone is None:
-            self.history.append(last)
-            raise StoreError(
-                "cannot undo: another leadcards session has answered since; "
-                "its answer would be taken back instead"
-            )
+            raise LeadcardsError("cannot undo: that answer was already taken back")
         card = self.cards[last.key]
         self.summary.answered -= 1
         self.summary.ratings[last.rating] -= 1
@@ -146,9 +143,11 @@ class Session:
                 (self.current.deck_id, self.current.note_id),
                 self.store.card(self.current.key).memory.state,
             )
-        self.queue.put_back(last.key, (card.deck_id, card.note_id), last.before.state)
+        state = self.store.card(last.key).memory.state
+        self.queue.put_back(last.key, (card.deck_id, card.note_id), state)
         self.current = card
         self.revealed = False
+        self.picked = None
         self.shown_at = time.monotonic()
         return card
 
@@ -156,16 +155,17 @@ class Session:
         """Hide the current card until the next study day."""
         card = self._require_card()
         settings = self.store.settings(card.deck_id)
-        until = to_ms(next_study_day_start(from_ms(self.clock()), settings.day_start))
-        self.store.set_flag(card.key, "buried_until", until)
-        self.queue.skipped.add(card.key)
+        at = self.clock()
+        until = to_ms(next_study_day_start(from_ms(at), settings.day_start))
+        self.store.bury(card.key, until, at)
+        self.queue.skip(card.key)
         self.current = None
 
     def suspend(self) -> None:
         """Hide the current card until unsuspended."""
         card = self._require_card()
-        self.store.set_flag(card.key, "suspended", 1)
-        self.queue.skipped.add(card.key)
+        self.store.suspend(card.key, self.clock())
+        self.queue.skip(card.key)
         self.current = None
 
     def reload_deck(self, path: Path) -> int:
@@ -191,5 +191,5 @@ class Session:
         self.summary.seconds = time.monotonic() - self.started_monotonic
         _new, learning, due = self.remaining()
         self.summary.still_due = learning + due
-        self.summary.next_due_ms = next_due_ms(self.store, list(self.decks), self.clock())
+        self.summary.next_due_ms = self.store.next_due(list(self.decks))
         return self.summary

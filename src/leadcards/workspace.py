@@ -1,12 +1,15 @@
-"""Opening the data folder for a command: the database, synced with the deck files.
+"""A command's context: the data folder, its open store synced with the decks, and one
+``now`` for the whole command.
 
-Commands that only count cards (``status``) never parse an unchanged deck; commands
-that show card text (``review``) load the decks they need.
+Every command starts by building one of these, so opening and syncing is written once
+and every part of a command agrees on the time. Commands that only count cards
+(``status``) never parse an unchanged deck; commands that show card text (``review``)
+parse the decks they need, and sync reuses what they parsed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from leadcards import paths
@@ -14,7 +17,7 @@ from leadcards.clock import now, to_ms
 from leadcards.deck import catalog
 from leadcards.deck.model import Deck
 from leadcards.store import Store, open_store
-from leadcards.sync import forget_missing_files, sync_files, sync_loaded
+from leadcards.sync import forget_missing_files, sync_files
 
 
 @dataclass(frozen=True)
@@ -24,43 +27,68 @@ class DeckInfo:
     path: str
 
 
-def open_synced(home_dir: Path) -> tuple[Store, list[DeckInfo]]:
-    """The store with every known deck file synced, and those decks' ids and names."""
-    store = open_store(home_dir)
-    try:
-        at = to_ms(now())
-        forget_missing_files(store, at)
-        files = [f.path for f in catalog.deck_files(home_dir)]
-        sync_files(store, files, at)
-        wanted = {str(p.resolve()) for p in files}
-        infos = [
-            DeckInfo(row["deck_id"], row["name"], row["path"])
-            for row in store.conn.execute(
-                "SELECT deck_id, name, path FROM deck_files ORDER BY path"
-            )
-            if row["path"] in wanted
-        ]
-    except BaseException:
-        store.close()
-        raise
-    order = {str(p.resolve()): i for i, p in enumerate(files)}
-    infos.sort(key=lambda info: order.get(info.path, len(order)))
-    return store, infos
+@dataclass
+class Workspace:
+    home: Path
+    store: Store
+    now_ms: int
+    infos: list[DeckInfo] = field(default_factory=list)
+    decks: list[Deck] = field(default_factory=list)
 
+    @classmethod
+    def open(
+        cls,
+        home: Path | str | None = None,
+        *,
+        sync: bool = True,
+        parse: list[str] | None = None,
+        now_ms: int | None = None,
+    ) -> Workspace:
+        """Open the data folder.
 
-def open_with_decks(home_dir: Path, names: list[str]) -> tuple[Store, list[Deck]]:
-    """The store synced with the named decks (all known ones when none are named)."""
-    decks = catalog.resolve(names, home_dir)
-    store = open_store(home_dir)
-    try:
-        at = to_ms(now())
-        forget_missing_files(store, at)
-        sync_loaded(store, decks, at)
-    except BaseException:
-        store.close()
-        raise
-    return store, decks
+        ``sync``: bring the cache up to date with every known deck file (unchanged files
+        cost a stat). ``parse``: also load these decks (ids or paths; all known decks when
+        the list is empty) and sync exactly them. Neither: just the store (doctor, config).
+        """
+        home_dir = paths.home(home)
+        at = now_ms if now_ms is not None else to_ms(now())
+        decks = catalog.resolve(parse, home_dir) if parse is not None else []
+        store = open_store(home_dir)
+        workspace = cls(home_dir, store, at, decks=decks)
+        try:
+            if parse is not None:
+                forget_missing_files(store)
+                parsed = {str(d.path.resolve()): d for d in decks}
+                sync_files(store, [d.path for d in decks], at, parsed)
+                workspace.infos = [DeckInfo(d.id, d.name, str(d.path)) for d in decks]
+            elif sync:
+                workspace.infos = workspace._sync_known()
+        except BaseException:
+            store.close()
+            raise
+        return workspace
 
+    def _sync_known(self) -> list[DeckInfo]:
+        forget_missing_files(self.store)
+        files = [f.path for f in catalog.deck_files(self.home)]
+        sync_files(self.store, files, self.now_ms)
+        synced = self.store.deck_files()
+        infos = []
+        for path in files:
+            row = synced.get(str(path.resolve()))
+            if row is not None:
+                infos.append(DeckInfo(row.deck_id, row.name, row.path))
+        return infos
 
-def data_home(option: Path | None) -> Path:
-    return paths.home(option)
+    @property
+    def deck_ids(self) -> list[str]:
+        return [info.id for info in self.infos]
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from leadcards.deck.model import Card
 from leadcards.errors import LeadcardsError
-from leadcards.scheduling import RATINGS, format_interval
+from leadcards.scheduling import RATINGS, State, format_interval
 from leadcards.session import Session, Summary
 
 CONTROL_KEYS = set("ubseq?-") | {"1", "2", "3", "4"}
@@ -151,7 +151,7 @@ class Controller:
     def _pick(self, label: str, correct: bool) -> None:
         self.choice = Choice(label, correct)
         self.suggestion = 3 if correct else 1
-        self.session.reveal()
+        self.session.reveal(picked=label)
 
     def _rate(self, rating: int) -> None:
         if not self.revealed:
@@ -199,10 +199,10 @@ class Controller:
         """(new, learning, due) still to do, the card on screen included, as Anki counts."""
         new, learning, due = self.session.remaining()
         if self.card is not None:
-            state = self.session.store.card(self.card.key).memory.state
-            if state == 0:
+            state = self.session.memory().state
+            if state == State.NEW:
                 new += 1
-            elif state == 2:
+            elif state == State.REVIEW:
                 due += 1
             # a learning card on screen is already in the learning count
         return new, learning, due

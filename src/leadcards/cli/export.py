@@ -1,8 +1,7 @@
-"""``leadcards export anki|csv``: parse, resolve decks, write, print one summary line.
+"""``leadcards export anki|csv``: resolve decks, write, print one summary line.
 
-The commands only wire things together; the writers live in ``anki``, ``csv`` and
-``history``. Heavy modules (genanki, the anki package, the store) are imported inside
-the commands; the shared options and error handling come from ``cli_support``.
+The commands only wire things together; the writers live in ``leadcards.export``.
+Heavy modules (genanki, the anki package, the store) are imported inside the commands.
 """
 
 from __future__ import annotations
@@ -11,11 +10,16 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from leadcards.cli_support import HomeOption, handles_errors
+from leadcards import paths
+from leadcards.cli.app import app
+from leadcards.cli.support import HomeOption, handles_errors
+
+if TYPE_CHECKING:
+    from leadcards.deck.model import Deck
 
 LARGE_EXPORT = 2_000  # cards; smaller exports finish before a bar is worth drawing
 
@@ -54,15 +58,10 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
         yield lambda done: bar.advance(task, done)
 
 
-def _resolve(decks: list[str] | None, home: Path | None) -> tuple[Path, list[Any]]:
-    from leadcards import paths
-    from leadcards.deck import catalog
-
-    home_dir = paths.home(home)
-    found = catalog.resolve(list(decks or []), home_dir)
-    # A deck named twice (by id and by path) is exported once: its GUIDs would clash.
+def _unique(found: list[Deck]) -> list[Deck]:
+    """A deck named twice (by id and by path) is exported once: its GUIDs would clash."""
     unique = {deck.id: deck for deck in reversed(found)}
-    return home_dir, [deck for deck in found if unique[deck.id] is deck]
+    return [deck for deck in found if unique[deck.id] is deck]
 
 
 @export_app.command("anki")
@@ -87,21 +86,27 @@ def anki_command(
     """Write an Anki package; importing it again updates the notes instead of duplicating."""
     from leadcards.export import anki
 
-    home_dir, found = _resolve(decks, home)
+    if not with_history:
+        from leadcards.deck import catalog
+
+        found = _unique(catalog.resolve(list(decks or []), paths.home(home)))
     anki.check_output(output, force=force)
-    total = anki.count(found)[1]
     if with_history:
         from leadcards.export import history
+        from leadcards.schedules import card_schedules
+        from leadcards.workspace import Workspace
 
         history.require_anki()
-        from leadcards.history import card_histories
-
-        schedules = card_histories(home_dir, found)
+        with Workspace.open(home, parse=list(decks or [])) as ws:
+            found = _unique(ws.decks)
+            schedules = card_schedules(ws.store, found)
+        total = anki.count(found)[1]
         with _progress(total * 2) as advance:
             summary = history.write_apkg_with_history(
                 found, schedules, output, force=force, progress=advance
             )
     else:
+        total = anki.count(found)[1]
         with _progress(total) as advance:
             summary = anki.write_apkg(found, output, force=force, progress=advance)
     print(summary.line())
@@ -123,11 +128,15 @@ def csv_command(
     Anki needs the leadcards note types before it can import this file: import an
     .apkg export once first.
     """
+    from leadcards.deck import catalog
     from leadcards.export import anki
     from leadcards.export.csv import write_csv
 
-    _, found = _resolve(decks, home)
+    found = _unique(catalog.resolve(list(decks or []), paths.home(home)))
     anki.check_output(output, force=force)
     with _progress(anki.count(found)[1]) as advance:
         summary = write_csv(found, output, force=force, progress=advance)
     print(summary.line())
+
+
+app.add_typer(export_app, name="export")

@@ -1,8 +1,5 @@
-"""Pieces every command module shares: common options and turning errors into exits.
-
-Kept apart from ``cli`` so that sub-apps (``export``) can use them without importing
-the main app, which mounts them.
-"""
+"""Pieces every command module shares: common options, the console, and turning errors
+into one line and an exit code."""
 
 from __future__ import annotations
 
@@ -11,13 +8,17 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
 from leadcards.errors import DeckError, LeadcardsError
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    from rich.console import Console
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 HomeOption = Annotated[
     Path | None,
@@ -28,6 +29,13 @@ HomeOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+KeyArgument = Annotated[str, typer.Argument(help="The card's key (see `leadcards cards`).")]
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    return Console()
 
 
 def err(message: str) -> None:
@@ -35,11 +43,22 @@ def err(message: str) -> None:
     sys.stderr.flush()
 
 
-def handles_errors(func: F) -> F:
-    """Turn project errors into one line each on stderr and an exit code."""
+def print_json(payload: object) -> None:
+    import json
+
+    print(json.dumps(payload, indent=2))
+
+
+def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn project errors into one line each on stderr and their exit code.
+
+    A file-level SQLite error that escaped the store (it translates those it meets) is
+    reported as damage; an error in our own SQL (IntegrityError, ProgrammingError) is a
+    bug and keeps its traceback.
+    """
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except DeckError as exc:
@@ -48,10 +67,10 @@ def handles_errors(func: F) -> F:
         except LeadcardsError as exc:
             err(f"error: {exc}")
             raise typer.Exit(exc.exit_code) from None
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            raise
         except sqlite3.DatabaseError as exc:
-            # Damage that only shows part-way through a command (a bad page deep in
-            # the file): nothing was committed by the failing statement.
             err(f"error: the database cannot be read ({exc}); run `leadcards doctor`")
             raise typer.Exit(1) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper

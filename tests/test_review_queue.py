@@ -15,7 +15,7 @@ import pytest
 from leadcards.clock import from_ms, to_ms
 from leadcards.deck.load import load_deck
 from leadcards.deck.model import Deck
-from leadcards.queue import LEARN_AHEAD_MS, Queue, deck_counts, next_due_ms, today
+from leadcards.review_queue import LEARN_AHEAD_MS, Queue, deck_counts, today
 from leadcards.scheduling import Scheduler
 from leadcards.store import Store, open_store
 from leadcards.sync import sync_deck
@@ -68,7 +68,7 @@ def opened(tmp_path: Path, isolated_home: Path) -> Iterator[tuple[Store, Deck, D
 
 
 def answer(store: Store, card_key: str, rating: int, at: int) -> None:
-    store.answer(card_key, rating, 0, at, Scheduler(store.settings(card_key.split(":")[0])))
+    store.answer(card_key, rating, 0, at)
 
 
 def drain(queue: Queue, at: int) -> list[str]:
@@ -84,8 +84,8 @@ def test_order_learning_then_reviews_by_retrievability_then_new(
     opened: tuple[Store, Deck, Deck],
 ) -> None:
     store, _, _ = opened
-    store.set_setting("fuzz", False)
-    store.set_setting("new_per_day", 3)
+    store.set_setting("fuzz", False, at_ms=0)
+    store.set_setting("new_per_day", 3, at_ms=0)
     # reviews with different stabilities, so retrievability order is not due order
     # (whole days since each review: py-fsrs counts elapsed time in whole days)
     answer(store, key(0), 4, AT - 10 * DAY)  # S 8.3, due 2 days ago, t/S 1.20
@@ -109,7 +109,7 @@ def test_order_learning_then_reviews_by_retrievability_then_new(
     assert by_r != by_due  # the test tells the two orders apart
     # answered today for the first time: c05, c06, c08 (3 introduced) exhaust new_per_day
     assert drain(Queue(store, ["mini"], AT), AT) == [key(5), *by_r, key(6)]
-    store.set_setting("new_per_day", 5)
+    store.set_setting("new_per_day", 5, at_ms=0)
     order = drain(Queue(store, ["mini"], AT), AT)
     assert order == [key(5), *by_r, key(7), key(9), key(6)]
     assert key(4) not in order  # due next week
@@ -117,8 +117,8 @@ def test_order_learning_then_reviews_by_retrievability_then_new(
 
 def test_learn_ahead_limit(opened: tuple[Store, Deck, Deck]) -> None:
     store, _, _ = opened
-    store.set_setting("learning_steps", [60, 600, 3600])
-    store.set_setting("new_per_day", 0)
+    store.set_setting("learning_steps", [60, 600, 3600], at_ms=0)
+    store.set_setting("new_per_day", 0, at_ms=0)
     for i, minutes in ((0, 19), (1, 21)):  # Good, Good: the 1 h step, due in 19 and 21 min
         answer(store, key(i), 3, AT - (60 - minutes) * MINUTE - 10 * MINUTE)
         answer(store, key(i), 3, AT - (60 - minutes) * MINUTE)
@@ -131,7 +131,7 @@ def test_learn_ahead_limit(opened: tuple[Store, Deck, Deck]) -> None:
 
 def test_learning_card_due_later_today_is_shown_once_due(opened: tuple[Store, Deck, Deck]) -> None:
     store, _, _ = opened
-    store.set_setting("new_per_day", 0)
+    store.set_setting("new_per_day", 0, at_ms=0)
     answer(store, key(0), 1, AT)  # due in 1 minute
     answer(store, key(1), 3, AT - 5 * MINUTE)
     answer(store, key(1), 1, AT - 4 * MINUTE)
@@ -149,7 +149,7 @@ def test_new_cards_follow_deck_order_up_to_the_daily_limit(
     opened: tuple[Store, Deck, Deck],
 ) -> None:
     store, _, _ = opened
-    store.set_setting("new_per_day", 5)
+    store.set_setting("new_per_day", 5, at_ms=0)
     assert drain(Queue(store, ["mini"], AT), AT) == [key(i) for i in range(5)]
     answer(store, key(0), 3, AT)
     answer(store, key(1), 4, AT)
@@ -157,16 +157,16 @@ def test_new_cards_follow_deck_order_up_to_the_daily_limit(
     assert drain(Queue(store, ["mini"], AT), AT) == [key(2), key(3), key(4), key(0)]
     assert drain(Queue(store, ["mini"], AT, new_limit=1), AT) == [key(2), key(0)]
     assert drain(Queue(store, ["mini"], AT, new_limit=0), AT) == [key(0)]
-    store.set_setting("new_per_day", 2, scope="mini")  # a deck override wins
+    store.set_setting("new_per_day", 2, "mini", at_ms=0)  # a deck override wins
     assert drain(Queue(store, ["mini"], AT), AT) == [key(0)]
     assert deck_counts(store, "mini", "Mini", AT).new == 0
 
 
 def test_reviews_per_day_cap(opened: tuple[Store, Deck, Deck]) -> None:
     store, _, _ = opened
-    store.set_setting("fuzz", False)
-    store.set_setting("new_per_day", 0)
-    store.set_setting("reviews_per_day", 3)
+    store.set_setting("fuzz", False, at_ms=0)
+    store.set_setting("new_per_day", 0, at_ms=0)
+    store.set_setting("reviews_per_day", 3, at_ms=0)
     for i in range(6):
         answer(store, key(i), 4, AT - (10 + i) * DAY)
     shown = drain(Queue(store, ["mini"], AT), AT)
@@ -210,31 +210,31 @@ def test_siblings_wait_for_the_next_study_day(opened: tuple[Store, Deck, Deck]) 
 
 def test_bury_suspend_unsuspend_forget(opened: tuple[Store, Deck, Deck]) -> None:
     store, _, _ = opened
-    store.set_setting("new_per_day", 4)
+    store.set_setting("new_per_day", 4, at_ms=0)
     tomorrow = to_ms(datetime(2026, 3, 3, 4, 0, tzinfo=timezone.utc))
-    store.set_flag(key(0), "buried_until", tomorrow)
-    store.set_flag(key(1), "suspended", 1)
+    store.bury(key(0), tomorrow, AT)
+    store.suspend(key(1), AT)
     assert drain(Queue(store, ["mini"], AT), AT) == [key(2), key(3), key(4), key(5)]
     counts = deck_counts(store, "mini", "Mini", AT)
     assert (counts.new, counts.suspended, counts.total) == (4, 1, 12)
     assert drain(Queue(store, ["mini"], tomorrow), tomorrow)[0] == key(0)
-    store.set_flag(key(1), "suspended", 0)
+    store.unsuspend(key(1), AT)
     assert drain(Queue(store, ["mini"], AT), AT)[:2] == [key(1), key(2)]
     # a forgotten review card is new again and takes its deck-order place
-    answer(store, key(1), 4, AT - 20 * DAY)
-    assert key(1) in drain(Queue(store, ["mini"], AT), AT)[:1]
-    store.forget(key(1), AT)
-    assert drain(Queue(store, ["mini"], AT), AT) == [key(1), key(2), key(3), key(4)]
+    answer(store, key(6), 4, AT - 20 * DAY)
+    assert drain(Queue(store, ["mini"], AT), AT)[:1] == [key(6)]
+    store.forget(key(6), AT)
+    assert drain(Queue(store, ["mini"], AT, new_limit=7), AT) == [key(i) for i in range(1, 8)]
 
 
 def test_counts_and_next_due(opened: tuple[Store, Deck, Deck]) -> None:
     store, _, _ = opened
-    store.set_setting("fuzz", False)
-    assert next_due_ms(store, ["mini"], AT) is None
+    store.set_setting("fuzz", False, at_ms=0)
+    store.set_setting("leech_threshold", 1, at_ms=0)
+    assert store.next_due(["mini"]) is None
     answer(store, key(0), 4, AT - 9 * DAY)  # review due yesterday
     answer(store, key(1), 3, AT)  # learning, due in 10 minutes
     answer(store, key(2), 4, AT)  # review in 8 days
-    store.set_setting("leech_threshold", 1)
     answer(store, key(3), 4, AT - 30 * DAY)
     answer(store, key(3), 1, AT - 20 * DAY)  # leech: suspended
     counts = deck_counts(store, "mini", "Mini", AT)
@@ -249,7 +249,7 @@ def test_counts_and_next_due(opened: tuple[Store, Deck, Deck]) -> None:
         "leeches": 1,
         "reviewed_today": 2,
     }
-    assert next_due_ms(store, ["mini"], AT) == AT - DAY
+    assert store.next_due(["mini"]) == AT - DAY
     day = today(store, "mini", AT)
     assert (day.answered, day.introduced, day.reviews_done) == (2, 2, 0)
     assert from_ms(day.start_ms) == datetime(2026, 3, 2, 4, 0, tzinfo=timezone.utc)
@@ -273,9 +273,9 @@ def local_ms(zone: ZoneInfo, *args: int) -> int:
 
 def test_day_rolls_over_at_four_local(opened: tuple[Store, Deck, Deck], new_york: ZoneInfo) -> None:
     store, _, _ = opened
-    store.set_setting("fuzz", False)
-    store.set_setting("new_per_day", 3)
-    store.set_setting("reviews_per_day", 2)
+    store.set_setting("fuzz", False, at_ms=0)
+    store.set_setting("new_per_day", 3, at_ms=0)
+    store.set_setting("reviews_per_day", 2, at_ms=0)
     for i in (6, 7, 8, 9, 10):  # five reviews, all due
         answer(store, key(i), 4, local_ms(new_york, 2026, 2, 10, 12, 0))
     before = local_ms(new_york, 2026, 3, 3, 3, 59)
@@ -303,12 +303,12 @@ def test_day_rolls_over_at_four_local(opened: tuple[Store, Deck, Deck], new_york
 
 def test_day_start_setting_and_dst(opened: tuple[Store, Deck, Deck], new_york: ZoneInfo) -> None:
     store, _, _ = opened
-    store.set_setting("day_start", "06:30")
+    store.set_setting("day_start", "06:30", at_ms=0)
     day = today(store, "mini", local_ms(new_york, 2026, 3, 3, 6, 29))
     assert datetime.fromtimestamp(day.start_ms / 1000, new_york) == datetime(
         2026, 3, 2, 6, 30, tzinfo=new_york
     )
-    store.set_setting("day_start", None)
+    store.set_setting("day_start", None, at_ms=0)
     # clocks go forward on 8 March 2026: the study day still starts at 04:00 local
     day = today(store, "mini", local_ms(new_york, 2026, 3, 9, 12, 0))
     assert from_ms(day.start_ms) == datetime(2026, 3, 9, 8, 0, tzinfo=timezone.utc)

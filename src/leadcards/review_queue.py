@@ -15,11 +15,10 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from leadcards.clock import from_ms, next_study_day_start, study_day_start, to_ms
+from leadcards.scheduling import State
 from leadcards.store import Store
 
 LEARN_AHEAD_MS = 20 * 60 * 1000  # as Anki: learning cards due this soon are shown now
-
-ACTIVE = "removed = 0 AND suspended = 0 AND (buried_until IS NULL OR buried_until <= :now)"
 
 
 @dataclass(frozen=True)
@@ -47,62 +46,43 @@ class Today:
     answered: int
     introduced: int  # new cards answered for the first time
     reviews_done: int  # review-state cards answered
+    notes: Counter[str]  # answers per note: a note answered today waits until tomorrow
 
 
-# "reviews r CROSS JOIN cards c" makes SQLite start from today's few log rows (by the
-# reviewed_at index) instead of from every card of the deck.
-
-
-def today(store: Store, deck_id: str, now_ms: int) -> Today:
-    settings = store.settings(deck_id)
+def today(store: Store, deck_id: str, now_ms: int, day_start: str | None = None) -> Today:
+    if day_start is None:
+        day_start = store.settings(deck_id).day_start
     now = from_ms(now_ms)
-    start = to_ms(study_day_start(now, settings.day_start))
-    end = to_ms(next_study_day_start(now, settings.day_start))
-    answered, introduced, reviews_done = store.conn.execute(
-        "SELECT count(*), coalesce(sum(r.state_before = 0), 0), "
-        "coalesce(sum(r.state_before = 2), 0) "
-        "FROM reviews r CROSS JOIN cards c ON c.key = r.card_key "
-        "WHERE r.reviewed_at >= ? AND r.kind = 'answer' AND c.deck_id = ?",
-        (start, deck_id),
-    ).fetchone()
-    return Today(start, end, answered, introduced, reviews_done)
+    start = to_ms(study_day_start(now, day_start))
+    end = to_ms(next_study_day_start(now, day_start))
+    answers = store.answers_since(deck_id, start)
+    return Today(
+        start,
+        end,
+        answered=len(answers),
+        introduced=sum(1 for _, before in answers if before == State.NEW),
+        reviews_done=sum(1 for _, before in answers if before == State.REVIEW),
+        notes=Counter(note for note, _ in answers),
+    )
 
 
 def deck_counts(store: Store, deck_id: str, name: str, now_ms: int) -> DeckCounts:
     """Today's counts. New and due are what a session would gather now (daily limits,
     one card per note), so status never promises cards a review will not show."""
-    day = today(store, deck_id, now_ms)
-    row = store.conn.execute(
-        f"""SELECT count(*) AS total,
-               coalesce(sum(state IN (1, 3) AND due < :end AND {ACTIVE}), 0) AS learning,
-               coalesce(sum(suspended), 0) AS suspended,
-               coalesce(sum(leech), 0) AS leeches
-            FROM cards WHERE deck_id = :deck AND removed = 0""",
-        {"now": now_ms, "end": day.end_ms, "deck": deck_id},
-    ).fetchone()
     gathered = Queue(store, [deck_id], now_ms, ordered=False)
+    day = gathered.days[deck_id]
+    total, suspended, leeches = store.deck_totals(deck_id)
     return DeckCounts(
         id=deck_id,
         name=name,
-        total=row["total"],
+        total=total,
         new=len(gathered.new),
-        learning=row["learning"],
+        learning=store.learning_count([deck_id], day.end_ms, now_ms),
         due=len(gathered.reviews),
-        suspended=row["suspended"],
-        leeches=row["leeches"],
+        suspended=suspended,
+        leeches=leeches,
         reviewed_today=day.answered,
     )
-
-
-def next_due_ms(store: Store, deck_ids: list[str], now_ms: int) -> int | None:
-    """When the next scheduled card falls due (new cards aside)."""
-    marks = ",".join("?" * len(deck_ids))
-    row = store.conn.execute(
-        f"SELECT min(max(due, coalesce(buried_until, 0))) FROM cards WHERE deck_id IN ({marks}) "
-        "AND removed = 0 AND suspended = 0 AND state > 0",
-        deck_ids,
-    ).fetchone()
-    return row[0]
 
 
 class Queue:
@@ -132,42 +112,29 @@ class Queue:
         # answers per note this study day: a note with any buries its other cards
         self.note_answers: Counter[tuple[str, str]] = Counter()
         self.skipped: set[str] = set()
+        self.days: dict[str, Today] = {}
         self.day_end_ms = now_ms
         for deck_id in deck_ids:
             self._add_deck(deck_id, now_ms, new_limit)
 
     def _add_deck(self, deck_id: str, now_ms: int, new_limit: int | None) -> None:
         settings = self.store.settings(deck_id)
-        day = today(self.store, deck_id, now_ms)
+        day = today(self.store, deck_id, now_ms, settings.day_start)
+        self.days[deck_id] = day
         self.day_end_ms = max(self.day_end_ms, day.end_ms)
-        conn = self.store.conn
-        for deck, note in conn.execute(
-            "SELECT c.deck_id, c.note_id FROM reviews r CROSS JOIN cards c ON c.key = r.card_key "
-            "WHERE r.reviewed_at >= ? AND r.kind = 'answer' AND c.deck_id = ?",
-            (day.start_ms, deck_id),
-        ):
-            self.note_answers[(deck, note)] += 1
-        params = {"now": now_ms, "end": day.end_ms, "deck": deck_id}
+        for note, n in day.notes.items():
+            self.note_answers[(deck_id, note)] += n
         # One card per note per day, as Anki gathers: a sibling of a card already taken
         # is passed over and the next card is taken in its place.
-        taken = {note for (deck, note), n in self.note_answers.items() if n and deck == deck_id}
+        taken = set(day.notes)
         review_room = max(0, settings.reviews_per_day - day.reviews_done)
-        reviews = conn.execute(
-            f"SELECT key, note_id FROM cards WHERE deck_id = :deck AND state = 2 "
-            f"AND due < :end AND {ACTIVE} "
-            "ORDER BY (:now - last_review) * 1.0 / stability DESC, due, position",
-            params,
-        )
+        reviews = self.store.due_reviews(deck_id, now_ms, day.end_ms)
         self._gather(reviews, self.reviews, review_room, deck_id, taken)
         new_room = max(0, settings.new_per_day - day.introduced)
         if new_limit is not None:
             new_room = new_limit
         if new_room:
-            fresh = conn.execute(
-                f"SELECT key, note_id FROM cards WHERE deck_id = :deck AND state = 0 AND {ACTIVE}"
-                + (" ORDER BY position" if self.ordered else ""),
-                params,
-            )
+            fresh = self.store.new_cards(deck_id, now_ms, ordered=self.ordered)
             self._gather(fresh, self.new, new_room, deck_id, taken)
 
     def _gather(
@@ -190,13 +157,7 @@ class Queue:
             self.note_of[key] = (deck_id, note)
 
     def _learning(self, until_ms: int, now_ms: int) -> str | None:
-        marks = ",".join("?" * len(self.deck_ids))
-        for (key,) in self.store.conn.execute(
-            f"SELECT key FROM cards WHERE deck_id IN ({marks}) AND state IN (1, 3) "
-            "AND due <= ? AND removed = 0 AND suspended = 0 "
-            "AND (buried_until IS NULL OR buried_until <= ?) ORDER BY due",
-            (*self.deck_ids, until_ms, now_ms),
-        ):
+        for key in self.store.learning_due(self.deck_ids, until_ms, now_ms):
             if key not in self.skipped:
                 return key
         return None
@@ -218,6 +179,10 @@ class Queue:
             or self._learning(now_ms + LEARN_AHEAD_MS, now_ms)
         )
 
+    def skip(self, key: str) -> None:
+        """Leave a card out of the rest of this session (buried, suspended, not loaded)."""
+        self.skipped.add(key)
+
     def answered(self, key: str, note: tuple[str, str]) -> None:
         """Bury the siblings of an answered card until the next study day."""
         self.note_answers[note] += 1
@@ -229,9 +194,9 @@ class Queue:
         self.note_of[key] = note
         if self.note_answers[note] > 0:
             self.note_answers[note] -= 1
-        if state == 0:
+        if state == State.NEW:
             self.new.appendleft(key)
-        elif state == 2:
+        elif state == State.REVIEW:
             self.reviews.appendleft(key)
 
     def remaining(self, now_ms: int) -> tuple[int, int, int]:
@@ -244,11 +209,15 @@ class Queue:
                 if key not in self.skipped and not self.note_answers[self.note_of[key]]
             )
 
-        marks = ",".join("?" * len(self.deck_ids))
-        learning = self.store.conn.execute(
-            f"SELECT count(*) FROM cards WHERE deck_id IN ({marks}) AND state IN (1, 3) "
-            "AND due < ? AND removed = 0 AND suspended = 0 "
-            "AND (buried_until IS NULL OR buried_until <= ?)",
-            (*self.deck_ids, self.day_end_ms, now_ms),
-        ).fetchone()[0]
+        learning = self.store.learning_count(self.deck_ids, self.day_end_ms, now_ms)
         return live(self.new), learning, live(self.reviews)
+
+
+def next_card_ms(store: Store, counts: list[DeckCounts], now_ms: int) -> int | None:
+    """When a session would next show a card: now while new or due cards wait today,
+    else when the next scheduled card falls due (None: nothing is scheduled)."""
+    if any(c.new or c.due for c in counts):
+        return now_ms
+    if not counts:
+        return None
+    return store.next_due([c.id for c in counts])

@@ -1,0 +1,28 @@
+"""The ``leadcards`` command: one module per command group, each a thin layer that
+parses arguments, builds the command's ``Workspace``, calls the core, renders, and picks
+the exit code. Nothing here runs SQL or reads YAML; heavy modules are imported inside
+the commands that need them, because start-up time is paid every day.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from leadcards.cli import card_commands, config, deck_commands, doctor, export, study
+from leadcards.cli.app import app
+from leadcards.cli.support import err
+from leadcards.errors import ExitStatus
+
+__all__ = ["app", "main"]
+
+# Registration happens on import; the names keep linters from calling these unused.
+COMMAND_MODULES = (deck_commands, study, card_commands, config, doctor, export)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err("interrupted")
+        sys.exit(ExitStatus.INTERRUPTED)

@@ -1,0 +1,69 @@
+"""``config``: show or change scheduling settings, globally or for one deck."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from leadcards.cli.app import app
+from leadcards.cli.support import HomeOption, handles_errors
+from leadcards.errors import UsageError
+
+
+@app.command()
+@handles_errors
+def config(
+    key: Annotated[str | None, typer.Argument(help="A setting name.")] = None,
+    value: Annotated[str | None, typer.Argument(help="Its new value.")] = None,
+    deck: Annotated[
+        str | None, typer.Option("--deck", help="Change or show one deck's override.")
+    ] = None,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Remove the setting (back to the default).")
+    ] = False,
+    home: HomeOption = None,
+) -> None:
+    """Show or change scheduling settings (all of them with no KEY)."""
+    from dataclasses import fields
+
+    from leadcards.settings import (
+        DEFAULTS,
+        HELP,
+        Settings,
+        format_value,
+        parse_value,
+        to_stored,
+        unknown_setting,
+    )
+    from leadcards.workspace import Workspace
+
+    names = [f.name for f in fields(Settings)]
+    if key is not None and key not in names:
+        raise unknown_setting(key)
+    if value is not None and reset:
+        raise UsageError("give a VALUE or --reset, not both")
+    if reset and key is None:
+        raise UsageError("--reset needs the name of a setting")
+    # A deck override needs to know which decks exist: only then sync the deck files.
+    with Workspace.open(home, sync=deck is not None) as ws:
+        if deck is not None and deck not in ws.deck_ids:
+            known = ", ".join(sorted(ws.deck_ids)) or "none"
+            raise UsageError(f"no deck with id '{deck}' (known decks: {known})")
+        scope = deck or ""
+        if key is not None and value is not None:
+            ws.store.set_setting(
+                key, to_stored(key, parse_value(key, value)), scope, at_ms=ws.now_ms
+            )
+        elif key is not None and reset:
+            ws.store.set_setting(key, None, scope, at_ms=ws.now_ms)
+        current = ws.store.settings(deck)
+        overridden = ws.store.stored_settings(scope)
+    for name in [key] if key else names:
+        shown = format_value(name, getattr(current, name))
+        mark = "" if name not in overridden else f"  (set{' for ' + deck if deck else ''})"
+        default = format_value(name, getattr(DEFAULTS, name))
+        if key:
+            print(f"{name} = {shown}{mark}")
+        else:
+            print(f"{name} = {shown}{mark}    # {HELP[name]}; default {default}")

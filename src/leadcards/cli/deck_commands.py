@@ -1,0 +1,82 @@
+"""``decks``, ``check``, ``show``: what decks there are and whether they load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from leadcards import paths
+from leadcards.cli.app import app
+from leadcards.cli.support import HomeOption, JsonOption, console, handles_errors, print_json
+
+
+@app.command()
+@handles_errors
+def decks(home: HomeOption = None, as_json: JsonOption = False) -> None:
+    """List the known decks: built-in ones and those in the data folder's decks/."""
+    from leadcards.deck import catalog
+
+    files = catalog.deck_files(paths.home(home))
+    loaded = catalog.load_all([f.path for f in files])
+    builtin = {f.path for f in files if f.builtin}
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": d.id,
+                    "name": d.name,
+                    "cards": len(d.cards),
+                    "path": str(d.path),
+                    "builtin": d.path in builtin,
+                }
+                for d in loaded
+            ]
+        )
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="Decks")
+    table.add_column("id", no_wrap=True)
+    table.add_column("name", no_wrap=True)
+    table.add_column("cards", justify="right")
+    table.add_column("source file", overflow="fold")
+    for deck in loaded:
+        where = "built-in" if deck.path in builtin else str(deck.path)
+        table.add_row(Text(deck.id), Text(deck.name), str(len(deck.cards)), Text(where))
+    console().print(table)
+
+
+@app.command()
+@handles_errors
+def check(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Deck files to check (default: every known deck).", show_default=False),
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Validate deck files and print every problem as path:line:column: message."""
+    from leadcards.deck import catalog
+
+    targets = list(files or []) or [f.path for f in catalog.deck_files(paths.home(home))]
+    for deck in catalog.load_all(targets):
+        print(
+            f"{deck.path}: ok — deck '{deck.id}', {len(deck.notes)} notes, {len(deck.cards)} cards"
+        )
+
+
+@app.command()
+@handles_errors
+def show(
+    deck: Annotated[str, typer.Argument(help="A deck id or the path to a deck file.")],
+    home: HomeOption = None,
+) -> None:
+    """Study view of a deck: each table in full, then the other cards."""
+    from leadcards.deck import catalog
+    from leadcards.ui.render import deck_view
+
+    (found,) = catalog.resolve([deck], paths.home(home))
+    console().print(deck_view(found))

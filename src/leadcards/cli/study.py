@@ -1,0 +1,116 @@
+"""``review`` and ``status``: today's study."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from leadcards.cli.app import app
+from leadcards.cli.support import HomeOption, JsonOption, console, handles_errors, print_json
+
+
+@app.command()
+@handles_errors
+def review(
+    decks: Annotated[
+        list[str] | None,
+        typer.Argument(help="Deck ids or files (default: every known deck).", show_default=False),
+    ] = None,
+    new: Annotated[
+        int | None,
+        typer.Option(
+            "--new", min=0, help="New cards for this session (overrides the daily limit)."
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Stop after this many answers.")
+    ] = None,
+    minutes: Annotated[
+        float | None,
+        typer.Option("--time", min=0.1, help="Stop drawing cards after this many minutes."),
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Today's review: single keys in a terminal, one command per line otherwise."""
+    from leadcards.session import Session
+    from leadcards.ui.review import run_lines, run_terminal
+    from leadcards.workspace import Workspace
+
+    with Workspace.open(home, parse=list(decks or [])) as ws:
+        session = Session(ws.store, ws.decks, new_limit=new, card_limit=limit, minutes=minutes)
+        names = {d.id: d.name for d in ws.decks}
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            code = run_terminal(session, names, console())
+        else:
+            code = run_lines(session, names, sys.stdin, sys.stdout)
+    if code:
+        raise typer.Exit(code)
+
+
+def _local(ms: int) -> str:
+    from leadcards.clock import from_ms
+
+    return from_ms(ms).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _when(ms: int | None, now_ms: int) -> str:
+    """'now', or 'in 3h (2026-03-02 12:00)'."""
+    from leadcards.scheduling import format_interval
+
+    if ms is None:
+        return "nothing scheduled"
+    if ms <= now_ms:
+        return "now"
+    return f"in {format_interval(ms - now_ms)} ({_local(ms)})"
+
+
+@app.command()
+@handles_errors
+def status(home: HomeOption = None, as_json: JsonOption = False) -> None:
+    """What is due today, per deck and in total, and when the next card is due."""
+    from leadcards.review_queue import deck_counts, next_card_ms
+    from leadcards.workspace import Workspace
+
+    with Workspace.open(home) as ws:
+        at = ws.now_ms
+        counts = [deck_counts(ws.store, info.id, info.name, at) for info in ws.infos]
+        next_ms = next_card_ms(ws.store, counts, at)
+    keys = ("total", "new", "learning", "due", "suspended", "leeches", "reviewed_today")
+    total = {k: sum(getattr(c, k) for c in counts) for k in keys}
+    if as_json:
+        from leadcards.clock import from_ms
+
+        print_json(
+            {
+                "decks": [c.to_json() for c in counts],
+                "total": total,
+                "next_due": from_ms(next_ms).isoformat() if next_ms is not None else None,
+            }
+        )
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="Today", title_justify="left")
+    table.add_column("deck", overflow="fold")
+    for name, style in (("new", "blue"), ("learning", "red"), ("due", "green")):
+        table.add_column(name, justify="right", style=style, no_wrap=True)
+    for name in ("reviewed", "suspended", "leeches", "total"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for c in counts:
+        table.add_row(
+            Text(c.name),
+            *map(str, (c.new, c.learning, c.due, c.reviewed_today, c.suspended, c.leeches)),
+            str(c.total),
+        )
+    if len(counts) > 1:
+        table.add_row(
+            Text("all decks", style="bold"),
+            *(str(total[k]) for k in ("new", "learning", "due", "reviewed_today")),
+            *(str(total[k]) for k in ("suspended", "leeches", "total")),
+        )
+    out = console()
+    out.print(table)
+    out.print(Text(f"Next card: {_when(next_ms, at)}"))

@@ -1,0 +1,145 @@
+"""The review log's events and how replaying them gives every card's state.
+
+The log is the truth: a card's cached row (its FSRS memory and its flags) is what
+folding its events in global order — time, then id — gives. The same ``apply`` serves
+the incremental path (an answer in a session) and a rebuild from the log alone, so the
+two cannot drift apart. Settings changes are events too: each answer is replayed under
+the settings in force when it was given, so a later change never reschedules the past.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+from leadcards.scheduling import NEW_MEMORY, Memory, Scheduler
+from leadcards.settings import DEFAULTS, Settings, from_stored
+
+
+class EventKind(str, Enum):
+    """What an event records. Stored as its value; never renumber or rename one."""
+
+    ANSWER = "answer"  # a rating (and, on choice and identify cards, what was picked)
+    FORGET = "forget"  # reset to new; the history stays
+    SUSPEND = "suspend"
+    UNSUSPEND = "unsuspend"
+    BURY = "bury"  # data: {"until": ms}
+    LEECH = "leech"  # marked a leech (and suspended) by the answer named in ``target``
+    SETTING = "setting"  # data: {"scope": "" or a deck id, "key": name, "value": JSON or null}
+    UNDO = "undo"  # takes back the event named in ``target``
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One row of the log. ``id`` is a ULID; (``at``, ``id``) is the global order."""
+
+    id: str
+    at: int
+    kind: EventKind
+    card_key: str | None = None
+    rating: int | None = None
+    duration_ms: int | None = None
+    picked: str | None = None
+    target: str | None = None
+    data: dict[str, Any] | None = None
+
+    @property
+    def order(self) -> tuple[int, str]:
+        return (self.at, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class CardRecord:
+    """The part of a card's cached row that the log determines."""
+
+    memory: Memory = NEW_MEMORY
+    suspended: bool = False
+    leech: bool = False
+    buried_until: int | None = None
+
+
+NEW_RECORD = CardRecord()
+
+
+def apply(record: CardRecord, event: Event, scheduler: Scheduler | None) -> CardRecord:
+    """The card after ``event``. Answers need the scheduler in force at the event's time."""
+    kind = event.kind
+    if kind is EventKind.ANSWER:
+        if scheduler is None or event.card_key is None or event.rating is None:
+            raise ValueError(f"answer event {event.id} lacks a card, rating or scheduler")
+        memory = scheduler.answer(event.card_key, record.memory, event.rating, event.at)
+        return replace(record, memory=memory)
+    if kind is EventKind.FORGET:
+        return replace(record, memory=NEW_MEMORY)
+    if kind is EventKind.SUSPEND:
+        return replace(record, suspended=True)
+    if kind is EventKind.UNSUSPEND:
+        return replace(record, suspended=False)
+    if kind is EventKind.LEECH:
+        return replace(record, leech=True, suspended=True)
+    if kind is EventKind.BURY:
+        until = (event.data or {}).get("until")
+        return replace(record, buried_until=int(until) if until is not None else None)
+    return record  # settings and undo events change no card by themselves
+
+
+@dataclass
+class SettingsTimeline:
+    """Settings as the log has them at the point a replay has reached."""
+
+    stored: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _schedulers: dict[Settings, Scheduler] = field(default_factory=dict)
+
+    def apply(self, event: Event) -> None:
+        data = event.data or {}
+        scope = self.stored.setdefault(str(data.get("scope", "")), {})
+        if data.get("value") is None:
+            scope.pop(str(data.get("key")), None)
+        else:
+            scope[str(data["key"])] = data["value"]
+
+    def settings(self, deck_id: str) -> Settings:
+        merged = from_stored(self.stored.get("", {}), DEFAULTS)
+        return from_stored(self.stored.get(deck_id, {}), merged)
+
+    def scheduler(self, deck_id: str) -> Scheduler:
+        settings = self.settings(deck_id)
+        if settings not in self._schedulers:
+            self._schedulers[settings] = Scheduler(settings)
+        return self._schedulers[settings]
+
+
+def replay(
+    events: Iterable[Event], deck_of: dict[str, str], undone: set[str]
+) -> dict[str, CardRecord]:
+    """Fold events, already in global order, into each card's record.
+
+    ``deck_of`` maps card keys to deck ids (whose settings apply); ``undone`` holds the
+    ids that undo events name, so an undone event is skipped wherever it sits.
+    """
+    timeline = SettingsTimeline()
+    records: dict[str, CardRecord] = {}
+    for event in events:
+        if event.id in undone or event.kind is EventKind.UNDO:
+            continue
+        if event.kind is EventKind.SETTING:
+            timeline.apply(event)
+            continue
+        key = event.card_key
+        if key is None or key not in deck_of:
+            continue
+        scheduler = timeline.scheduler(deck_of[key]) if event.kind is EventKind.ANSWER else None
+        records[key] = apply(records.get(key, NEW_RECORD), event, scheduler)
+    return records
+
+
+def merged(card_events: Iterable[Event], setting_events: Iterable[Event]) -> Iterator[Event]:
+    """One card's events and the settings events, interleaved in global order."""
+    return heapq.merge(card_events, setting_events, key=lambda e: e.order)
+
+
+def undone_ids(events: Iterable[Event]) -> set[str]:
+    return {e.target for e in events if e.kind is EventKind.UNDO and e.target}

@@ -1,0 +1,77 @@
+"""The SQLite file: the event log (the truth), the card cache, settings, synced decks.
+
+This package is the only code that runs SQL; its connection is private and every query
+is a named method. Each write is one ``BEGIN IMMEDIATE`` transaction, so an answer is
+either wholly stored (event and card state) or not at all, and two terminals on one file
+wait for each other instead of failing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from leadcards.scheduling import Scheduler
+from leadcards.settings import Settings
+from leadcards.store.cards import CardRow
+from leadcards.store.connection import APPLICATION_ID, connect
+from leadcards.store.decks import CardChanges, CardText, DeckFile, DeckQueries
+from leadcards.store.log import Answered, AnswerResult, LogQueries, UndoResult, is_leech_lapse
+from leadcards.store.migrations import SCHEMA_VERSION, migrate
+
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+    "AnswerResult",
+    "Answered",
+    "CardChanges",
+    "CardRow",
+    "CardText",
+    "DeckFile",
+    "Store",
+    "UndoResult",
+    "is_leech_lapse",
+    "open_store",
+]
+
+
+class Store(LogQueries, DeckQueries):
+    """One open leadcards database."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._schedulers: dict[Settings, Scheduler] = {}
+        self._conn, version, _existed = connect(path)
+        try:
+            if version < SCHEMA_VERSION:
+                migrate(self._conn, version)
+        except BaseException as exc:
+            self._conn.close()
+            from leadcards.store.connection import CODE_ERRORS, FILE_ERRORS, explain
+
+            if isinstance(exc, FILE_ERRORS) and not isinstance(exc, CODE_ERRORS):
+                raise explain(path, exc) from None
+            raise
+
+    def integrity_problems(self) -> list[str]:
+        """What ``PRAGMA integrity_check`` finds; empty when the file is sound."""
+        found = [str(row[0]) for row in self._rows("PRAGMA integrity_check")]
+        return [] if found == ["ok"] else found
+
+    def dangling_events(self) -> int:
+        """Log rows whose card has no row (only a damaged or hand-edited file has them)."""
+        return len(self._rows("PRAGMA foreign_key_check"))
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(home_dir: Path) -> Store:
+    from leadcards.paths import database_path
+
+    return Store(database_path(home_dir))

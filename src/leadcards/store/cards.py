@@ -1,0 +1,207 @@
+"""The card cache: one row per card key, its replayed record, and the queries that
+gather a study day from it.
+
+"Active" — shown in reviews now — is written once here: not removed from its deck, not
+suspended, not buried past ``now``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from leadcards.errors import CardNotFound
+from leadcards.events import CardRecord
+from leadcards.scheduling import MEMORY_FIELDS, Memory, State
+from leadcards.store.base import StoreBase
+
+ACTIVE = "removed = 0 AND suspended = 0 AND (buried_until IS NULL OR buried_until <= :now)"
+RECORD_COLUMNS = (*MEMORY_FIELDS, "suspended", "leech", "buried_until")
+LEARNING_STATES = f"state IN ({State.LEARNING.value}, {State.RELEARNING.value})"
+
+
+@dataclass(frozen=True, slots=True)
+class CardRow:
+    """A card's cached row: which card it is, and what its log makes of it."""
+
+    key: str
+    deck_id: str
+    note_id: str
+    template: str
+    record: CardRecord
+    removed: bool
+
+    @property
+    def memory(self) -> Memory:
+        return self.record.memory
+
+    @property
+    def suspended(self) -> bool:
+        return self.record.suspended
+
+    @property
+    def leech(self) -> bool:
+        return self.record.leech
+
+    @property
+    def buried_until(self) -> int | None:
+        return self.record.buried_until
+
+
+def record_of(row: sqlite3.Row) -> CardRecord:
+    memory = Memory(**{c: row[c] for c in MEMORY_FIELDS})
+    return CardRecord(
+        memory=Memory(
+            state=State(memory.state),
+            step=memory.step,
+            stability=memory.stability,
+            difficulty=memory.difficulty,
+            due=memory.due,
+            last_review=memory.last_review,
+            reps=memory.reps,
+            lapses=memory.lapses,
+        ),
+        suspended=bool(row["suspended"]),
+        leech=bool(row["leech"]),
+        buried_until=row["buried_until"],
+    )
+
+
+def record_values(record: CardRecord) -> tuple[object, ...]:
+    """The record in ``RECORD_COLUMNS`` order, as the database stores it."""
+    m = record.memory
+    return (
+        int(m.state),
+        m.step,
+        m.stability,
+        m.difficulty,
+        m.due,
+        m.last_review,
+        m.reps,
+        m.lapses,
+        int(record.suspended),
+        int(record.leech),
+        record.buried_until,
+    )
+
+
+def _card(row: sqlite3.Row) -> CardRow:
+    return CardRow(
+        key=row["key"],
+        deck_id=row["deck_id"],
+        note_id=row["note_id"],
+        template=row["template"],
+        record=record_of(row),
+        removed=bool(row["removed"]),
+    )
+
+
+def _marks(values: list[str]) -> str:
+    return ",".join("?" * len(values))
+
+
+class CardQueries(StoreBase):
+    def card(self, key: str) -> CardRow:
+        row = self._one("SELECT * FROM cards WHERE key = ?", (key,))
+        if row is None:
+            raise CardNotFound(key)
+        return _card(row)
+
+    def deck_cards(self, deck_id: str) -> list[CardRow]:
+        """The deck's present cards in the order new ones are introduced."""
+        return [
+            _card(row)
+            for row in self._rows(
+                "SELECT * FROM cards WHERE deck_id = ? AND removed = 0 ORDER BY position",
+                (deck_id,),
+            )
+        ]
+
+    def all_cards(self) -> Iterator[CardRow]:
+        return (_card(row) for row in self._stream("SELECT * FROM cards"))
+
+    def write_records(self, records: dict[str, CardRecord]) -> None:
+        """Replace cached records (after a replay) in one transaction."""
+        assignments = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS)
+        with self._transaction():
+            self._run_many(
+                f"UPDATE cards SET {assignments} WHERE key = ?",
+                ((*record_values(record), key) for key, record in records.items()),
+            )
+
+    def _write_record(self, key: str, record: CardRecord) -> None:
+        assignments = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS)
+        self._run(f"UPDATE cards SET {assignments} WHERE key = ?", (*record_values(record), key))
+
+    # a study day ----------------------------------------------------------
+
+    def due_reviews(self, deck_id: str, now_ms: int, end_ms: int) -> Iterator[tuple[str, str]]:
+        """(key, note) of review cards due before ``end_ms``, most overdue first: time since
+        the last review over stability, i.e. lowest retrievability first."""
+        return (
+            (row[0], row[1])
+            for row in self._stream(
+                f"SELECT key, note_id FROM cards WHERE deck_id = :deck "
+                f"AND state = {State.REVIEW.value} AND due < :end AND {ACTIVE} "
+                "ORDER BY (:now - last_review) * 1.0 / stability DESC, due, position",
+                {"deck": deck_id, "now": now_ms, "end": end_ms},
+            )
+        )
+
+    def new_cards(self, deck_id: str, now_ms: int, *, ordered: bool) -> Iterator[tuple[str, str]]:
+        """(key, note) of new cards; in deck order unless only counting."""
+        return (
+            (row[0], row[1])
+            for row in self._stream(
+                f"SELECT key, note_id FROM cards WHERE deck_id = :deck "
+                f"AND state = {State.NEW.value} AND {ACTIVE}"
+                + (" ORDER BY position" if ordered else ""),
+                {"deck": deck_id, "now": now_ms},
+            )
+        )
+
+    def learning_due(self, deck_ids: list[str], until_ms: int, now_ms: int) -> Iterator[str]:
+        """Keys of learning and relearning cards due by ``until_ms``, soonest first."""
+        params = {f"d{i}": d for i, d in enumerate(deck_ids)} | {"until": until_ms, "now": now_ms}
+        decks = ",".join(f":d{i}" for i in range(len(deck_ids)))
+        return (
+            row[0]
+            for row in self._stream(
+                f"SELECT key FROM cards WHERE deck_id IN ({decks}) AND {LEARNING_STATES} "
+                f"AND due <= :until AND {ACTIVE} ORDER BY due",
+                params,
+            )
+        )
+
+    def learning_count(self, deck_ids: list[str], end_ms: int, now_ms: int) -> int:
+        """Learning and relearning cards due before ``end_ms`` (the end of the study day)."""
+        params = {f"d{i}": d for i, d in enumerate(deck_ids)} | {"end": end_ms, "now": now_ms}
+        decks = ",".join(f":d{i}" for i in range(len(deck_ids)))
+        return int(
+            self._value(
+                f"SELECT count(*) FROM cards WHERE deck_id IN ({decks}) AND {LEARNING_STATES} "
+                f"AND due < :end AND {ACTIVE}",
+                params,
+            )
+        )
+
+    def deck_totals(self, deck_id: str) -> tuple[int, int, int]:
+        """(cards, suspended, leeches) among the deck's present cards."""
+        row = self._one(
+            "SELECT count(*), coalesce(sum(suspended), 0), coalesce(sum(leech), 0) "
+            "FROM cards WHERE deck_id = ? AND removed = 0",
+            (deck_id,),
+        )
+        assert row is not None
+        return row[0], row[1], row[2]
+
+    def next_due(self, deck_ids: list[str]) -> int | None:
+        """When the next scheduled card of these decks falls due (new cards aside)."""
+        value = self._value(
+            f"SELECT min(max(due, coalesce(buried_until, 0))) FROM cards "
+            f"WHERE deck_id IN ({_marks(deck_ids)}) AND removed = 0 AND suspended = 0 "
+            f"AND state != {State.NEW.value}",
+            deck_ids,
+        )
+        return None if value is None else int(value)

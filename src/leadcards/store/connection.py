@@ -1,0 +1,124 @@
+"""Opening the SQLite file safely, and saying in one sentence what is wrong with it.
+
+A file we did not create is never written to; a newer schema is refused; a damaged,
+read-only, full or busy file becomes a ``StoreError``. Programming errors (wrong SQL,
+a broken constraint) are not the file's fault and stay exceptions.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from leadcards.errors import StoreError
+
+APPLICATION_ID = 0x4C434453  # "LCDS": marks a file as a leadcards database
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+# Errors about the file (damaged, read-only, full, locked) rather than our SQL.
+# IntegrityError and ProgrammingError subclass DatabaseError, so they are let through first.
+CODE_ERRORS = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)
+FILE_ERRORS = (sqlite3.OperationalError, sqlite3.DatabaseError)
+
+
+def explain(path: Path, exc: sqlite3.Error) -> StoreError:
+    message = str(exc)
+    if "readonly" in message or "read-only" in message:
+        return StoreError(
+            f"cannot write to {path}: it or its folder is read-only "
+            "(choose a writable folder with --home or LEADCARDS_HOME)"
+        )
+    if "unable to open" in message:
+        return StoreError(
+            f"cannot open {path}: the folder is not writable or does not exist "
+            "(choose another with --home or LEADCARDS_HOME)"
+        )
+    if "not a database" in message or "malformed" in message or "corrupt" in message:
+        return StoreError(
+            f"{path} is damaged ({message}); it was left as it is — "
+            "restore a backup or move it aside to start afresh"
+        )
+    if "locked" in message or "busy" in message:
+        return StoreError(f"{path} is busy in another leadcards process; try again")
+    return StoreError(f"database error in {path}: {message}")
+
+
+def connect(path: Path) -> tuple[sqlite3.Connection, int, bool]:
+    """An open connection, the file's schema version, and whether the file existed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the data folder {path.parent}: {exc.strerror} "
+            "(choose a writable folder with --home or LEADCARDS_HOME)"
+        ) from None
+    existed = path.exists() and path.stat().st_size > 0
+    if existed:
+        _require_sqlite_header(path)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise explain(path, exc) from None
+    conn.row_factory = sqlite3.Row
+    try:
+        version = _check(conn, path, existed)
+    except BaseException as exc:
+        conn.close()
+        if isinstance(exc, FILE_ERRORS) and not isinstance(exc, CODE_ERRORS):
+            raise explain(path, exc) from None
+        raise
+    return conn, version, existed
+
+
+def _require_sqlite_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror}") from None
+    if header != SQLITE_MAGIC:
+        raise StoreError(
+            f"{path} is not a leadcards database (not an SQLite file); "
+            "it was left untouched — move it aside or use --home"
+        )
+
+
+def _check(conn: sqlite3.Connection, path: Path, existed: bool) -> int:
+    from leadcards.store.migrations import SCHEMA_VERSION
+
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    if existed and app_id != APPLICATION_ID:
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if tables or version:
+            raise StoreError(
+                f"{path} is an SQLite database but not a leadcards one; "
+                "it was left untouched — move it aside or use --home"
+            )
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer leadcards (schema {version}; this version "
+            f"knows up to {SCHEMA_VERSION}); upgrade leadcards to use it"
+        )
+    _use_wal(conn)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return version
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL. Switching a new file needs it alone for a moment, and SQLite does not
+    wait for that (no busy handler): a second process opening the file at that instant
+    made it fail at once with "database is locked". Retry within the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.002)

@@ -1,0 +1,138 @@
+"""Which deck files were synced, and which cards the decks hold.
+
+Card rows are never deleted: a card gone from its deck is marked removed and comes back
+with its history if it returns. Which cards exist is the decks' business; what happened
+to them is the log's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from leadcards.store.base import StoreBase
+
+
+@dataclass(frozen=True, slots=True)
+class DeckFile:
+    """A deck file as last synced: its fingerprint and the deck it held."""
+
+    path: str
+    deck_id: str
+    name: str
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardText:
+    """What sync needs of a deck's card: its identity and a hash of its wording."""
+
+    key: str
+    note_id: str
+    template: str
+    content_hash: str
+
+
+@dataclass
+class CardChanges:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    restored: int = 0
+
+
+class DeckQueries(StoreBase):
+    def deck_files(self) -> dict[str, DeckFile]:
+        """Synced files by absolute path."""
+        return {
+            row["path"]: DeckFile(
+                row["path"],
+                row["deck_id"],
+                row["name"],
+                row["size"],
+                row["mtime_ns"],
+                row["sha256"],
+            )
+            for row in self._rows("SELECT * FROM deck_files ORDER BY path")
+        }
+
+    def touch_files(self, fingerprints: list[tuple[str, int, int]]) -> None:
+        """Record new (path, size, mtime_ns) of files whose bytes did not change."""
+        if fingerprints:
+            with self._transaction():
+                self._run_many(
+                    "UPDATE deck_files SET size = ?, mtime_ns = ? WHERE path = ?",
+                    [(size, mtime, path) for path, size, mtime in fingerprints],
+                )
+
+    def sync_deck(
+        self, deck_id: str, cards: list[CardText], at_ms: int, file: DeckFile | None = None
+    ) -> CardChanges:
+        """Make the deck's rows exactly ``cards`` (and remember the file), in one transaction."""
+        changes = CardChanges()
+        with self._transaction():
+            existing = {
+                row[0]: (row[1], row[2])
+                for row in self._rows(
+                    "SELECT key, content_hash, removed FROM cards WHERE deck_id = ?", (deck_id,)
+                )
+            }
+            position = int(self._value("SELECT coalesce(max(position), 0) FROM cards"))
+            inserts = []
+            updates = []
+            present = set()
+            for card in cards:
+                present.add(card.key)
+                old = existing.get(card.key)
+                if old is None:
+                    position += 1
+                    inserts.append(
+                        (
+                            card.key,
+                            deck_id,
+                            card.note_id,
+                            card.template,
+                            card.content_hash,
+                            position,
+                            at_ms,
+                        )
+                    )
+                elif old != (card.content_hash, 0):
+                    updates.append((card.content_hash, card.key))
+                    if old[1]:
+                        changes.restored += 1
+                    else:
+                        changes.changed += 1
+            gone = [
+                (key,)
+                for key, (_, removed) in existing.items()
+                if key not in present and not removed
+            ]
+            self._run_many(
+                "INSERT INTO cards (key, deck_id, note_id, template, content_hash, position, "
+                "added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                inserts,
+            )
+            self._run_many("UPDATE cards SET content_hash = ?, removed = 0 WHERE key = ?", updates)
+            self._run_many("UPDATE cards SET removed = 1 WHERE key = ?", gone)
+            if file is not None:
+                self._run(
+                    "INSERT INTO deck_files (path, deck_id, name, size, mtime_ns, sha256, "
+                    "synced_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET "
+                    "deck_id = excluded.deck_id, name = excluded.name, size = excluded.size, "
+                    "mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, "
+                    "synced_at = excluded.synced_at",
+                    (file.path, deck_id, file.name, file.size, file.mtime_ns, file.sha256, at_ms),
+                )
+        changes.added = len(inserts)
+        changes.removed = len(gone)
+        return changes
+
+    def drop_deck_files(self, files: list[DeckFile]) -> None:
+        """Forget files that no longer exist; their decks' cards are marked removed."""
+        if files:
+            with self._transaction():
+                for file in files:
+                    self._run("UPDATE cards SET removed = 1 WHERE deck_id = ?", (file.deck_id,))
+                    self._run("DELETE FROM deck_files WHERE path = ?", (file.path,))

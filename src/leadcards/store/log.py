@@ -1,0 +1,353 @@
+"""The event log: appending events (each with the cache row it changes, in one
+transaction), settings as events, undo as a tombstone, and reading the log back.
+
+Time on one device never runs backwards in the log: an event is stamped no earlier than
+the newest event it follows (the card's own, or a settings change), and within one
+millisecond its id sorts after theirs. So replaying in (time, id) order meets a
+device's events in the order it wrote them, and two devices' logs interleave by time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from leadcards.errors import CardNotFound
+from leadcards.events import (
+    NEW_RECORD,
+    CardRecord,
+    Event,
+    EventKind,
+    SettingsTimeline,
+    apply,
+    merged,
+    replay,
+    undone_ids,
+)
+from leadcards.ids import ulid_after
+from leadcards.scheduling import Memory, Scheduler
+from leadcards.settings import DEFAULTS, Settings, from_stored
+from leadcards.store.cards import CardQueries, record_of
+
+_SETTINGS = "\0settings"
+_ANY = "\0any"
+
+
+def _NEWEST_QUERIES(after: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
+    """The newest time of a card's events, of settings changes, or of any event."""
+    queries = []
+    for what in after:
+        if what == _SETTINGS:
+            queries.append(("SELECT max(at) FROM events WHERE kind = 'setting'", ()))
+        elif what == _ANY:
+            queries.append(("SELECT max(at) FROM events", ()))
+        else:
+            queries.append(("SELECT max(at) FROM events WHERE card_key = ?", (what,)))
+    return queries
+
+
+# An answer counts (today's limits, history) unless an undo names it.
+LIVE = "NOT EXISTS (SELECT 1 FROM events u WHERE u.kind = 'undo' AND u.target = e.id)"
+EVENT_COLUMNS = "id, at, kind, card_key, rating, duration_ms, picked, target, data"
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerResult:
+    event_id: str
+    key: str
+    rating: int
+    before: Memory
+    after: Memory
+    became_leech: bool
+
+
+@dataclass(frozen=True, slots=True)
+class UndoResult:
+    key: str
+    kind: EventKind
+    rating: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """One live answer as logged, for statistics and export."""
+
+    id: str
+    card_key: str
+    at: int
+    rating: int
+    duration_ms: int
+    picked: str | None
+    state_before: int
+    due_after: int | None
+    stability_after: float | None
+    difficulty_after: float | None
+
+
+def is_leech_lapse(lapses: int, threshold: int) -> bool:
+    """As Anki: a leech at the threshold, then again every half threshold."""
+    if lapses < threshold:
+        return False
+    return (lapses - threshold) % max(threshold // 2, 1) == 0
+
+
+def _event(row: Any) -> Event:
+    return Event(
+        id=row["id"],
+        at=row["at"],
+        kind=EventKind(row["kind"]),
+        card_key=row["card_key"],
+        rating=row["rating"],
+        duration_ms=row["duration_ms"],
+        picked=row["picked"],
+        target=row["target"],
+        data=json.loads(row["data"]) if row["data"] else None,
+    )
+
+
+class LogQueries(CardQueries):
+    _schedulers: dict[Settings, Scheduler]
+
+    # settings -------------------------------------------------------------
+
+    def stored_settings(self, scope: str = "") -> dict[str, Any]:
+        rows = self._rows("SELECT key, value FROM settings WHERE scope = ?", (scope,))
+        return {row[0]: json.loads(row[1]) for row in rows}
+
+    def settings(self, deck_id: str | None = None) -> Settings:
+        """Global settings, with the deck's overrides on top when a deck is named."""
+        merged_settings = from_stored(self.stored_settings(), DEFAULTS)
+        if deck_id:
+            merged_settings = from_stored(self.stored_settings(deck_id), merged_settings)
+        return merged_settings
+
+    def scheduler(self, deck_id: str) -> Scheduler:
+        """FSRS under the deck's settings now: the ones an answer given now is logged under."""
+        settings = self.settings(deck_id)
+        if settings not in self._schedulers:
+            self._schedulers[settings] = Scheduler(settings)
+        return self._schedulers[settings]
+
+    def set_setting(self, key: str, value: Any, scope: str = "", *, at_ms: int) -> None:
+        """Change (or with ``None`` remove) a setting from now on: an event and its cache."""
+        with self._transaction():
+            at, event_id = self._stamp(at_ms, _ANY)
+            data = {"scope": scope, "key": key, "value": value}
+            self._insert(Event(event_id, at, EventKind.SETTING, data=data))
+            if value is None:
+                self._run("DELETE FROM settings WHERE scope = ? AND key = ?", (scope, key))
+            else:
+                self._run(
+                    "INSERT INTO settings (scope, key, value) VALUES (?, ?, ?) "
+                    "ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value",
+                    (scope, key, json.dumps(value)),
+                )
+
+    # appending --------------------------------------------------------------
+
+    def _stamp(self, at_ms: int, *after: str) -> tuple[int, str]:
+        """The time and id of a new event: no earlier than the newest event of each
+        ``after`` query, and with an id after every id already logged in that ms."""
+        newest = [self._value(sql, params) for sql, params in _NEWEST_QUERIES(after)]
+        at = max([at_ms, *(n for n in newest if n is not None)])
+        previous = self._value("SELECT max(id) FROM events WHERE at = ?", (at,))
+        return at, ulid_after(at, previous)
+
+    def _card_stamp(self, key: str, at_ms: int) -> tuple[int, str]:
+        return self._stamp(at_ms, key, _SETTINGS)
+
+    def _insert(self, event: Event, answer: tuple[Any, ...] = (None,) * 5) -> None:
+        data = json.dumps(event.data, separators=(",", ":")) if event.data is not None else None
+        self._run(
+            f"INSERT INTO events ({EVENT_COLUMNS}, state_before, state_after, due_after, "
+            "stability_after, difficulty_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                event.id,
+                event.at,
+                event.kind.value,
+                event.card_key,
+                event.rating,
+                event.duration_ms,
+                event.picked,
+                event.target,
+                data,
+                *answer,
+            ),
+        )
+
+    def _current(self, key: str) -> CardRecord:
+        row = self._one("SELECT * FROM cards WHERE key = ?", (key,))
+        if row is None:
+            raise CardNotFound(key)
+        return record_of(row)
+
+    def answer(
+        self,
+        key: str,
+        rating: int,
+        duration_ms: int,
+        at_ms: int,
+        *,
+        picked: str | None = None,
+    ) -> AnswerResult:
+        """Log one answer and store the card's new state, in one transaction."""
+        if rating not in (1, 2, 3, 4):
+            raise ValueError(f"rating must be 1-4, not {rating}")
+        with self._transaction():
+            record = self._current(key)
+            deck_id = self._value("SELECT deck_id FROM cards WHERE key = ?", (key,))
+            scheduler = self.scheduler(deck_id)
+            at, event_id = self._card_stamp(key, at_ms)
+            event = Event(
+                event_id,
+                at,
+                EventKind.ANSWER,
+                key,
+                rating=rating,
+                duration_ms=max(0, int(duration_ms)),
+                picked=picked,
+            )
+            after = apply(record, event, scheduler)
+            m = after.memory
+            self._insert(
+                event,
+                (int(record.memory.state), int(m.state), m.due, m.stability, m.difficulty),
+            )
+            threshold = scheduler.settings.leech_threshold
+            lapsed = m.lapses > record.memory.lapses
+            became_leech = lapsed and is_leech_lapse(m.lapses, threshold)
+            if became_leech:
+                mark = Event(ulid_after(at, event_id), at, EventKind.LEECH, key, target=event_id)
+                self._insert(mark)
+                after = apply(after, mark, None)
+            self._write_record(key, after)
+        return AnswerResult(event_id, key, rating, record.memory, m, became_leech)
+
+    def _flag_event(self, key: str, kind: EventKind, at_ms: int, data: Any = None) -> str:
+        with self._transaction():
+            record = self._current(key)
+            at, event_id = self._card_stamp(key, at_ms)
+            event = Event(event_id, at, kind, key, data=data)
+            self._insert(event)
+            self._write_record(key, apply(record, event, None))
+        return event_id
+
+    def forget(self, key: str, at_ms: int) -> str:
+        """Reset a card to new; its history stays in the log."""
+        return self._flag_event(key, EventKind.FORGET, at_ms)
+
+    def suspend(self, key: str, at_ms: int) -> str:
+        return self._flag_event(key, EventKind.SUSPEND, at_ms)
+
+    def unsuspend(self, key: str, at_ms: int) -> str:
+        return self._flag_event(key, EventKind.UNSUSPEND, at_ms)
+
+    def bury(self, key: str, until_ms: int, at_ms: int) -> str:
+        return self._flag_event(key, EventKind.BURY, at_ms, {"until": until_ms})
+
+    def undo(self, event_id: str, at_ms: int) -> UndoResult | None:
+        """Take back one event (and the leech mark it caused) by logging a tombstone for it,
+        then rebuild its card from the log. ``None`` if it is unknown or already undone."""
+        with self._transaction():
+            row = self._one(
+                f"SELECT {EVENT_COLUMNS} FROM events e WHERE id = ? AND {LIVE}", (event_id,)
+            )
+            if row is None or row["card_key"] is None:
+                return None
+            target = _event(row)
+            key = str(target.card_key)
+            caused = [
+                r[0]
+                for r in self._rows(
+                    f"SELECT id FROM events e WHERE kind = 'leech' AND target = ? AND {LIVE}",
+                    (event_id,),
+                )
+            ]
+            at, tomb_id = self._card_stamp(key, at_ms)
+            for undone in [event_id, *caused]:
+                self._insert(Event(tomb_id, at, EventKind.UNDO, key, target=undone))
+                tomb_id = ulid_after(at, tomb_id)
+            self._write_record(key, self._replay_card(key))
+        return UndoResult(key, target.kind, target.rating)
+
+    # reading the log ----------------------------------------------------------
+
+    def _replay_card(self, key: str) -> CardRecord:
+        card_events = [
+            _event(r)
+            for r in self._rows(
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE card_key = ? ORDER BY at, id", (key,)
+            )
+        ]
+        deck_id = str(self._value("SELECT deck_id FROM cards WHERE key = ?", (key,)))
+        records = replay(
+            merged(card_events, self._setting_events()),
+            {key: deck_id},
+            undone_ids(card_events),
+        )
+        return records.get(key, NEW_RECORD)
+
+    def _setting_events(self) -> list[Event]:
+        return [
+            _event(r)
+            for r in self._rows(
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE kind = 'setting' ORDER BY at, id"
+            )
+        ]
+
+    def events(self) -> Iterator[Event]:
+        """The whole log in global order (time, then id), one event at a time."""
+        return (
+            _event(r) for r in self._stream(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY at, id")
+        )
+
+    def card_events(self, key: str) -> list[Event]:
+        return [
+            _event(r)
+            for r in self._rows(
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE card_key = ? ORDER BY at, id", (key,)
+            )
+        ]
+
+    def undone(self) -> set[str]:
+        return {r[0] for r in self._rows("SELECT target FROM events WHERE kind = 'undo'")}
+
+    def event_count(self) -> int:
+        return int(self._value("SELECT count(*) FROM events"))
+
+    def answers(self, keys: set[str] | None = None) -> dict[str, list[Answered]]:
+        """Every live answer, per card, oldest first (optionally only for ``keys``)."""
+        found: dict[str, list[Answered]] = {}
+        for r in self._stream(
+            "SELECT id, card_key, at, rating, duration_ms, picked, state_before, due_after, "
+            f"stability_after, difficulty_after FROM events e WHERE kind = 'answer' AND {LIVE} "
+            "ORDER BY at, id"
+        ):
+            if keys is None or r["card_key"] in keys:
+                found.setdefault(r["card_key"], []).append(Answered(*r))
+        return found
+
+    def answers_since(self, deck_id: str, start_ms: int) -> list[tuple[str, int]]:
+        """(note id, state before) of each live answer given in the deck since ``start_ms``.
+
+        "events e CROSS JOIN cards c" makes SQLite start from the few recent log rows (by
+        the time index) instead of from every card of the deck.
+        """
+        return [
+            (r[0], r[1])
+            for r in self._rows(
+                "SELECT c.note_id, e.state_before FROM events e CROSS JOIN cards c "
+                "ON c.key = e.card_key WHERE e.at >= ? AND e.kind = 'answer' "
+                f"AND c.deck_id = ? AND {LIVE}",
+                (start_ms, deck_id),
+            )
+        ]
+
+    def timeline(self) -> SettingsTimeline:
+        """Settings as the whole log has them (what the settings table caches)."""
+        timeline = SettingsTimeline()
+        for event in self._setting_events():
+            timeline.apply(event)
+        return timeline

@@ -1,0 +1,125 @@
+"""Numbered schema migrations: step N turns a version-N file into version N+1.
+
+A new file runs every step from 0, so each step is exercised on every fresh database as
+well as on files written by the release that used it; tests open a file of each older
+version. Each step runs in its own ``BEGIN IMMEDIATE`` transaction, and a second process
+that migrated meanwhile is noticed, so two first opens cannot both migrate.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from importlib import resources
+
+from leadcards.ids import ulid_after
+from leadcards.store.connection import APPLICATION_ID
+
+SCHEMA_VERSION = 2
+
+
+def _run_script(conn: sqlite3.Connection, name: str) -> None:
+    text = resources.files("leadcards.store").joinpath(name).read_text(encoding="utf-8")
+    for statement in text.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _initial(conn: sqlite3.Connection) -> None:
+    _run_script(conn, "schema_v1.sql")
+
+
+def _events(conn: sqlite3.Connection) -> None:
+    """Version 2: one log of every event, in global order, with no undo snapshots.
+
+    Version 1 logged answers and forgets in a local ``seq`` order, kept suspensions,
+    buries and leech marks only in the card cache, and settings only in their table.
+    The old rows are copied in ``seq`` order; where two rows of a card share a
+    millisecond their ids are made to follow that order, so a replay in (time, id)
+    order meets them as version 1 did. Flags and settings become events that reproduce
+    what the cache and the settings table held: settings in force from the start (as
+    version 1 replayed them), flags at the time of the newest logged event.
+    """
+    _run_script(conn, "schema_v2.sql")
+    last: dict[str, tuple[int, str]] = {}
+    copied = []
+    for row in conn.execute(
+        "SELECT id, card_key, kind, rating, reviewed_at, duration_ms, state_before, "
+        "state_after, due_after, stability_after, difficulty_after FROM reviews ORDER BY seq"
+    ):
+        at, event_id = row["reviewed_at"], row["id"]
+        previous = last.get(row["card_key"])
+        if previous is not None and (at, event_id) <= previous:
+            at = previous[0]
+            event_id = ulid_after(at, previous[1])
+        last[row["card_key"]] = (at, event_id)
+        answer = row["kind"] == "answer"
+        copied.append(
+            (
+                event_id,
+                at,
+                row["kind"],
+                row["card_key"],
+                row["rating"] if answer else None,
+                row["duration_ms"] if answer else None,
+                row["state_before"] if answer else None,
+                row["state_after"] if answer else None,
+                row["due_after"] if answer else None,
+                row["stability_after"] if answer else None,
+                row["difficulty_after"] if answer else None,
+            )
+        )
+    conn.executemany(
+        "INSERT INTO events (id, at, kind, card_key, rating, duration_ms, state_before, "
+        "state_after, due_after, stability_after, difficulty_after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        copied,
+    )
+    newest = max((at for at, _ in last.values()), default=0)
+    chain: dict[int, str | None] = {newest: max((i for _, i in last.values()), default=None)}
+    synthetic: list[tuple[str, int, str, str | None, str | None]] = []
+
+    def add(at: int, kind: str, key: str | None, data: dict[str, object] | None) -> None:
+        chain[at] = ulid_after(at, chain.get(at))
+        payload = json.dumps(data, separators=(",", ":")) if data is not None else None
+        synthetic.append((str(chain[at]), at, kind, key, payload))
+
+    for scope, key, value in conn.execute("SELECT scope, key, value FROM settings ORDER BY 1, 2"):
+        add(0, "setting", None, {"scope": scope, "key": key, "value": json.loads(value)})
+    for row in conn.execute(
+        "SELECT key, suspended, leech, buried_until FROM cards "
+        "WHERE suspended OR leech OR buried_until IS NOT NULL ORDER BY key"
+    ):
+        if row["leech"]:
+            add(newest, "leech", row["key"], None)
+        if row["suspended"] and not row["leech"]:
+            add(newest, "suspend", row["key"], None)
+        if row["leech"] and not row["suspended"]:
+            add(newest, "unsuspend", row["key"], None)
+        if row["buried_until"] is not None:
+            add(newest, "bury", row["key"], {"until": row["buried_until"]})
+    conn.executemany(
+        "INSERT INTO events (id, at, kind, card_key, data) VALUES (?, ?, ?, ?, ?)", synthetic
+    )
+    conn.execute("DROP TABLE reviews")
+
+
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _initial, 1: _events}
+
+
+def migrate(conn: sqlite3.Connection, version: int, target: int = SCHEMA_VERSION) -> None:
+    """Bring a file from ``version`` up to ``target``, one step per transaction."""
+    while version < target:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current == version:  # another process may have migrated meanwhile
+                STEPS[version](conn)
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
