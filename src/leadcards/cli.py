@@ -354,7 +354,7 @@ def config(
         scope = deck or ""
         if value is not None:
             assert key is not None
-            store.set_setting(key, to_stored(key, parse_value(key, value)), scope)
+            store.set_setting(key, to_stored(parse_value(key, value)), scope)
         elif reset:
             if key is None:
                 raise UsageError("--reset needs the name of a setting")
