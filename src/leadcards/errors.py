@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+EXIT_INTERRUPTED = 130
+"""Exit status after Ctrl-C, as shells report a SIGINT death (128 + 2)."""
+
 
 class LeadcardsError(Exception):
     """A user-facing failure: its message is printed as is, on one line."""
