@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from leadcards.deck.model import Card
 from leadcards.errors import LeadcardsError
 from leadcards.scheduling import RATINGS, format_interval
-from leadcards.session import Session, Summary
+from leadcards.session import Session
 
 CONTROL_KEYS = set("ubseq?-") | {"1", "2", "3", "4"}
 OPTION_LETTERS = "abcd"
@@ -91,9 +91,6 @@ class Controller:
             self.finished = True
             return
         self.intervals = self.session.preview()
-
-    def summary(self) -> Summary:
-        return self.session.finish()
 
     @property
     def revealed(self) -> bool:
