@@ -13,7 +13,8 @@ from leadcards.session import Session
 from leadcards.store import open_store
 from leadcards.sync import sync_deck
 from leadcards.ui.controller import Controller, side_keys
-from leadcards.ui.review import decode_keys, plain
+from leadcards.ui.keys import decode_keys
+from leadcards.ui.lines import plain
 from leadcards.ui.screen import review_screen
 
 NOW = 1_772_442_000_000  # 2026-03-02T09:00Z
