@@ -17,7 +17,7 @@ from leadcards.ui.keys import decode_keys
 from leadcards.ui.lines import plain
 from leadcards.ui.screen import review_screen
 
-NOW = 1_772_442_000_000  # 2026-03-02T09:00Z
+from .conftest import AT
 
 DECK = """\
 id: ui
@@ -44,8 +44,8 @@ def controller(isolated_home: Path, write_deck) -> Controller:
     deck = load_deck(write_deck(DECK))
     store = open_store(isolated_home)
     store.set_setting("fuzz", False)
-    sync_deck(store, deck, NOW)
-    session = Session(store, [deck], clock=lambda: NOW)
+    sync_deck(store, deck, AT)
+    session = Session(store, [deck], clock=lambda: AT)
     made = Controller(session, {deck.id: deck.name})
     made.start()
     return made
