@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from leadcards.clock import to_ms
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 BUILTIN_DECK = REPO / "decks" / "leadership-vs-management.yaml"
+
+# The fixed "now" of every test (LEADCARDS_NOW below), and spans in milliseconds.
+AT = to_ms(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+MINUTE = 60_000
+HOUR = 3_600_000
+DAY = 86_400_000
 
 
 @pytest.fixture(autouse=True)

@@ -13,10 +13,11 @@ from leadcards.session import Session
 from leadcards.store import open_store
 from leadcards.sync import sync_deck
 from leadcards.ui.controller import Controller, side_keys
-from leadcards.ui.review import decode_keys, plain
+from leadcards.ui.keys import decode_keys
+from leadcards.ui.lines import plain
 from leadcards.ui.screen import review_screen
 
-NOW = 1_772_442_000_000  # 2026-03-02T09:00Z
+from .conftest import AT
 
 DECK = """\
 id: ui
@@ -43,8 +44,8 @@ def controller(isolated_home: Path, write_deck) -> Controller:
     deck = load_deck(write_deck(DECK))
     store = open_store(isolated_home)
     store.set_setting("fuzz", False, at_ms=0)
-    sync_deck(store, deck, NOW)
-    session = Session(store, [deck], clock=lambda: NOW)
+    sync_deck(store, deck, AT)
+    session = Session(store, [deck], clock=lambda: AT)
     made = Controller(session, {deck.id: deck.name})
     made.start()
     return made

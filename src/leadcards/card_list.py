@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from leadcards.clock import from_ms, next_study_day_start, to_ms
+from leadcards.clock import from_ms, local_text, next_study_day_start, to_ms
 from leadcards.scheduling import State
 from leadcards.workspace import Workspace
 
@@ -60,9 +60,7 @@ def card_rows(ws: Workspace, only: CardFilter = CardFilter()) -> list[dict[str, 
                     "key": card.key,
                     "deck": deck.id,
                     "state": State(memory.state).label,
-                    "due": from_ms(memory.due).astimezone().strftime("%Y-%m-%d %H:%M")
-                    if memory.due is not None
-                    else None,
+                    "due": local_text(memory.due) if memory.due is not None else None,
                     "stability": memory.stability,
                     "difficulty": memory.difficulty,
                     "retrievability": scheduler.retrievability(memory, at),

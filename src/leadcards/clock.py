@@ -12,6 +12,8 @@ from datetime import datetime, time, timedelta, timezone
 from leadcards.errors import UsageError
 
 DEFAULT_DAY_START = "04:00"
+LOCAL_FORMAT = "%Y-%m-%d %H:%M"
+"""How an instant is shown to the learner: local time, to the minute."""
 
 
 def now() -> datetime:
@@ -67,3 +69,20 @@ def to_ms(moment: datetime) -> int:
 
 def from_ms(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, timezone.utc)
+
+
+def local_text(ms: int) -> str:
+    """A stored instant as the learner reads it: ``2026-03-02 12:00`` in local time."""
+    return from_ms(ms).astimezone().strftime(LOCAL_FORMAT)
+
+
+def due_text(ms: int | None, now_ms: int) -> str:
+    """When a card is due, as a sentence ends: ``now``, ``in 3h (2026-03-02 12:00)``."""
+    if ms is None:
+        return "nothing scheduled"
+    if ms <= now_ms:
+        return "now"
+    # Imported here: scheduling imports settings, which imports this module.
+    from leadcards.scheduling import format_interval
+
+    return f"in {format_interval(ms - now_ms)} ({local_text(ms)})"

@@ -61,4 +61,4 @@ class ExitStatus(IntEnum):
     OK = 0
     ERROR = 1  # a LeadcardsError: damaged file, broken deck, doctor found problems
     USAGE = 2  # a command given something it cannot work with
-    INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+    INTERRUPTED = 130  # Ctrl-C, as shells report a SIGINT death (128 + 2)

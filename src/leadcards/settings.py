@@ -1,12 +1,26 @@
-"""Scheduling settings: Anki's defaults, validation, and per-deck overrides."""
+"""Scheduling settings: Anki's defaults, validation, and per-deck overrides.
+
+Each setting is written once, as a field of ``Settings`` that carries its default,
+its help line, its parser and its formatter. The field stays a typed attribute (the
+scheduler reads ``settings.fuzz``), and everything else here (``SPECS``, ``HELP``,
+``parse_value``, ``format_value``) is derived from those fields, so adding a setting
+means adding one field.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
-from typing import Any
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, TypeVar
 
-from leadcards.clock import parse_day_start
+from leadcards.clock import DEFAULT_DAY_START, parse_day_start
 from leadcards.errors import UsageError
+
+T = TypeVar("T")
+
+Parser = Callable[[str, str], Any]
+"""``(name, text) → value``; raises ``UsageError`` with the sentence the user sees."""
 
 
 def parse_steps(value: str) -> tuple[int, ...]:
@@ -25,6 +39,8 @@ def parse_steps(value: str) -> tuple[int, ...]:
 
 
 def format_steps(steps: tuple[int, ...]) -> str:
+    """Seconds → the largest whole unit each, so ``parse_steps`` reads it back."""
+
     def one(seconds: int) -> str:
         for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
             if seconds % size == 0:
@@ -34,102 +50,154 @@ def format_steps(steps: tuple[int, ...]) -> str:
     return " ".join(one(s) for s in steps)
 
 
+# parsers: each takes the setting's name so the message can name it ------------
+
+
+def _fraction(low: float, high: float) -> Callable[[str, str], float]:
+    def parse(name: str, value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise UsageError(f"{name} must be a number, not {value!r}") from None
+        if not low <= number <= high:
+            raise UsageError(f"{name} must be between {low:.2f} and {high:.2f}, not {number}")
+        return number
+
+    return parse
+
+
+def _whole(low: int, high: int) -> Callable[[str, str], int]:
+    def parse(name: str, value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise UsageError(f"{name} must be a whole number, not {value!r}") from None
+        if not low <= number <= high:
+            raise UsageError(f"{name} must be between {low} and {high}, not {number}")
+        return number
+
+    return parse
+
+
+def _steps(name: str, value: str) -> tuple[int, ...]:
+    return parse_steps(value)
+
+
+def _day_start(name: str, value: str) -> str:
+    parse_day_start(value)  # raises on a bad time; the text itself is what is stored
+    return value
+
+
+def _on_off(name: str, value: str) -> bool:
+    lowered = value.lower()
+    if lowered in ("on", "true", "yes", "1"):
+        return True
+    if lowered in ("off", "false", "no", "0"):
+        return False
+    raise UsageError(f"{name} must be on or off, not {value!r}")
+
+
+def _show_on_off(value: bool) -> str:
+    return "on" if value else "off"
+
+
+def _setting(
+    default: T, help_text: str, parse: Callable[[str, str], T], show: Callable[[T], str] = str
+) -> T:
+    """One row of the settings table, written as a dataclass field.
+
+    Typed as returning ``T`` (like ``dataclasses.field``) so the attribute keeps its
+    type for callers, and mypy checks that default, parser and formatter agree.
+    """
+    return field(default=default, metadata={"help": help_text, "parse": parse, "show": show})
+
+
 @dataclass(frozen=True)
 class Settings:
-    desired_retention: float = 0.90
-    learning_steps: tuple[int, ...] = (60, 600)
-    relearning_steps: tuple[int, ...] = (600,)
-    maximum_interval: int = 36500
-    new_per_day: int = 20
-    reviews_per_day: int = 200
-    day_start: str = "04:00"
-    leech_threshold: int = 8
-    fuzz: bool = True
+    """The settings in force for one deck. Frozen, so hashable: usable as a dict key."""
+
+    desired_retention: float = _setting(
+        0.90, "chance of recalling a card when it is due, 0.70–0.99", _fraction(0.70, 0.99)
+    )
+    learning_steps: tuple[int, ...] = _setting(
+        (60, 600), "waits between first answers of a new card, e.g. '1m 10m'", _steps, format_steps
+    )
+    relearning_steps: tuple[int, ...] = _setting(
+        (600,),
+        "waits after a lapse before the card is a review again, e.g. '10m'",
+        _steps,
+        format_steps,
+    )
+    maximum_interval: int = _setting(36500, "longest interval in days, 1–36500", _whole(1, 36500))
+    new_per_day: int = _setting(20, "new cards introduced per study day, 0–9999", _whole(0, 9999))
+    reviews_per_day: int = _setting(200, "reviews per study day, 0–99999", _whole(0, 99999))
+    day_start: str = _setting(
+        DEFAULT_DAY_START, "local time the study day starts, HH:MM", _day_start
+    )
+    leech_threshold: int = _setting(
+        8, "lapses that make a card a leech (then suspended), 1–99", _whole(1, 99)
+    )
+    fuzz: bool = _setting(
+        True,
+        "spread review dates a little so cards learned together drift apart: on/off",
+        _on_off,
+        _show_on_off,
+    )
 
 
+@dataclass(frozen=True)
+class Spec:
+    """Everything known about one setting, read back from its ``Settings`` field."""
+
+    name: str
+    default: Any
+    help: str
+    parse: Parser
+    show: Callable[[Any], str]
+
+
+SPECS: Mapping[str, Spec] = {
+    f.name: Spec(f.name, f.default, f.metadata["help"], f.metadata["parse"], f.metadata["show"])
+    for f in fields(Settings)
+}
+NAMES: tuple[str, ...] = tuple(SPECS)
+"""Every setting name, in the order ``config`` lists them."""
+HELP: Mapping[str, str] = {name: spec.help for name, spec in SPECS.items()}
 DEFAULTS = Settings()
 
-HELP = {
-    "desired_retention": "chance of recalling a card when it is due, 0.70–0.99",
-    "learning_steps": "waits between first answers of a new card, e.g. '1m 10m'",
-    "relearning_steps": "waits after a lapse before the card is a review again, e.g. '10m'",
-    "maximum_interval": "longest interval in days, 1–36500",
-    "new_per_day": "new cards introduced per study day, 0–9999",
-    "reviews_per_day": "reviews per study day, 0–99999",
-    "day_start": "local time the study day starts, HH:MM",
-    "leech_threshold": "lapses that make a card a leech (then suspended), 1–99",
-    "fuzz": "spread review dates a little so cards learned together drift apart: on/off",
-}
+
+def unknown_setting(name: str) -> UsageError:
+    """The error for a misspelt name: the closest match, then every name."""
+    hint = difflib.get_close_matches(name, NAMES, n=1)
+    suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+    return UsageError(f"unknown setting '{name}'{suggestion} (settings: {', '.join(NAMES)})")
 
 
-def _int_in(name: str, value: str, low: int, high: int) -> int:
+def _spec(name: str) -> Spec:
     try:
-        number = int(value)
-    except ValueError:
-        raise UsageError(f"{name} must be a whole number, not {value!r}") from None
-    if not low <= number <= high:
-        raise UsageError(f"{name} must be between {low} and {high}, not {number}")
-    return number
+        return SPECS[name]
+    except KeyError:
+        raise unknown_setting(name) from None
 
 
 def parse_value(name: str, value: str) -> Any:
     """Validate a setting given as text; the error says the allowed range."""
-    if name == "desired_retention":
-        try:
-            number = float(value)
-        except ValueError:
-            raise UsageError(f"desired_retention must be a number, not {value!r}") from None
-        if not 0.70 <= number <= 0.99:
-            raise UsageError(f"desired_retention must be between 0.70 and 0.99, not {number}")
-        return number
-    if name in ("learning_steps", "relearning_steps"):
-        steps = parse_steps(value)
-        if name == "relearning_steps" or steps:
-            return steps
-        return steps
-    if name == "maximum_interval":
-        return _int_in(name, value, 1, 36500)
-    if name == "new_per_day":
-        return _int_in(name, value, 0, 9999)
-    if name == "reviews_per_day":
-        return _int_in(name, value, 0, 99999)
-    if name == "leech_threshold":
-        return _int_in(name, value, 1, 99)
-    if name == "day_start":
-        parse_day_start(value)
-        return value
-    if name == "fuzz":
-        lowered = value.lower()
-        if lowered in ("on", "true", "yes", "1"):
-            return True
-        if lowered in ("off", "false", "no", "0"):
-            return False
-        raise UsageError(f"fuzz must be on or off, not {value!r}")
-    raise unknown_setting(name)
-
-
-def unknown_setting(name: str) -> UsageError:
-    import difflib
-
-    names = [f.name for f in fields(Settings)]
-    hint = difflib.get_close_matches(name, names, n=1)
-    suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-    return UsageError(f"unknown setting '{name}'{suggestion} (settings: {', '.join(names)})")
+    return _spec(name).parse(name, value)
 
 
 def format_value(name: str, value: Any) -> str:
-    if name in ("learning_steps", "relearning_steps"):
-        return format_steps(value)
-    if name == "fuzz":
-        return "on" if value else "off"
-    return str(value)
+    """A value as ``config`` shows it, in the form ``parse_value`` accepts."""
+    return _spec(name).show(value)
 
 
-def to_stored(name: str, value: Any) -> Any:
+def to_stored(value: Any) -> Any:
+    """A parsed value as JSON can hold it (steps become a list)."""
     return list(value) if isinstance(value, tuple) else value
 
 
 def from_stored(stored: dict[str, Any], base: Settings = DEFAULTS) -> Settings:
-    known = {f.name for f in fields(Settings)}
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items() if k in known}
+    """``base`` with the stored values on top; names no longer known are ignored."""
+    values: dict[str, Any] = {
+        k: tuple(v) if isinstance(v, list) else v for k, v in stored.items() if k in SPECS
+    }
     return replace(base, **values)

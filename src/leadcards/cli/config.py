@@ -25,12 +25,10 @@ def config(
     home: HomeOption = None,
 ) -> None:
     """Show or change scheduling settings (all of them with no KEY)."""
-    from dataclasses import fields
-
     from leadcards.settings import (
         DEFAULTS,
         HELP,
-        Settings,
+        NAMES,
         format_value,
         parse_value,
         to_stored,
@@ -38,8 +36,7 @@ def config(
     )
     from leadcards.workspace import Workspace
 
-    names = [f.name for f in fields(Settings)]
-    if key is not None and key not in names:
+    if key is not None and key not in NAMES:
         raise unknown_setting(key)
     if value is not None and reset:
         raise UsageError("give a VALUE or --reset, not both")
@@ -52,14 +49,12 @@ def config(
             raise UsageError(f"no deck with id '{deck}' (known decks: {known})")
         scope = deck or ""
         if key is not None and value is not None:
-            ws.store.set_setting(
-                key, to_stored(key, parse_value(key, value)), scope, at_ms=ws.now_ms
-            )
+            ws.store.set_setting(key, to_stored(parse_value(key, value)), scope, at_ms=ws.now_ms)
         elif key is not None and reset:
             ws.store.set_setting(key, None, scope, at_ms=ws.now_ms)
         current = ws.store.settings(deck)
         overridden = ws.store.stored_settings(scope)
-    for name in [key] if key else names:
+    for name in [key] if key else NAMES:
         shown = format_value(name, getattr(current, name))
         mark = "" if name not in overridden else f"  (set{' for ' + deck if deck else ''})"
         default = format_value(name, getattr(DEFAULTS, name))

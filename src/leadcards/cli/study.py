@@ -49,27 +49,11 @@ def review(
         raise typer.Exit(code)
 
 
-def _local(ms: int) -> str:
-    from leadcards.clock import from_ms
-
-    return from_ms(ms).astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def _when(ms: int | None, now_ms: int) -> str:
-    """'now', or 'in 3h (2026-03-02 12:00)'."""
-    from leadcards.scheduling import format_interval
-
-    if ms is None:
-        return "nothing scheduled"
-    if ms <= now_ms:
-        return "now"
-    return f"in {format_interval(ms - now_ms)} ({_local(ms)})"
-
-
 @app.command()
 @handles_errors
 def status(home: HomeOption = None, as_json: JsonOption = False) -> None:
     """What is due today, per deck and in total, and when the next card is due."""
+    from leadcards.clock import due_text
     from leadcards.review_queue import deck_counts, next_card_ms
     from leadcards.workspace import Workspace
 
@@ -113,4 +97,4 @@ def status(home: HomeOption = None, as_json: JsonOption = False) -> None:
         )
     out = console()
     out.print(table)
-    out.print(Text(f"Next card: {_when(next_ms, at)}"))
+    out.print(Text(f"Next card: {due_text(next_ms, at)}"))

@@ -1,0 +1,12 @@
+"""The terminal side of leadcards; nothing here runs SQL or parses YAML.
+
+- ``review``: the entry points (``run_terminal``, ``run_lines``) and what both front
+  ends share: "nothing due", the summary, the exit code.
+- ``terminal``: the single-key loop (cbreak keyboard, redraw on resize); POSIX only.
+- ``lines``: line mode, plain text for scripts and screen readers.
+- ``keys``: raw terminal bytes → commands.
+- ``editor``: the `e` key.
+- ``controller``: what each command does, with no terminal in sight.
+- ``screen``: the review screen and summary as Rich renderables.
+- ``render``: deck content (``show``) as Rich renderables, never as markup.
+"""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from leadcards.deck.model import Card
 from leadcards.errors import LeadcardsError
 from leadcards.scheduling import RATINGS, State, format_interval
-from leadcards.session import Session, Summary
+from leadcards.session import Session
 
 CONTROL_KEYS = set("ubseq?-") | {"1", "2", "3", "4"}
 OPTION_LETTERS = "abcd"
@@ -92,9 +92,6 @@ class Controller:
             return
         self.intervals = self.session.preview()
 
-    def summary(self) -> Summary:
-        return self.session.finish()
-
     @property
     def revealed(self) -> bool:
         return self.session.revealed
@@ -112,19 +109,16 @@ class Controller:
         self.show_help = False
         if command == "q":
             self.finished = True
-            return
-        if command == "u":
+        elif command == "u":
             self._undo()
+        elif self.card is not None:
+            self._on_card(self.card, command)
+
+    def _on_card(self, card: Card, command: str) -> None:
+        """A command about the card on screen."""
+        if not self.revealed and self._answers_before_reveal(card, command):
             return
-        card = self.card
-        if card is None:
-            return
-        picking = card.options and not self.revealed
-        if picking and command in OPTION_LETTERS[: len(card.options)]:
-            # before the answer shows, a–d pick an option even where b means bury
-            index = OPTION_LETTERS.index(command)
-            self._pick(card.options[index], index == card.answer_index)
-        elif command == "enter":
+        if command == "enter":
             if not self.revealed:
                 self.session.reveal()
             else:
@@ -141,12 +135,24 @@ class Controller:
             self._advance()
         elif command == "e":
             self._edit(card)
-        elif command in side_keys(card) and not self.revealed:
-            self._pick(
-                card.sides[side_keys(card)[command]], side_keys(card)[command] == card.answer_side
-            )
         elif command:
             self.message = f"'{command}' does nothing here; press ? for help."
+
+    def _answers_before_reveal(self, card: Card, command: str) -> bool:
+        """Pick an option (a–d) or a side (its letter); False if ``command`` is neither.
+
+        Options come first: before the answer shows, a–d pick an option even where b
+        means bury. Side letters never shadow a control key (see ``side_keys``).
+        """
+        if card.options and command in OPTION_LETTERS[: len(card.options)]:
+            index = OPTION_LETTERS.index(command)
+            self._pick(card.options[index], index == card.answer_index)
+            return True
+        sides = side_keys(card)
+        if command in sides:
+            self._pick(card.sides[sides[command]], sides[command] == card.answer_side)
+            return True
+        return False
 
     def _pick(self, label: str, correct: bool) -> None:
         self.choice = Choice(label, correct)

@@ -13,6 +13,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from leadcards.scheduling import RATINGS
+from leadcards.session import Summary
 from leadcards.ui.controller import HELP_LINES, OPTION_LETTERS, Controller, side_keys
 from leadcards.ui.render import markdown
 
@@ -26,7 +28,7 @@ def header(controller: Controller, counts: tuple[int, int, int]) -> RenderableTy
     grid = Table.grid(expand=True)
     grid.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
     grid.add_column(justify="right", no_wrap=True)
-    counts = Text.assemble(
+    tally = Text.assemble(
         (str(new), "blue"),
         " new · ",
         (str(learning), "red"),
@@ -34,7 +36,7 @@ def header(controller: Controller, counts: tuple[int, int, int]) -> RenderableTy
         (str(due), "green"),
         " due",
     )
-    grid.add_row(Text(name, style="bold"), counts)
+    grid.add_row(Text(name, style="bold"), tally)
     return grid
 
 
@@ -150,10 +152,8 @@ def review_screen(controller: Controller) -> RenderableType:
     return Group(*parts)
 
 
-def summary_view(summary, next_due: str) -> RenderableType:  # type: ignore[no-untyped-def]
+def summary_view(summary: Summary, next_due: str) -> RenderableType:
     """The end-of-session report."""
-    from leadcards.scheduling import RATINGS
-
     lines = [Text("Session over", style="bold")]
     minutes, seconds = divmod(int(summary.seconds), 60)
     lines.append(Text(f"Cards answered: {summary.answered} in {minutes}m {seconds:02d}s"))

@@ -1,0 +1,94 @@
+"""Line mode: one command per line in, plain text out, for scripts and screen readers.
+
+It prints only what changed after each command (a message, the help, the answer or
+the next card), never a redrawn screen, and no Markdown emphasis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TextIO
+
+from leadcards.ui.controller import HELP_LINES, OPTION_LETTERS, Controller, side_keys
+
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+
+Say = Callable[[list[str]], None]
+
+
+def plain(text: str) -> str:
+    """Markdown emphasis dropped: screen readers should not read out asterisks."""
+    return _EMPHASIS.sub(r"\2", text)
+
+
+def card_lines(controller: Controller) -> list[str]:
+    """The card before its answer: position, question, options, and what to type."""
+    card = controller.card
+    assert card is not None
+    new, learning, due = controller.counts()
+    done, total = controller.progress((new, learning, due))
+    name = controller.deck_names.get(card.deck_id, card.deck_id)
+    lines = [f"--- card {done + 1} of {total} · {name} · {new} new, {learning} learning, {due} due"]
+    if card.origin is not None:
+        lines.append(f"[{card.origin.table_title or card.origin.table_id} · {card.origin.row}]")
+    lines.append("Q: " + plain(card.front))
+    for letter, option in zip(OPTION_LETTERS, card.options, strict=False):
+        lines.append(f"  {letter}) {plain(option)}")
+    if card.options:
+        lines.append("(a-d to choose, empty line to show the answer)")
+    elif side_keys(card):
+        lines.append(f"({'/'.join(side_keys(card))} to answer, empty line to show the answer)")
+    else:
+        lines.append("(empty line to show the answer)")
+    return lines
+
+
+def answer_lines(controller: Controller) -> list[str]:
+    """The revealed answer, the verdict on a pick, and the four ratings."""
+    card = controller.card
+    assert card is not None
+    lines = []
+    if controller.choice is not None:
+        verdict = "right" if controller.choice.correct else "wrong"
+        lines.append(f"You chose: {controller.choice.label} ({verdict})")
+    answer = card.options[card.answer_index] if card.options else card.back
+    lines.append("A: " + plain(answer))
+    if card.extra:
+        lines.append("   " + plain(card.extra))
+    buttons = " · ".join(f"{r} {name} {ivl}" for r, name, ivl in controller.ratings_line())
+    suggested = f" (empty line = {controller.suggestion or 3})"
+    lines.append(buttons + suggested)
+    return lines
+
+
+def step(controller: Controller, command: str, say: Say) -> None:
+    """Apply one command and print what it changed."""
+    shown = controller.card
+    was_revealed = controller.revealed
+    controller.handle(command)
+    if controller.message:
+        say([controller.message])
+    if controller.show_help:
+        say([f"  {keys}: {meaning}" for keys, meaning in HELP_LINES])
+    if controller.finished:
+        return
+    if controller.card is not shown or (was_revealed and not controller.revealed):
+        say(card_lines(controller))
+    elif controller.revealed and not was_revealed:
+        say(answer_lines(controller))
+
+
+def run(controller: Controller, stdin: TextIO, out: TextIO) -> None:
+    """Read commands until the review is finished or input ends; an empty line is Enter."""
+
+    def say(lines: list[str]) -> None:
+        out.write("\n".join(lines) + "\n")
+        out.flush()  # a script waits for each card before it answers
+
+    say(card_lines(controller))
+    while not controller.finished:
+        line = stdin.readline()
+        if not line:
+            return
+        step(controller, line.strip().lower() or "enter", say)

@@ -1,0 +1,71 @@
+"""clock.py: LEADCARDS_NOW, and how instants are shown (local time, 'in 3h (…)').
+
+The study-day rollover is tested with the queue (test_queue.py), where it matters.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from typer.testing import CliRunner
+
+from leadcards.cli import app
+from leadcards.clock import due_text, local_text, now
+from leadcards.errors import UsageError
+
+from .conftest import AT, DAY, HOUR, MINUTE
+
+BAD_NOW = (
+    "LEADCARDS_NOW='yesterday' is not an ISO-8601 timestamp (example: 2026-01-31T09:30:00+00:00)"
+)
+
+
+@pytest.fixture
+def local_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Switch this process's local time zone; UTC again afterwards, as conftest promises."""
+
+    def use(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield use
+    use("UTC")
+
+
+def test_invalid_leadcards_now_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEADCARDS_NOW", "yesterday")
+    with pytest.raises(UsageError) as raised:
+        now()
+    assert str(raised.value) == BAD_NOW
+    assert raised.value.exit_code == 2
+
+
+def test_invalid_leadcards_now_gives_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEADCARDS_NOW", "yesterday")
+    result = CliRunner().invoke(app, ["status"])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {BAD_NOW}\n"
+    assert result.stdout == ""
+
+
+def test_local_text_is_local_time_to_the_minute(local_zone: Callable[[str], None]) -> None:
+    assert local_text(AT) == "2026-03-02 09:00"
+    assert local_text(AT + 59_999) == "2026-03-02 09:00"
+    local_zone("America/New_York")
+    assert local_text(AT) == "2026-03-02 04:00"
+    assert local_text(AT + 8 * DAY) == "2026-03-10 05:00"  # summer time began on 8 March
+    local_zone("Asia/Kolkata")
+    assert local_text(AT) == "2026-03-02 14:30"
+
+
+def test_due_text(local_zone: Callable[[str], None]) -> None:
+    assert due_text(None, AT) == "nothing scheduled"
+    assert due_text(AT, AT) == "now"
+    assert due_text(AT - DAY, AT) == "now"
+    assert due_text(AT + 10 * MINUTE, AT) == "in 10m (2026-03-02 09:10)"
+    assert due_text(AT + 3 * HOUR, AT) == "in 3h (2026-03-02 12:00)"
+    assert due_text(AT + 39 * DAY, AT) == "in 1.3mo (2026-04-10 09:00)"
+    local_zone("America/New_York")
+    assert due_text(AT + 3 * HOUR, AT) == "in 3h (2026-03-02 07:00)"

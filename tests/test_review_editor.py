@@ -1,0 +1,121 @@
+"""The `e` key's editor hook, in-process, with a fake $EDITOR script in tmp_path.
+
+The happy path through a real terminal is in test_review_terminal.py; here are the
+sentences for each way an edit can go wrong.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from leadcards.deck.load import load_deck
+from leadcards.deck.model import Card
+from leadcards.session import Session
+from leadcards.store import open_store
+from leadcards.sync import sync_deck
+from leadcards.ui.editor import make_editor
+
+from .conftest import AT, BUILTIN_DECK
+
+DECK = "id: ed\nname: Edit\ncards:\n  - id: one\n    front: Frist question\n    back: A\n"
+
+
+class Hook:
+    """The editor hook, with a record of the terminal being handed over and back."""
+
+    def __init__(self, session: Session) -> None:
+        self.calls: list[str] = []
+        self.session = session
+        self.edit = make_editor(
+            session, lambda: self.calls.append("before"), lambda: self.calls.append("after")
+        )
+
+    def __call__(self, card: Card) -> str:
+        return self.edit(card)
+
+
+@pytest.fixture
+def hook(isolated_home: Path, write_deck: Callable[[str], Path]) -> Hook:
+    deck = load_deck(write_deck(DECK))
+    store = open_store(isolated_home)
+    sync_deck(store, deck, AT)
+    return Hook(Session(store, [deck], clock=lambda: AT))
+
+
+def fake_editor(tmp_path: Path, body: str) -> str:
+    """An $EDITOR command running ``body`` with ``path`` bound to the deck file."""
+    script = tmp_path / "editor.py"
+    script.write_text(f"import pathlib, sys\npath = pathlib.Path(sys.argv[2])\n{body}\n")
+    return f"{sys.executable} {script}"
+
+
+def test_no_editor_set(hook: Hook, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    card = hook.session.cards["ed:one:front"]
+    assert hook(card) == "Set $EDITOR (or $VISUAL) to edit cards from the review."
+    assert hook.calls == []  # the terminal was never handed over
+
+
+def test_editor_that_cannot_start(
+    hook: Hook, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    missing = tmp_path / "no-such-editor"
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", str(missing))
+    card = hook.session.cards["ed:one:front"]
+    assert hook(card) == f"Could not start the editor {str(missing)!r}: No such file or directory"
+    assert hook.calls == ["before", "after"]  # the terminal is taken back all the same
+
+
+def test_visual_wins_over_editor(
+    hook: Hook, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("VISUAL", str(tmp_path / "visual"))
+    monkeypatch.setenv("EDITOR", str(tmp_path / "editor"))
+    card = hook.session.cards["ed:one:front"]
+    assert hook(card).startswith(f"Could not start the editor {str(tmp_path / 'visual')!r}")
+
+
+def test_editor_exiting_non_zero_still_reloads_what_the_file_says(
+    hook: Hook, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    body = "path.write_text(path.read_text().replace('Frist', 'First'))\nsys.exit(3)"
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", fake_editor(tmp_path, body))
+    card = hook.session.cards["ed:one:front"]
+    assert hook(card) == "Reloaded deck.yaml: 1 cards."
+    assert hook.session.cards["ed:one:front"].front == "First question"
+
+
+def test_deck_broken_by_the_edit_keeps_the_old_cards(
+    hook: Hook, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    body = "path.write_text(path.read_text().replace('back: A', 'bakc: A'))"
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", fake_editor(tmp_path, body))
+    card = hook.session.cards["ed:one:front"]
+    message = hook(card)
+    assert message.startswith(
+        f"The deck now has problems, kept the old cards: {tmp_path / 'deck.yaml'}:6:5: "
+    )
+    assert "'bakc'" in message and "\n" not in message  # the first problem, on one line
+    assert hook.calls == ["before", "after"]
+    assert hook.session.cards["ed:one:front"] is card
+
+
+def test_the_builtin_deck_is_not_opened(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deck = load_deck(BUILTIN_DECK)
+    store = open_store(isolated_home)
+    sync_deck(store, deck, AT)
+    hook = Hook(Session(store, [deck], clock=lambda: AT))
+    monkeypatch.setenv("EDITOR", "false")
+    message = hook(deck.cards[0])
+    assert message.startswith("The built-in deck is part of leadcards; copy it")
+    assert hook.calls == []
