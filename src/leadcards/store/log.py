@@ -31,23 +31,6 @@ from leadcards.scheduling import Memory, Scheduler
 from leadcards.settings import DEFAULTS, Settings, from_stored
 from leadcards.store.cards import CardQueries, record_of
 
-_SETTINGS = "\0settings"
-_ANY = "\0any"
-
-
-def _NEWEST_QUERIES(after: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
-    """The newest time of a card's events, of settings changes, or of any event."""
-    queries = []
-    for what in after:
-        if what == _SETTINGS:
-            queries.append(("SELECT max(at) FROM events WHERE kind = 'setting'", ()))
-        elif what == _ANY:
-            queries.append(("SELECT max(at) FROM events", ()))
-        else:
-            queries.append(("SELECT max(at) FROM events WHERE card_key = ?", (what,)))
-    return queries
-
-
 # An answer counts (today's limits, history) unless an undo names it.
 LIVE = "NOT EXISTS (SELECT 1 FROM events u WHERE u.kind = 'undo' AND u.target = e.id)"
 EVENT_COLUMNS = "id, at, kind, card_key, rating, duration_ms, picked, target, data"
@@ -133,7 +116,7 @@ class LogQueries(CardQueries):
     def set_setting(self, key: str, value: Any, scope: str = "", *, at_ms: int) -> None:
         """Change (or with ``None`` remove) a setting from now on: an event and its cache."""
         with self._transaction():
-            at, event_id = self._stamp(at_ms, _ANY)
+            at, event_id = self._stamp(at_ms, None)
             data = {"scope": scope, "key": key, "value": value}
             self._insert(Event(event_id, at, EventKind.SETTING, data=data))
             if value is None:
@@ -147,16 +130,21 @@ class LogQueries(CardQueries):
 
     # appending --------------------------------------------------------------
 
-    def _stamp(self, at_ms: int, *after: str) -> tuple[int, str]:
-        """The time and id of a new event: no earlier than the newest event of each
-        ``after`` query, and with an id after every id already logged in that ms."""
-        newest = [self._value(sql, params) for sql, params in _NEWEST_QUERIES(after)]
-        at = max([at_ms, *(n for n in newest if n is not None)])
+    def _stamp(self, at_ms: int, card_key: str | None) -> tuple[int, str]:
+        """The time and id of a new event: no earlier than the card's newest event and the
+        newest settings change (or, for a settings change, than any event), and with an
+        id after every id already logged in that millisecond."""
+        if card_key is None:
+            floor = self._value("SELECT max(at) FROM events")
+        else:
+            floor = self._value(
+                "SELECT max(coalesce((SELECT max(at) FROM events WHERE card_key = ?), 0), "
+                "coalesce((SELECT max(at) FROM events WHERE kind = 'setting'), 0))",
+                (card_key,),
+            )
+        at = max(at_ms, floor or 0)
         previous = self._value("SELECT max(id) FROM events WHERE at = ?", (at,))
         return at, ulid_after(at, previous)
-
-    def _card_stamp(self, key: str, at_ms: int) -> tuple[int, str]:
-        return self._stamp(at_ms, key, _SETTINGS)
 
     def _insert(self, event: Event, answer: tuple[Any, ...] = (None,) * 5) -> None:
         data = json.dumps(event.data, separators=(",", ":")) if event.data is not None else None
@@ -199,7 +187,7 @@ class LogQueries(CardQueries):
             record = self._current(key)
             deck_id = self._value("SELECT deck_id FROM cards WHERE key = ?", (key,))
             scheduler = self.scheduler(deck_id)
-            at, event_id = self._card_stamp(key, at_ms)
+            at, event_id = self._stamp(at_ms, key)
             event = Event(
                 event_id,
                 at,
@@ -228,7 +216,7 @@ class LogQueries(CardQueries):
     def _flag_event(self, key: str, kind: EventKind, at_ms: int, data: Any = None) -> str:
         with self._transaction():
             record = self._current(key)
-            at, event_id = self._card_stamp(key, at_ms)
+            at, event_id = self._stamp(at_ms, key)
             event = Event(event_id, at, kind, key, data=data)
             self._insert(event)
             self._write_record(key, apply(record, event, None))
@@ -265,7 +253,7 @@ class LogQueries(CardQueries):
                     (event_id,),
                 )
             ]
-            at, tomb_id = self._card_stamp(key, at_ms)
+            at, tomb_id = self._stamp(at_ms, key)
             for undone in [event_id, *caused]:
                 self._insert(Event(tomb_id, at, EventKind.UNDO, key, target=undone))
                 tomb_id = ulid_after(at, tomb_id)
