@@ -7,7 +7,8 @@ something measured moments before on the same machine:
 - deck loading: `load_deck` ÷ libyaml composing the same file
 - sync: first sync of a deck, and re-sync of unchanged files
 - answer latency: answer + commit + next card, median, ÷ a bare SQLite insert + commit
-- replay: full replay of the review log through FSRS
+- replay: the whole log folded through FSRS (events already read) ÷ raw py-fsrs
+  ``review_card`` over the same answers; and ``doctor`` as a whole (read + replay + compare)
 
 Usage: python bench/bench.py [--sizes 1000,10000,100000] [--reviews 1000000] [--repeat 5]
 It is not a test and asserts nothing; tests never time anything.
@@ -29,9 +30,9 @@ from pathlib import Path
 
 import yaml
 
+from leadcards import doctor
 from leadcards.deck.load import load_deck
-from leadcards.scheduling import Scheduler
-from leadcards.settings import DEFAULTS
+from leadcards.events import replay
 from leadcards.store import open_store
 from leadcards.sync import sync_files
 
@@ -94,7 +95,7 @@ def fill_log(db: Path, deck_id: str, reviews: int) -> None:
             at = seq_time + (n * per_card + i) * 30_000
             rows.append(
                 (
-                    f"{n:010d}{i:06d}",
+                    f"{n:010d}{i:016d}",
                     key,
                     "answer",
                     3 if i % 5 else 1,
@@ -105,24 +106,12 @@ def fill_log(db: Path, deck_id: str, reviews: int) -> None:
                     at + DAY_MS,
                     5.0 + i,
                     5.0,
-                    "{}",
                 )
             )
         if len(rows) >= 100_000:
-            conn.executemany(
-                "INSERT INTO reviews (id, card_key, kind, rating, reviewed_at, duration_ms, "
-                "state_before, state_after, due_after, stability_after, difficulty_after, before)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                rows,
-            )
+            _insert_answers(conn, rows)
             rows = []
-    if rows:
-        conn.executemany(
-            "INSERT INTO reviews (id, card_key, kind, rating, reviewed_at, duration_ms, "
-            "state_before, state_after, due_after, stability_after, difficulty_after, before)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            rows,
-        )
+    _insert_answers(conn, rows)
     # a tenth of the cards due today, the rest later; all in review state
     conn.execute(
         "UPDATE cards SET state = 2, stability = 10.0, difficulty = 5.0, reps = ?, "
@@ -134,6 +123,55 @@ def fill_log(db: Path, deck_id: str, reviews: int) -> None:
     conn.close()
 
 
+def _insert_answers(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
+    conn.executemany(
+        "INSERT INTO events (id, card_key, kind, rating, at, duration_ms, state_before, "
+        "state_after, due_after, stability_after, difficulty_after) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+
+
+def raw_fsrs(answers: list[tuple[str, int, int]]) -> None:
+    """The yardstick for replay: py-fsrs alone over (key, rating, at_ms), no wrapper."""
+    from datetime import datetime, timezone
+
+    import fsrs
+
+    scheduler = fsrs.Scheduler()
+    cards: dict[str, fsrs.Card] = {}
+    for key, rating, at in answers:
+        card = cards.get(key) or fsrs.Card(card_id=1)
+        when = datetime.fromtimestamp(at / 1000, timezone.utc)
+        cards[key], _ = scheduler.review_card(card, fsrs.Rating(rating), when)
+
+
+def bench_replay(home: Path) -> list[tuple[str, str, str]]:
+    store = open_store(home)
+    events = list(store.events())
+    deck_of = {row.key: row.deck_id for row in store.all_cards()}
+    undone = store.undone()
+    start = time.perf_counter()
+    replay(events, deck_of, undone)
+    ours = time.perf_counter() - start
+    answers = [(e.card_key or "", e.rating or 3, e.at) for e in events if e.rating]
+    start = time.perf_counter()
+    raw_fsrs(answers)
+    raw = time.perf_counter() - start
+    start = time.perf_counter()
+    doctor.check(store)
+    whole = time.perf_counter() - start
+    store.close()
+    return [
+        (
+            f"replay {len(events):,} events",
+            f"{ours:.1f} s",
+            f"{ours / raw:.2f}× raw py-fsrs review_card ({raw:.1f} s)",
+        ),
+        (f"doctor, {len(events):,} events", f"{whole:.1f} s", f"{whole / raw:.2f}× raw py-fsrs"),
+    ]
+
+
 def bench_answers(home: Path, answers: int) -> tuple[float, float]:
     """Median ms of answer + commit + next card, and of a bare insert + commit."""
     from leadcards.session import Session
@@ -141,7 +179,7 @@ def bench_answers(home: Path, answers: int) -> tuple[float, float]:
     store = open_store(home)
     deck_paths = sorted((home / "decks").glob("*.yaml"))
     decks = [load_deck(p) for p in deck_paths]
-    store.set_setting("reviews_per_day", 99999)
+    store.set_setting("reviews_per_day", 99999, at_ms=NOW_MS)
     session = Session(store, decks, clock=lambda: NOW_MS)
     times = []
     card = session.next_card()
@@ -228,22 +266,7 @@ def main() -> None:
                 )
             )
             if size == max(int(s) for s in args.sizes.split(",")):
-                store = open_store(home)
-                events = store.log_events()
-                store.close()
-                count = sum(len(e) for e in events.values())
-                scheduler = Scheduler(DEFAULTS)
-                start = time.perf_counter()
-                for key, log in events.items():
-                    scheduler.replay(key, log)
-                replay = time.perf_counter() - start
-                figures.append(
-                    (
-                        f"replay {count:,} reviews",
-                        f"{replay:.1f} s",
-                        f"{count / replay:,.0f} reviews/s",
-                    )
-                )
+                figures += bench_replay(home)
     if args.json:
         print(
             json.dumps(

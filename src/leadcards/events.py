@@ -71,7 +71,8 @@ def apply(record: CardRecord, event: Event, scheduler: Scheduler | None) -> Card
         if scheduler is None or event.card_key is None or event.rating is None:
             raise ValueError(f"answer event {event.id} lacks a card, rating or scheduler")
         memory = scheduler.answer(event.card_key, record.memory, event.rating, event.at)
-        return replace(record, memory=memory)
+        # built directly: dataclasses.replace costs more than the rest of a replay step
+        return CardRecord(memory, record.suspended, record.leech, record.buried_until)
     if kind is EventKind.FORGET:
         return replace(record, memory=NEW_MEMORY)
     if kind is EventKind.SUSPEND:
@@ -92,8 +93,10 @@ class SettingsTimeline:
 
     stored: dict[str, dict[str, Any]] = field(default_factory=dict)
     _schedulers: dict[Settings, Scheduler] = field(default_factory=dict)
+    _by_deck: dict[str, Scheduler] = field(default_factory=dict)  # until the next change
 
     def apply(self, event: Event) -> None:
+        self._by_deck.clear()
         data = event.data or {}
         scope = self.stored.setdefault(str(data.get("scope", "")), {})
         if data.get("value") is None:
@@ -106,10 +109,13 @@ class SettingsTimeline:
         return from_stored(self.stored.get(deck_id, {}), merged)
 
     def scheduler(self, deck_id: str) -> Scheduler:
-        settings = self.settings(deck_id)
-        if settings not in self._schedulers:
-            self._schedulers[settings] = Scheduler(settings)
-        return self._schedulers[settings]
+        found = self._by_deck.get(deck_id)
+        if found is None:
+            settings = self.settings(deck_id)
+            if settings not in self._schedulers:
+                self._schedulers[settings] = Scheduler(settings)
+            found = self._by_deck[deck_id] = self._schedulers[settings]
+        return found
 
 
 def replay(
