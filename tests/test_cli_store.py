@@ -363,3 +363,60 @@ def test_next_due_is_the_learning_card_time_when_only_learning_waits() -> None:
     status = json.loads(runner.invoke(app, ["status", "--json"]).stdout)
     assert status["total"]["learning"] == 1 and status["total"]["new"] == 0
     assert status["next_due"] == "2026-03-02T09:10:00+00:00"
+
+
+def test_doctor_reports_a_damaged_index_and_exits_1(isolated_home: Path) -> None:
+    """A damaged page that opening the file does not touch is found by the integrity
+    check: doctor lists it, says what to do, exits 1, and leaves the file as it is."""
+    status_json()
+    for i, key in enumerate(lvm_keys(isolated_home)[:40]):
+        answer(isolated_home, key, 3, AT + i)
+    db = isolated_home / "leadcards.db"
+    with sqlite3.connect(db) as conn:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'events_card'"
+        ).fetchone()
+    with db.open("r+b") as handle:
+        handle.seek((root - 1) * page_size + 8)
+        handle.write(b"\xff" * 64)
+    damaged = db.read_bytes()
+    for args in (["doctor"], ["doctor", "--rebuild"]):
+        result = invoke(*args, code=1)
+        lines = result.stdout.splitlines()
+        assert lines[0].startswith("integrity: ")
+        assert lines[-1] == "integrity: the file is damaged; restore a backup"
+        assert db.read_bytes() == damaged
+
+
+def test_doctor_rebuild_still_exits_1_for_log_rows_without_a_card(isolated_home: Path) -> None:
+    status_json()
+    answer(isolated_home, FOCUS, 3)
+    with sqlite3.connect(isolated_home / "leadcards.db") as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute(
+            "INSERT INTO events (id, card_key, kind, rating, at, duration_ms) "
+            "VALUES ('X', 'gone:card:front', 'answer', 3, ?, 0)",
+            (AT,),
+        )
+    result = invoke("doctor", "--rebuild", code=1)
+    assert result.stdout == (
+        "integrity: 1 log rows name no card\nreplay: 142 cards match their 2 log events\n"
+    )
+
+
+def test_a_programming_error_is_a_traceback_not_a_damaged_file(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error in our own SQL is a bug: it must not be reported as damage to the file."""
+    from leadcards.store import Store
+
+    status_json()
+
+    def broken(self: Store, key: str, at_ms: int) -> str:
+        raise sqlite3.ProgrammingError("Incorrect number of bindings supplied")
+
+    monkeypatch.setattr(Store, "suspend", broken)
+    result = runner.invoke(app, ["suspend", FOCUS])
+    assert isinstance(result.exception, sqlite3.ProgrammingError)
+    assert "cannot be read" not in result.stderr and "doctor" not in result.stderr
