@@ -138,3 +138,15 @@ def test_decode_keys() -> None:
 def test_plain_drops_emphasis_for_screen_readers() -> None:
     assert plain("**Focus** (Aspect) — *Leadership*?") == "Focus (Aspect) — Leadership?"
     assert plain("2 * 3 = 6") == "2 * 3 = 6"
+
+
+def test_undo_counts_the_card_on_screen_once(controller: Controller) -> None:
+    """After undo the card is back on screen: the counts and progress are what they were
+    before it was answered, not one more."""
+    before = (controller.counts(), controller.progress())
+    assert before == ((3, 0, 0), (0, 3))
+    controller.handle("enter")
+    controller.handle("1")  # Again: the card moves to learning
+    assert controller.counts() == (2, 1, 0)
+    controller.handle("u")
+    assert (controller.counts(), controller.progress()) == before

@@ -387,7 +387,17 @@ def test_refuses_a_damaged_page(isolated_home: Path) -> None:
         handle.seek((roots["cards"] - 1) * page_size)
         handle.write(b"\xa5" * page_size)
     refused(db, f"{db} {DAMAGED}")
-    refused(db, f"{db} {DAMAGED}", ("doctor",))
+    # doctor's job is to say what is wrong: its report, exit 1, the file untouched
+    before = fingerprint(db)
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "integrity: database disk image is malformed\n"
+        "integrity: the file is damaged; restore a backup\n"
+    )
+    del result
+    gc.collect()
+    assert fingerprint(db) == before
 
 
 def test_refuses_a_truncated_file(isolated_home: Path) -> None:

@@ -188,12 +188,17 @@ class Queue:
         self.note_answers[note] += 1
         self.note_of[key] = note
 
-    def put_back(self, key: str, note: tuple[str, str], state: int) -> None:
-        """Undo: the card goes to the front of its list again, its answer no longer counted."""
+    def put_back(
+        self, key: str, note: tuple[str, str], state: int, *, showing: bool = False
+    ) -> None:
+        """Undo: the card's answer no longer counts, and it goes to the front of its list
+        again — unless it is ``showing`` now, when listing it too would count it twice."""
         self.skipped.discard(key)
         self.note_of[key] = note
         if self.note_answers[note] > 0:
             self.note_answers[note] -= 1
+        if showing:
+            return
         if state == State.NEW:
             self.new.appendleft(key)
         elif state == State.REVIEW:

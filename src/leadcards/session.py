@@ -144,7 +144,7 @@ class Session:
                 self.store.card(self.current.key).memory.state,
             )
         state = self.store.card(last.key).memory.state
-        self.queue.put_back(last.key, (card.deck_id, card.note_id), state)
+        self.queue.put_back(last.key, (card.deck_id, card.note_id), state, showing=True)
         self.current = card
         self.revealed = False
         self.picked = None

@@ -13,7 +13,7 @@ from pathlib import Path
 from leadcards.scheduling import Scheduler
 from leadcards.settings import Settings
 from leadcards.store.cards import CardRow
-from leadcards.store.connection import APPLICATION_ID, connect
+from leadcards.store.connection import APPLICATION_ID, CODE_ERRORS, FILE_ERRORS, connect, explain
 from leadcards.store.decks import CardChanges, CardText, DeckFile, DeckQueries
 from leadcards.store.log import Answered, AnswerResult, LogQueries, UndoResult, is_leech_lapse
 from leadcards.store.migrations import SCHEMA_VERSION, migrate
@@ -46,15 +46,19 @@ class Store(LogQueries, DeckQueries):
                 migrate(self._conn, version)
         except BaseException as exc:
             self._conn.close()
-            from leadcards.store.connection import CODE_ERRORS, FILE_ERRORS, explain
-
             if isinstance(exc, FILE_ERRORS) and not isinstance(exc, CODE_ERRORS):
                 raise explain(path, exc) from None
             raise
 
     def integrity_problems(self) -> list[str]:
-        """What ``PRAGMA integrity_check`` finds; empty when the file is sound."""
-        found = [str(row[0]) for row in self._rows("PRAGMA integrity_check")]
+        """What ``PRAGMA integrity_check`` finds; empty when the file is sound. Damage bad
+        enough to stop the check itself is reported as its one problem."""
+        try:
+            found = [str(row[0]) for row in self._conn.execute("PRAGMA integrity_check")]
+        except FILE_ERRORS as exc:
+            if isinstance(exc, CODE_ERRORS):
+                raise
+            return [str(exc)]
         return [] if found == ["ok"] else found
 
     def dangling_events(self) -> int:
