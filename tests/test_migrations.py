@@ -149,3 +149,18 @@ def test_rows_of_one_millisecond_keep_their_v1_order(tmp_path: Path) -> None:
         assert events == [("answer", at), ("forget", at)]
         ids = [e.id for e in store.events()]
         assert ids[0] == "01KZZZZZZZZZZZZZZZZZZZZZZZ" and ids[1] > ids[0]
+
+
+def test_every_v1_row_is_copied_with_its_facts(v1_home: Path) -> None:
+    columns = "id, card_key, kind, rating, duration_ms, state_before, state_after, due_after, "
+    columns += "stability_after, difficulty_after"
+    old = [tuple(r) for r in db_rows(V1, f"SELECT {columns} FROM reviews ORDER BY seq")]
+    with open_store(v1_home) as store:
+        new = db_rows(store, f"SELECT {columns} FROM events WHERE kind IN ('answer', 'forget')")
+    by_id = {r[0]: tuple(r) for r in new}
+    for row in old:
+        if row[2] == "forget":  # a forget keeps no answer columns
+            row = (*row[:3], *(None,) * 7)
+        copied = by_id.get(row[0]) or next(r for r in new if r[1:] == row[1:])
+        assert tuple(copied)[1:] == row[1:]
+    assert len(new) == len(old) == 56

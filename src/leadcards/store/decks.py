@@ -73,61 +73,47 @@ class DeckQueries(StoreBase):
         changes = CardChanges()
         with self._transaction():
             existing = {
-                row[0]: (row[1], row[2])
+                row[0]: (row[1], bool(row[2]))
                 for row in self._rows(
                     "SELECT key, content_hash, removed FROM cards WHERE deck_id = ?", (deck_id,)
                 )
             }
             position = int(self._value("SELECT coalesce(max(position), 0) FROM cards"))
-            inserts = []
-            updates = []
-            present = set()
-            for card in cards:
-                present.add(card.key)
-                old = existing.get(card.key)
-                if old is None:
-                    position += 1
-                    inserts.append(
-                        (
-                            card.key,
-                            deck_id,
-                            card.note_id,
-                            card.template,
-                            card.content_hash,
-                            position,
-                            at_ms,
-                        )
-                    )
-                elif old != (card.content_hash, 0):
-                    updates.append((card.content_hash, card.key))
-                    if old[1]:
-                        changes.restored += 1
-                    else:
-                        changes.changed += 1
-            gone = [
-                (key,)
-                for key, (_, removed) in existing.items()
-                if key not in present and not removed
-            ]
+            new = [card for card in cards if card.key not in existing]
             self._run_many(
                 "INSERT INTO cards (key, deck_id, note_id, template, content_hash, position, "
                 "added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                inserts,
+                [
+                    (c.key, deck_id, c.note_id, c.template, c.content_hash, position + n, at_ms)
+                    for n, c in enumerate(new, start=1)
+                ],
             )
-            self._run_many("UPDATE cards SET content_hash = ?, removed = 0 WHERE key = ?", updates)
-            self._run_many("UPDATE cards SET removed = 1 WHERE key = ?", gone)
+            kept = [card for card in cards if card.key in existing]
+            updates = [c for c in kept if existing[c.key] != (c.content_hash, False)]
+            self._run_many(
+                "UPDATE cards SET content_hash = ?, removed = 0 WHERE key = ?",
+                [(c.content_hash, c.key) for c in updates],
+            )
+            present = {card.key for card in cards}
+            gone = [k for k, (_, removed) in existing.items() if k not in present and not removed]
+            self._run_many("UPDATE cards SET removed = 1 WHERE key = ?", [(k,) for k in gone])
             if file is not None:
-                self._run(
-                    "INSERT INTO deck_files (path, deck_id, name, size, mtime_ns, sha256, "
-                    "synced_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET "
-                    "deck_id = excluded.deck_id, name = excluded.name, size = excluded.size, "
-                    "mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, "
-                    "synced_at = excluded.synced_at",
-                    (file.path, deck_id, file.name, file.size, file.mtime_ns, file.sha256, at_ms),
-                )
-        changes.added = len(inserts)
+                self._remember(file, deck_id, at_ms)
+        changes.added = len(new)
+        changes.restored = sum(1 for c in updates if existing[c.key][1])
+        changes.changed = len(updates) - changes.restored
         changes.removed = len(gone)
         return changes
+
+    def _remember(self, file: DeckFile, deck_id: str, at_ms: int) -> None:
+        self._run(
+            "INSERT INTO deck_files (path, deck_id, name, size, mtime_ns, sha256, synced_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET "
+            "deck_id = excluded.deck_id, name = excluded.name, size = excluded.size, "
+            "mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, "
+            "synced_at = excluded.synced_at",
+            (file.path, deck_id, file.name, file.size, file.mtime_ns, file.sha256, at_ms),
+        )
 
     def drop_deck_files(self, files: list[DeckFile]) -> None:
         """Forget files that no longer exist; their decks' cards are marked removed."""

@@ -35,17 +35,21 @@ def _events(conn: sqlite3.Connection) -> None:
 
     Version 1 logged answers and forgets in a local ``seq`` order, kept suspensions,
     buries and leech marks only in the card cache, and settings only in their table.
-    The old rows are copied in ``seq`` order; where two rows of a card share a
-    millisecond their ids are made to follow that order, so a replay in (time, id)
-    order meets them as version 1 did. Flags and settings become events that reproduce
-    what the cache and the settings table held: settings in force from the start (as
-    version 1 replayed them), flags at the time of the newest logged event.
     """
     _run_script(conn, "schema_v2.sql")
+    last = _copy_reviews(conn)
+    _log_flags_and_settings(conn, last)
+    conn.execute("DROP TABLE reviews")
+
+
+def _copy_reviews(conn: sqlite3.Connection) -> dict[str, tuple[int, str]]:
+    """Copy the old rows in ``seq`` order. Where two rows of a card share a millisecond
+    their ids are made to follow that order, so a replay in (time, id) order meets them
+    as version 1 did. Returns each card's newest (time, id)."""
     last: dict[str, tuple[int, str]] = {}
     copied = []
     for row in conn.execute(
-        "SELECT id, card_key, kind, rating, reviewed_at, duration_ms, state_before, "
+        "SELECT id, card_key, kind, reviewed_at, rating, duration_ms, state_before, "
         "state_after, due_after, stability_after, difficulty_after FROM reviews ORDER BY seq"
     ):
         at, event_id = row["reviewed_at"], row["id"]
@@ -54,36 +58,30 @@ def _events(conn: sqlite3.Connection) -> None:
             at = previous[0]
             event_id = ulid_after(at, previous[1])
         last[row["card_key"]] = (at, event_id)
-        answer = row["kind"] == "answer"
-        copied.append(
-            (
-                event_id,
-                at,
-                row["kind"],
-                row["card_key"],
-                row["rating"] if answer else None,
-                row["duration_ms"] if answer else None,
-                row["state_before"] if answer else None,
-                row["state_after"] if answer else None,
-                row["due_after"] if answer else None,
-                row["stability_after"] if answer else None,
-                row["difficulty_after"] if answer else None,
-            )
-        )
+        # rating through difficulty_after describe answers; a forget's are NULL (its rating
+        # and duration were placeholders, its states follow from the replay)
+        facts = tuple(row)[4:] if row["kind"] == "answer" else (None,) * 7
+        copied.append((event_id, at, row["kind"], row["card_key"], *facts))
     conn.executemany(
         "INSERT INTO events (id, at, kind, card_key, rating, duration_ms, state_before, "
         "state_after, due_after, stability_after, difficulty_after) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         copied,
     )
+    return last
+
+
+def _log_flags_and_settings(conn: sqlite3.Connection, last: dict[str, tuple[int, str]]) -> None:
+    """Events that reproduce what the cache and the settings table held: settings in
+    force from the start (as version 1 replayed them), flags at the newest logged time."""
     newest = max((at for at, _ in last.values()), default=0)
     chain: dict[int, str | None] = {newest: max((i for _, i in last.values()), default=None)}
-    synthetic: list[tuple[str, int, str, str | None, str | None]] = []
+    rows: list[tuple[str, int, str, str | None, str | None]] = []
 
-    def add(at: int, kind: str, key: str | None, data: dict[str, object] | None) -> None:
+    def add(at: int, kind: str, key: str | None, data: dict[str, object] | None = None) -> None:
         chain[at] = ulid_after(at, chain.get(at))
         payload = json.dumps(data, separators=(",", ":")) if data is not None else None
-        synthetic.append((str(chain[at]), at, kind, key, payload))
+        rows.append((str(chain[at]), at, kind, key, payload))
 
     for scope, key, value in conn.execute("SELECT scope, key, value FROM settings ORDER BY 1, 2"):
         add(0, "setting", None, {"scope": scope, "key": key, "value": json.loads(value)})
@@ -92,17 +90,16 @@ def _events(conn: sqlite3.Connection) -> None:
         "WHERE suspended OR leech OR buried_until IS NOT NULL ORDER BY key"
     ):
         if row["leech"]:
-            add(newest, "leech", row["key"], None)
+            add(newest, "leech", row["key"])
         if row["suspended"] and not row["leech"]:
-            add(newest, "suspend", row["key"], None)
+            add(newest, "suspend", row["key"])
         if row["leech"] and not row["suspended"]:
-            add(newest, "unsuspend", row["key"], None)
+            add(newest, "unsuspend", row["key"])
         if row["buried_until"] is not None:
             add(newest, "bury", row["key"], {"until": row["buried_until"]})
     conn.executemany(
-        "INSERT INTO events (id, at, kind, card_key, data) VALUES (?, ?, ?, ?, ?)", synthetic
+        "INSERT INTO events (id, at, kind, card_key, data) VALUES (?, ?, ?, ?, ?)", rows
     )
-    conn.execute("DROP TABLE reviews")
 
 
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _initial, 1: _events}
