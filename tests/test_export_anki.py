@@ -20,11 +20,11 @@ import pytest
 
 from leadcards.deck.load import load_deck
 from leadcards.deck.model import Deck
-from leadcards.export import anki as apkg
-from leadcards.export import html
-from leadcards.export.csv import HEADER, write_csv
-from leadcards.export.csv import rows as csv_rows
-from leadcards.export.history import (
+from leadcards.export import anki_html as html
+from leadcards.export import apkg
+from leadcards.export.anki_text import HEADER, write_csv
+from leadcards.export.anki_text import rows as csv_rows
+from leadcards.export.apkg_history import (
     MISSING_ANKI,
     AnkiMissingError,
     require_anki,

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from leadcards.export import anki as apkg
-from leadcards.export import command, html
+from leadcards.export import anki_html as html
+from leadcards.export import apkg, command
+from leadcards.export.apkg_history import MISSING_ANKI
 from leadcards.export.command import export_app
-from leadcards.export.history import MISSING_ANKI
 
 runner = CliRunner()
 SIZE = r"\(\d+(\.\d)? (B|KB|MB)\)"

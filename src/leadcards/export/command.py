@@ -1,7 +1,7 @@
 """``leadcards export anki|csv``: parse, resolve decks, write, print one summary line.
 
-The commands only wire things together; the writers live in ``anki``, ``csv`` and
-``history``. Heavy modules (genanki, the anki package, the store) are imported inside
+The commands only wire things together; the writers live in ``apkg``, ``anki_text``
+and ``apkg_history``. Heavy modules (genanki, the anki package, the store) are imported inside
 the commands; the shared options and error handling come from ``cli_support``.
 """
 
@@ -85,25 +85,25 @@ def anki_command(
     home: HomeOption = None,
 ) -> None:
     """Write an Anki package; importing it again updates the notes instead of duplicating."""
-    from leadcards.export import anki
+    from leadcards.export import apkg
 
     home_dir, found = _resolve(decks, home)
-    anki.check_output(output, force=force)
-    total = anki.count(found)[1]
+    apkg.check_output(output, force=force)
+    total = apkg.count(found)[1]
     if with_history:
-        from leadcards.export import history
+        from leadcards.export import apkg_history
 
-        history.require_anki()
+        apkg_history.require_anki()
         from leadcards.history import card_histories
 
         schedules = card_histories(home_dir, found)
         with _progress(total * 2) as advance:
-            summary = history.write_apkg_with_history(
+            summary = apkg_history.write_apkg_with_history(
                 found, schedules, output, force=force, progress=advance
             )
     else:
         with _progress(total) as advance:
-            summary = anki.write_apkg(found, output, force=force, progress=advance)
+            summary = apkg.write_apkg(found, output, force=force, progress=advance)
     print(summary.line())
 
 
@@ -123,11 +123,11 @@ def csv_command(
     Anki needs the leadcards note types before it can import this file: import an
     .apkg export once first.
     """
-    from leadcards.export import anki
-    from leadcards.export.csv import write_csv
+    from leadcards.export import apkg
+    from leadcards.export.anki_text import write_csv
 
     _, found = _resolve(decks, home)
-    anki.check_output(output, force=force)
-    with _progress(anki.count(found)[1]) as advance:
+    apkg.check_output(output, force=force)
+    with _progress(apkg.count(found)[1]) as advance:
         summary = write_csv(found, output, force=force, progress=advance)
     print(summary.line())

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leadcards.export import anki as apkg
-from leadcards.export import html
+from leadcards.export import anki_html as html
+from leadcards.export import apkg
 
 
 @pytest.mark.parametrize(

@@ -22,8 +22,8 @@ from typing import Any
 
 from leadcards.deck.model import Deck
 from leadcards.errors import LeadcardsError
-from leadcards.export import anki as apkg
-from leadcards.export.html import card_ordinal
+from leadcards.export import apkg
+from leadcards.export.anki_html import card_ordinal
 from leadcards.export.records import CardSchedule, ReviewRecord
 
 MISSING_ANKI = "--with-history needs the anki package: pip install 'leadcards[anki]'"

@@ -5,6 +5,8 @@ markdown-it with raw HTML switched off: a ``<script>`` written in a deck arrives
 text. The note types are plain data (ids, fields, templates, CSS) so the .apkg writer
 and the tests share one definition. Model ids are fixed forever: Anki recognises a
 note type by its id, and a new id would make a second copy on every import.
+(Named for what it makes, HTML for Anki, and so as not to be mistaken for the
+standard ``html``.)
 """
 
 from __future__ import annotations

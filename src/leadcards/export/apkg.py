@@ -23,7 +23,7 @@ from typing import Any
 from leadcards.deck.model import Card, Deck, Note
 from leadcards.deck.tables import identify_prompt
 from leadcards.errors import LeadcardsError, UsageError
-from leadcards.export import html
+from leadcards.export import anki_html as html
 
 Progress = Callable[[int], None]
 """Called with the number of cards just handled, so a front end can draw a bar."""
