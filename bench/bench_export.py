@@ -139,7 +139,7 @@ def main() -> None:
             cases.append(
                 (
                     f"export anki --with-history ({REVIEWS_PER_CARD} reviews/card)",
-                    lambda p: write_apkg_with_history([deck], schedules, p),
+                    lambda p: write_apkg_with_history([deck], lambda: schedules, p),
                 )
             )
         except Exception as exc:  # the extra is optional; say why the row is missing

@@ -457,7 +457,7 @@ def test_history_arrives_in_anki(builtin: Deck, tmp_path: Path) -> None:
     schedules = _history(builtin)
     out = tmp_path / "history.apkg"
     ticks: list[int] = []
-    summary = write_apkg_with_history([builtin], schedules, out, progress=ticks.append)
+    summary = write_apkg_with_history([builtin], lambda: schedules, out, progress=ticks.append)
     assert sum(ticks) == 2 * 142  # built, then scheduled
     total_reviews = sum(len(s.reviews) for s in schedules.values())
     assert summary.reviews == total_reviews
@@ -516,13 +516,17 @@ def test_history_arrives_in_anki(builtin: Deck, tmp_path: Path) -> None:
 def test_history_is_not_applied_to_cards_anki_already_has(builtin: Deck, tmp_path: Path) -> None:
     plain, with_history = tmp_path / "plain.apkg", tmp_path / "history.apkg"
     apkg.write_apkg([builtin], plain, mtime=time.time() - 60)
-    write_apkg_with_history([builtin], _history(builtin), with_history)
+    write_apkg_with_history([builtin], lambda: _history(builtin), with_history)
     col = fresh_collection(tmp_path)
     import_apkg(col, plain)
     import_apkg(col, with_history, scheduling=True)
     assert (col.note_count(), col.card_count()) == (67, 142)
     assert col.db.scalar("select count() from cards where type != 0") == 0
     col.close()
+
+
+def refuse_to_load() -> dict[str, CardSchedule]:
+    raise AssertionError("the review log was read for an export that cannot be written")
 
 
 def test_missing_anki_package_is_one_clear_error(
@@ -535,5 +539,5 @@ def test_missing_anki_package_is_one_clear_error(
     assert MISSING_ANKI == "--with-history needs the anki package: pip install 'leadcards[anki]'"
     out = tmp_path / "x.apkg"
     with pytest.raises(AnkiMissingError):
-        write_apkg_with_history([builtin], {}, out)
+        write_apkg_with_history([builtin], refuse_to_load, out)
     assert list(tmp_path.iterdir()) == []

@@ -225,6 +225,42 @@ def test_with_history_through_the_cli(tmp_path: Path, monkeypatch: pytest.Monkey
     assert asked == [(tmp_path, ["lvm"])]
 
 
+def test_with_history_checks_once_and_reads_the_log_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("anki")
+    from leadcards.export import apkg_history
+
+    calls: list[str] = []
+    real_check = apkg.check_output
+
+    def check_output(path: Path, *, force: bool) -> None:
+        calls.append("check output")
+        real_check(path, force=force)
+
+    def require_anki() -> None:
+        calls.append("require anki")
+
+    def card_histories(home_dir: Path, decks: list) -> dict:  # type: ignore[type-arg]
+        calls.append("read the log")
+        return {}
+
+    monkeypatch.setattr(apkg, "check_output", check_output)
+    monkeypatch.setattr(apkg_history, "require_anki", require_anki)
+    fake = types.ModuleType("leadcards.history")
+    fake.card_histories = card_histories  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "leadcards.history", fake)
+    out = tmp_path / "out.apkg"
+    out.write_text("precious")
+    result = run("anki", "lvm", "-o", str(out), "--with-history", "--home", str(tmp_path))
+    assert result.exit_code == 2
+    assert calls == ["check output"]  # refused before the log is read
+    calls.clear()
+    result = run("anki", "lvm", "-o", str(out), "--with-history", "--force")
+    assert result.exit_code == 0, result.stderr
+    assert calls == ["check output", "require anki", "read the log"]
+
+
 def test_progress_only_for_large_exports_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     with command._progress(10_000) as advance:
         assert advance is None  # stderr is not a terminal under pytest

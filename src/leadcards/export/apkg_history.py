@@ -14,7 +14,7 @@ schedule for them.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -61,7 +61,7 @@ class _Timeline:
 
 def write_apkg_with_history(
     decks: list[Deck],
-    schedules: dict[str, CardSchedule],
+    load_schedules: Callable[[], dict[str, CardSchedule]],
     path: Path,
     *,
     force: bool = False,
@@ -70,15 +70,18 @@ def write_apkg_with_history(
 ) -> apkg.ExportSummary:
     """Write ``decks`` with their schedules to ``path`` atomically.
 
-    ``schedules`` maps card keys to their state and history; cards without one
-    arrive as new. Keys of cards no longer in the decks are ignored. ``progress``
-    is told about every card twice: once built, once scheduled.
+    ``load_schedules`` gives a map from card keys to their state and history; cards
+    without one arrive as new, and keys of cards no longer in the decks are ignored.
+    It is called only once the output path and the anki package are known to be
+    fine, so reading the review log is not wasted on an export that cannot happen.
+    ``progress`` is told about every card twice: once built, once scheduled.
     """
     apkg.check_output(path, force=force)
     require_anki()
     from anki.collection import Collection, ExportAnkiPackageOptions, NoteIdsLimit
     from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
+    schedules = load_schedules()
     package = apkg.build_package(decks, progress)
     with tempfile.TemporaryDirectory(prefix="leadcards-export-") as work:
         bare = Path(work) / "notes.apkg"

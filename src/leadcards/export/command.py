@@ -1,8 +1,10 @@
 """``leadcards export anki|csv``: parse, resolve decks, write, print one summary line.
 
 The commands only wire things together; the writers live in ``apkg``, ``anki_text``
-and ``apkg_history``. Heavy modules (genanki, the anki package, the store) are imported inside
-the commands; the shared options and error handling come from ``cli_support``.
+and ``apkg_history``, and each checks the output path (and the anki package) itself,
+before any slow work. Heavy modules (genanki, the anki package, the store) are
+imported inside the commands; the shared options and error handling come from
+``cli_support``.
 """
 
 from __future__ import annotations
@@ -88,18 +90,18 @@ def anki_command(
     from leadcards.export import apkg
 
     home_dir, found = _resolve(decks, home)
-    apkg.check_output(output, force=force)
     total = apkg.count(found)[1]
     if with_history:
-        from leadcards.export import apkg_history
-
-        apkg_history.require_anki()
+        from leadcards.export.apkg_history import write_apkg_with_history
         from leadcards.history import card_histories
 
-        schedules = card_histories(home_dir, found)
         with _progress(total * 2) as advance:
-            summary = apkg_history.write_apkg_with_history(
-                found, schedules, output, force=force, progress=advance
+            summary = write_apkg_with_history(
+                found,
+                lambda: card_histories(home_dir, found),
+                output,
+                force=force,
+                progress=advance,
             )
     else:
         with _progress(total) as advance:
@@ -127,7 +129,6 @@ def csv_command(
     from leadcards.export.anki_text import write_csv
 
     _, found = _resolve(decks, home)
-    apkg.check_output(output, force=force)
     with _progress(apkg.count(found)[1]) as advance:
         summary = write_csv(found, output, force=force, progress=advance)
     print(summary.line())
