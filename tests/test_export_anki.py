@@ -20,7 +20,7 @@ import pytest
 
 from leadcards.deck.load import load_deck
 from leadcards.deck.model import Deck
-from leadcards.export import anki_html as html
+from leadcards.deck.types import card_type
 from leadcards.export import apkg
 from leadcards.export.anki_text import HEADER, write_csv
 from leadcards.export.anki_text import rows as csv_rows
@@ -97,11 +97,10 @@ def expected(decks: list[Deck]) -> dict[str, tuple[Any, ...]]:
     out = {}
     for deck in decks:
         for note in deck.notes:
-            note_type = html.NOTE_TYPES[note.kind]
-            fields = dict(zip(note_type.fields, apkg.note_fields(deck, note), strict=True))
+            note_type = card_type(note.kind).note_type
+            fields = dict(zip(note_type.fields, apkg.note_fields(note), strict=True))
             cards = sorted(
-                (apkg.anki_deck_name(deck.name), html.card_ordinal(c.kind, c.template))
-                for c in note.cards
+                (apkg.anki_deck_name(deck.name), note_type.ordinal(c.template)) for c in note.cards
             )
             out[apkg.note_guid(deck.id, note.id)] = (
                 note_type.name,
@@ -118,7 +117,7 @@ def counts_by(decks: list[Deck]) -> tuple[collections.Counter, collections.Count
     per_deck: collections.Counter = collections.Counter()
     for deck in decks:
         for note in deck.notes:
-            name = html.NOTE_TYPES[note.kind].name
+            name = card_type(note.kind).note_type.name
             per_type[(name, "notes")] += 1
             per_type[(name, "cards")] += len(note.cards)
             per_deck[apkg.anki_deck_name(deck.name)] += len(note.cards)
@@ -334,7 +333,7 @@ def test_csv_field_starting_with_a_quote_survives(
     package, text = tmp_path / "second.apkg", tmp_path / "second.txt"
     apkg.write_apkg([second], package)
     awkward = ['"Quoted" at the start', 'a\ttab, a "quote"\nand a line break', '"']
-    monkeypatch.setattr(apkg, "note_fields", lambda deck, note: list(awkward))
+    monkeypatch.setattr(apkg, "note_fields", lambda note: list(awkward))
     write_csv([second], text)
     col = fresh_collection(tmp_path)
     import_apkg(col, package)
@@ -474,7 +473,7 @@ def test_history_arrives_in_anki(builtin: Deck, tmp_path: Path) -> None:
     for note in builtin.notes:
         cards = {c.ord: c for c in col.get_note(note_id(col, "lvm", note.id)).cards()}
         for card in note.cards:
-            by_key[card.key] = cards[html.card_ordinal(card.kind, card.template)]
+            by_key[card.key] = cards[card_type(card.kind).note_type.ordinal(card.template)]
     today = col.sched.today
     types = {"new": 0, "learning": 1, "review": 2, "relearning": 3}
     for key, card in by_key.items():

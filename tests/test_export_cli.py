@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from leadcards.export import anki_html as html
+from leadcards.deck.types import card_type
 from leadcards.export import apkg, command
 from leadcards.export.apkg_history import MISSING_ANKI
 from leadcards.export.command import export_app
@@ -335,7 +335,7 @@ def test_with_history_from_a_real_store(tmp_path: Path) -> None:
         (card,) = [
             c
             for c in note.cards()
-            if c.ord == html.card_ordinal(cards[key].kind, cards[key].template)
+            if c.ord == card_type(cards[key].kind).note_type.ordinal(cards[key].template)
         ]
         eases = col.db.list("select ease from revlog where cid = ? order by id", card.id)
         assert tuple(eases) == ratings

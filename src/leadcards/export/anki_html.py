@@ -1,19 +1,22 @@
-"""Deck text as safe HTML, and the leadcards note types as Anki sees them.
+"""Deck text as safe HTML for Anki fields, and the stylesheet every note type shares.
 
 Anki shows fields as HTML and sanitizes nothing, so every field goes through
 markdown-it with raw HTML switched off: a ``<script>`` written in a deck arrives as
-text. The note types are plain data (ids, fields, templates, CSS) so the .apkg writer
-and the tests share one definition. Model ids are fixed forever: Anki recognises a
-note type by its id, and a new id would make a second copy on every import.
-(Named for what it makes, HTML for Anki, and so as not to be mistaken for the
-standard ``html``.)
+text. The note types themselves (ids, fields, templates) belong to the card types in
+``leadcards.deck.types``; this module renders the values they give. (Named for what
+it makes, HTML for Anki, and so as not to be mistaken for the standard ``html``.)
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from leadcards.deck.types.base import AnkiField, Choices, Markdown
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # Markers Anki interprets inside field text (audio, LaTeX images) and MathJax
 # delimiters: a deck must not trigger any of them, so their bracket is made inert.
@@ -30,8 +33,8 @@ _PLAIN = re.compile(
 
 
 @functools.lru_cache(maxsize=1)
-def _parser():  # type: ignore[no-untyped-def]
-    from markdown_it import MarkdownIt
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # imported on first use: only exports need it
 
     return MarkdownIt("commonmark", {"html": False})
 
@@ -106,152 +109,10 @@ ol.lc-options li { margin: 0.3em 0; padding: 0.15em 0.4em; border-radius: 4px;
 """
 
 
-@dataclass(frozen=True)
-class Template:
-    name: str
-    qfmt: str
-    afmt: str
-
-
-@dataclass(frozen=True)
-class NoteType:
-    """One Anki note type; ``templates`` order is the Anki card ordinal."""
-
-    model_id: int
-    name: str
-    fields: tuple[str, ...]
-    templates: tuple[Template, ...]
-    cloze: bool = False
-
-
-def _wrap(kind: str, body: str) -> str:
-    return f'<div class="lc lc-{kind}">{body}</div>'
-
-
-def _extra() -> str:
-    return '{{#Extra}}<div class="lc-extra">{{Extra}}</div>{{/Extra}}'
-
-
-_ANSWER = '{{FrontSide}}<hr id="answer">'
-
-BASIC = NoteType(
-    1_732_104_001,
-    "leadcards Basic",
-    ("Front", "Back", "Extra"),
-    (
-        Template(
-            "Card", _wrap("basic", "{{Front}}"), _ANSWER + _wrap("basic", "{{Back}}" + _extra())
-        ),
-    ),
-)
-
-REVERSED = NoteType(
-    1_732_104_002,
-    "leadcards Reversed",
-    ("Front", "Back", "Extra"),
-    (
-        Template(
-            "Forward", _wrap("basic", "{{Front}}"), _ANSWER + _wrap("basic", "{{Back}}" + _extra())
-        ),
-        Template(
-            "Reverse", _wrap("basic", "{{Back}}"), _ANSWER + _wrap("basic", "{{Front}}" + _extra())
-        ),
-    ),
-)
-
-CLOZE = NoteType(
-    1_732_104_003,
-    "leadcards Cloze",
-    ("Text", "Extra"),
-    (
-        Template(
-            "Cloze",
-            _wrap("cloze", "{{cloze:Text}}"),
-            _wrap("cloze", "{{cloze:Text}}" + _extra()),
-        ),
-    ),
-    cloze=True,
-)
-
-CHOICE = NoteType(
-    1_732_104_004,
-    "leadcards Choice",
-    ("Question", "Options", "Extra"),
-    (
-        Template(
-            "Choice",
-            _wrap("choice", '<div class="lc-q">{{Question}}</div>{{Options}}'),
-            _wrap(
-                "choice lc-revealed",
-                '<div class="lc-q">{{Question}}</div>{{Options}}' + _extra(),
-            ),
-        ),
-    ),
-)
-
-# A table cell: one note, and one Anki card per template the table chose. The flag
-# fields (Recall, Identify, Choice) hold "1" or nothing; a card whose front renders
-# no field is never created by Anki, so unchosen templates make no card.
-_ORIGIN = '<div class="lc-origin">{{Table}}</div>'
-_CELL_QUESTION = "<strong>{{Row}}</strong> ({{RowLabel}}) — {{Column}}"
-TABLE_CELL = NoteType(
-    1_732_104_005,
-    "leadcards Table cell",
-    (
-        "Cell",
-        "Table",
-        "RowLabel",
-        "Row",
-        "Column",
-        "IdentifyPrompt",
-        "IdentifyAnswer",
-        "Options",
-        "Recall",
-        "Identify",
-        "Choice",
-    ),
-    (
-        Template(
-            "Recall",
-            "{{#Recall}}"
-            + _wrap("table", _ORIGIN + f"<div>{_CELL_QUESTION}?</div>")
-            + "{{/Recall}}",
-            _ANSWER + _wrap("table", "{{Cell}}"),
-        ),
-        Template(
-            "Identify",
-            "{{#Identify}}"
-            + _wrap(
-                "table",
-                _ORIGIN + '<div>{{Cell}}</div><div class="lc-prompt">{{IdentifyPrompt}}</div>',
-            )
-            + "{{/Identify}}",
-            _ANSWER + _wrap("table", "{{IdentifyAnswer}}"),
-        ),
-        Template(
-            "Choice",
-            "{{#Choice}}"
-            + _wrap("table", _ORIGIN + f"<div>{_CELL_QUESTION}: which one?</div>{{{{Options}}}}")
-            + "{{/Choice}}",
-            _wrap(
-                "table lc-revealed",
-                _ORIGIN + f"<div>{_CELL_QUESTION}: which one?</div>{{{{Options}}}}",
-            ),
-        ),
-    ),
-)
-
-NOTE_TYPES = {"basic": BASIC, "reversed": REVERSED, "cloze": CLOZE, "choice": CHOICE}
-NOTE_TYPES["table"] = TABLE_CELL
-TABLE_TEMPLATE_ORDER = tuple(t.name.lower() for t in TABLE_CELL.templates)
-
-
-def card_ordinal(kind: str, template: str) -> int:
-    """The Anki card ordinal of a leadcards card: how its history finds its card."""
-    if kind == "reversed":
-        return 0 if template == "forward" else 1
-    if kind == "cloze":
-        return int(template[1:]) - 1
-    if kind == "table":
-        return TABLE_TEMPLATE_ORDER.index(template)
-    return 0
+def field_html(value: AnkiField) -> str:
+    """One Anki field of a note, as its card type gave it, as HTML."""
+    if isinstance(value, Markdown):
+        return render(value.text)
+    if isinstance(value, Choices):
+        return options_html(value.options, value.answer_index)
+    return "1" if value.on else ""

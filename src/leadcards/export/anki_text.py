@@ -18,8 +18,8 @@ import csv
 from pathlib import Path
 
 from leadcards.deck.model import Deck
+from leadcards.deck.types import card_type
 from leadcards.export import apkg
-from leadcards.export.anki_html import NOTE_TYPES
 
 HEADER = (
     "#separator:tab",
@@ -39,11 +39,11 @@ def rows(decks: list[Deck], progress: apkg.Progress | None = None) -> list[list[
         for note in deck.notes:
             out.append(
                 [
-                    NOTE_TYPES[note.kind].name,
+                    card_type(note.kind).note_type.name,
                     deck_name,
                     apkg.note_guid(deck.id, note.id),
                     " ".join(apkg.anki_tags(note.tags)),
-                    *apkg.note_fields(deck, note),
+                    *apkg.note_fields(note),
                 ]
             )
             if progress:

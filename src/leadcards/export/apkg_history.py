@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from leadcards.deck.model import Deck
+from leadcards.deck.types import card_type
 from leadcards.errors import LeadcardsError
 from leadcards.export import apkg
-from leadcards.export.anki_html import card_ordinal
 from leadcards.export.records import CardSchedule, ReviewRecord
 
 MISSING_ANKI = "--with-history needs the anki package: pip install 'leadcards[anki]'"
@@ -131,7 +131,7 @@ def apply_schedules(
                 schedule = schedules.get(card.key)
                 if schedule is None or nid is None:
                     continue
-                cid = card_ids[(nid, card_ordinal(card.kind, card.template))]
+                cid = card_ids[(nid, card_type(card.kind).note_type.ordinal(card.template))]
                 anki_card = col.get_card(cid)
                 _schedule_card(anki_card, schedule, timeline, FSRSMemoryState)
                 cards.append(anki_card)
