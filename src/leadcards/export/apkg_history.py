@@ -193,7 +193,7 @@ def _revlog_rows(
     cid: int, reviews: Iterable[ReviewRecord], used_ids: set[int]
 ) -> list[tuple[int, ...]]:
     """One revlog row per answer; ids are answer times in ms, nudged to stay unique."""
-    rows = []
+    rows: list[tuple[int, ...]] = []
     for review in reviews:
         revlog_id = int(review.reviewed_at.timestamp() * 1000)
         while revlog_id in used_ids:
