@@ -130,8 +130,7 @@ def read_card(reader: Reader, node: Node, deck_id: str, deck_tags: tuple[str, ..
     before = len(reader.problems)
     extra = reader.text(fields.get("extra"), "extra", required=False) or ""
     tags = unique(deck_tags, reader.texts(fields.get("tags"), "tags"))
-    texts = [name for name in card_type.allowed if name not in card_type.lists]
-    values = {name: reader.text(fields.get(name), name) for name in texts}
+    values = {name: reader.text(fields.get(name), name) for name in card_type.texts}
     note_id = _note_id(reader, node, fields, values.get(card_type.id_from) or "")
     read = {name: value for name, value in values.items() if value is not None}
     if len(reader.problems) > before or note_id is None or len(read) < len(values):

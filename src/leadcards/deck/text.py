@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterable, Sequence
 
 
@@ -26,4 +27,4 @@ def closest(word: str, choices: Sequence[str]) -> str | None:
 
 def unique(*groups: Iterable[str]) -> tuple[str, ...]:
     """Every item of every group once, in first-seen order (tags from deck, table, row...)."""
-    return tuple(dict.fromkeys(item for group in groups for item in group))
+    return tuple(dict.fromkeys(itertools.chain(*groups)))

@@ -11,6 +11,7 @@ package never imports the HTML renderer, and no deck text reaches Anki unescaped
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -131,17 +132,25 @@ class EntryType(CardType):
     id_from: str
     build: Callable[[Entry], Note | None]
 
-    @property
+    # Cached: the loader asks for these for every card it reads.
+    @functools.cached_property
     def allowed(self) -> tuple[str, ...]:
+        """Every field of this kind, required first."""
         return self.fields + self.optional
 
+    @functools.cached_property
+    def texts(self) -> tuple[str, ...]:
+        """The fields read as text for the builder (all but the lists)."""
+        return tuple(name for name in self.allowed if name not in self.lists)
 
-@dataclass(frozen=True)
+
+@dataclass(slots=True, kw_only=True)
 class Entry:
     """One entry of ``cards:`` with the fields every kind shares already read.
 
     The builder turns it into a note; it reports its own problems through ``problem``
-    (located at a field) and reads list fields through ``reader``.
+    (located at a field) and reads list fields through ``reader``. Not frozen: one
+    is made per card on every load, and a frozen dataclass pays for each field set.
     """
 
     kind: Kind

@@ -198,11 +198,27 @@ def table_notes(deck_id: str, table: Table, deck_tags: tuple[str, ...]) -> list[
     # then the whole table. The answer itself is skipped when options are drawn.
     by_column = [[row.cells[i] for row in table.rows] for i in range(len(table.columns))]
     every_cell = [cell for row in table.rows for cell in row.cells]
+    prompt = identify_prompt(table)
     notes: list[Note] = []
     for row in table.rows:
-        for index, column_id in enumerate(column_ids):
-            cell = _Cell(deck_id, table, row, index, column_id, (by_column[index], every_cell))
-            notes.append(cell.note(deck_tags))
+        for index, (column, column_id) in enumerate(zip(table.columns, column_ids, strict=True)):
+            own_tags = (
+                f"table::{table.id}",
+                f"{table.id}::{row.id}",
+                f"{table.id}::{column_id}",
+            )
+            cell = _Cell(
+                deck_id=deck_id,
+                note_id=f"{table.id}:{row.id}:{column_id}",
+                table=table,
+                row=row,
+                index=index,
+                tags=unique(deck_tags, table.tags, row.tags, own_tags),
+                origin=Origin(table.id, table.title, table.row_label, row.label, column),
+                prompt=prompt,
+                pools=(by_column[index], every_cell),
+            )
+            notes.append(cell.note())
     return notes
 
 
@@ -228,30 +244,27 @@ def identify_answer(table: Table, row_label: str, column: str) -> str:
     return f"**{column}** — {row_label}"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, kw_only=True)
 class _Cell:
-    """One cell of a table, on its way to becoming a note."""
+    """What the cards of one table cell share, on the way to becoming a note.
+
+    Not frozen: one is made per cell of every table on every load, and a frozen
+    dataclass pays for each field it sets.
+    """
 
     deck_id: str
+    note_id: str
     table: Table
     row: Row
-    index: int
-    column_id: str
+    index: int  # the column
+    tags: tuple[str, ...]
+    origin: Origin
+    prompt: str  # the table's identify prompt
     pools: tuple[list[str], ...]  # where choice distractors come from, preferred first
 
-    @property
-    def note_id(self) -> str:
-        return f"{self.table.id}:{self.row.id}:{self.column_id}"
-
-    def note(self, deck_tags: tuple[str, ...]) -> Note:
+    def note(self) -> Note:
         table, row = self.table, self.row
-        own_tags = (
-            f"table::{table.id}",
-            f"{table.id}::{row.id}",
-            f"{table.id}::{self.column_id}",
-        )
-        tags = unique(deck_tags, table.tags, row.tags, own_tags)
-        cards = tuple(self.card(template, tags) for template in table.templates)
+        cards = tuple(self.card(template) for template in table.templates)
         fields = {
             "Table": table.title or table.id,
             "RowLabel": table.row_label,
@@ -261,10 +274,10 @@ class _Cell:
         }
         if "identify" in table.templates:
             # Carried on the note so the exporter need not go back to the table for it.
-            fields["IdentifyPrompt"] = identify_prompt(table)
-        return Note(self.note_id, Kind.TABLE, fields, tags, cards, row.line)
+            fields["IdentifyPrompt"] = self.prompt
+        return Note(self.note_id, Kind.TABLE, fields, self.tags, cards, row.line)
 
-    def card(self, template: str, tags: tuple[str, ...]) -> Card:
+    def card(self, template: str) -> Card:
         table, row, index = self.table, self.row, self.index
         column, cell = table.columns[index], row.cells[index]
         key = card_key(self.deck_id, self.note_id, template)
@@ -275,7 +288,7 @@ class _Cell:
         if template == "recall":
             front, back = f"{question}?", cell
         elif template == "identify":
-            front = f"{cell}\n\n*{identify_prompt(table)}*"
+            front = f"{cell}\n\n*{self.prompt}*"
             back = identify_answer(table, row.label, column)
             sides = table.columns if table.identify != "row" else ()
         elif template == "choice":
@@ -291,12 +304,12 @@ class _Cell:
             template=template,
             front=front,
             back=back,
-            tags=tags,
+            tags=self.tags,
             options=options,
             answer_index=answer_index,
             sides=sides,
             answer_side=index if sides else -1,
-            origin=Origin(table.id, table.title, table.row_label, row.label, column),
+            origin=self.origin,
             line=row.line,
         )
 
