@@ -29,8 +29,9 @@ class Kind(str, Enum):
     """A card type: what the YAML ``type`` field names, or ``table`` for a table cell.
 
     What each kind means (fields, cards, Anki note type) lives in ``deck/types``; this
-    is only the closed list of names, so a misspelt kind fails where it is written.
-    A ``str``, so it still equals the name written in the deck.
+    is only the closed list of names, so code cannot branch on a kind that does not
+    exist, and a deck naming one is refused when it is loaded. A ``str``, so a kind
+    still equals (and hashes like) the name written in the deck.
     """
 
     BASIC = "basic"
