@@ -19,9 +19,9 @@ from pathlib import Path
 
 from leadcards.deck.load import load_deck
 from leadcards.deck.model import Deck
-from leadcards.export import anki as apkg
-from leadcards.export import html
-from leadcards.export.csv import write_csv
+from leadcards.export import anki_html as html
+from leadcards.export import apkg
+from leadcards.export.anki_text import write_csv
 from leadcards.export.records import CardSchedule, ReviewRecord
 
 ROWS = 1000  # a 2-column table with 3 templates: 6,000 cards
@@ -133,13 +133,13 @@ def main() -> None:
             ("export csv", lambda p: write_csv([deck], p)),
         ]
         try:
-            from leadcards.export.history import require_anki, write_apkg_with_history
+            from leadcards.export.apkg_history import require_anki, write_apkg_with_history
 
             require_anki()
             cases.append(
                 (
                     f"export anki --with-history ({REVIEWS_PER_CARD} reviews/card)",
-                    lambda p: write_apkg_with_history([deck], schedules, p),
+                    lambda p: write_apkg_with_history([deck], lambda: schedules, p),
                 )
             )
         except Exception as exc:  # the extra is optional; say why the row is missing

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from leadcards.cli import app
-from leadcards.deck import load
+from leadcards.deck import reader
 from leadcards.deck.load import load_deck
 from leadcards.errors import DeckError
 
@@ -98,7 +98,7 @@ def test_problems_of_several_files_are_reported_together() -> None:
 
 
 def test_node_bound_stops_expansion(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load, "MAX_NODES", 50)
+    monkeypatch.setattr(reader, "MAX_NODES", 50)
     with pytest.raises(DeckError) as info:
         load_deck(BUILTIN_DECK)
     assert str(info.value) == (
@@ -110,7 +110,7 @@ def test_node_bound_stops_expansion(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_oversized_file_is_refused_before_reading(
     monkeypatch: pytest.MonkeyPatch, write_deck
 ) -> None:
-    monkeypatch.setattr(load, "MAX_DECK_BYTES", 100)
+    monkeypatch.setattr(reader, "MAX_DECK_BYTES", 100)
     path = write_deck("id: big\nname: Big\n" + "# padding\n" * 20)
     with pytest.raises(DeckError) as info:
         load_deck(path)

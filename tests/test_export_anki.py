@@ -20,11 +20,11 @@ import pytest
 
 from leadcards.deck.load import load_deck
 from leadcards.deck.model import Deck
-from leadcards.export import anki as apkg
-from leadcards.export import html
-from leadcards.export.csv import HEADER, write_csv
-from leadcards.export.csv import rows as csv_rows
-from leadcards.export.history import (
+from leadcards.deck.types import card_type
+from leadcards.export import apkg
+from leadcards.export.anki_text import HEADER, write_csv
+from leadcards.export.anki_text import rows as csv_rows
+from leadcards.export.apkg_history import (
     MISSING_ANKI,
     AnkiMissingError,
     require_anki,
@@ -113,8 +113,8 @@ def expected(decks: list[Deck]) -> dict[str, tuple[Any, ...]]:
     out = {}
     for deck in decks:
         for note in deck.notes:
-            note_type = html.NOTE_TYPES[note.kind]
-            fields = dict(zip(note_type.fields, apkg.note_fields(deck, note), strict=True))
+            note_type = card_type(note.kind).note_type
+            fields = dict(zip(note_type.fields, apkg.note_fields(note), strict=True))
             cards = sorted(
                 (apkg.anki_deck_name(deck.name), ORDINALS[(c.kind, c.template)]) for c in note.cards
             )
@@ -133,7 +133,7 @@ def counts_by(decks: list[Deck]) -> tuple[collections.Counter, collections.Count
     per_deck: collections.Counter = collections.Counter()
     for deck in decks:
         for note in deck.notes:
-            name = html.NOTE_TYPES[note.kind].name
+            name = card_type(note.kind).note_type.name
             per_type[(name, "notes")] += 1
             per_type[(name, "cards")] += len(note.cards)
             per_deck[apkg.anki_deck_name(deck.name)] += len(note.cards)
@@ -349,7 +349,7 @@ def test_csv_field_starting_with_a_quote_survives(
     package, text = tmp_path / "second.apkg", tmp_path / "second.txt"
     apkg.write_apkg([second], package)
     awkward = ['"Quoted" at the start', 'a\ttab, a "quote"\nand a line break', '"']
-    monkeypatch.setattr(apkg, "note_fields", lambda deck, note: list(awkward))
+    monkeypatch.setattr(apkg, "note_fields", lambda note: list(awkward))
     write_csv([second], text)
     col = fresh_collection(tmp_path)
     import_apkg(col, package)
@@ -472,7 +472,7 @@ def test_history_arrives_in_anki(builtin: Deck, tmp_path: Path) -> None:
     schedules = _history(builtin)
     out = tmp_path / "history.apkg"
     ticks: list[int] = []
-    summary = write_apkg_with_history([builtin], schedules, out, progress=ticks.append)
+    summary = write_apkg_with_history([builtin], lambda: schedules, out, progress=ticks.append)
     assert sum(ticks) == 2 * 142  # built, then scheduled
     total_reviews = sum(len(s.reviews) for s in schedules.values())
     assert summary.reviews == total_reviews
@@ -531,13 +531,17 @@ def test_history_arrives_in_anki(builtin: Deck, tmp_path: Path) -> None:
 def test_history_is_not_applied_to_cards_anki_already_has(builtin: Deck, tmp_path: Path) -> None:
     plain, with_history = tmp_path / "plain.apkg", tmp_path / "history.apkg"
     apkg.write_apkg([builtin], plain, mtime=time.time() - 60)
-    write_apkg_with_history([builtin], _history(builtin), with_history)
+    write_apkg_with_history([builtin], lambda: _history(builtin), with_history)
     col = fresh_collection(tmp_path)
     import_apkg(col, plain)
     import_apkg(col, with_history, scheduling=True)
     assert (col.note_count(), col.card_count()) == (67, 142)
     assert col.db.scalar("select count() from cards where type != 0") == 0
     col.close()
+
+
+def refuse_to_load() -> dict[str, CardSchedule]:
+    raise AssertionError("the review log was read for an export that cannot be written")
 
 
 def test_missing_anki_package_is_one_clear_error(
@@ -550,5 +554,5 @@ def test_missing_anki_package_is_one_clear_error(
     assert MISSING_ANKI == "--with-history needs the anki package: pip install 'leadcards[anki]'"
     out = tmp_path / "x.apkg"
     with pytest.raises(AnkiMissingError):
-        write_apkg_with_history([builtin], {}, out)
+        write_apkg_with_history([builtin], refuse_to_load, out)
     assert list(tmp_path.iterdir()) == []

@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 from leadcards.cli import export as command
 from leadcards.cli.export import export_app
 from leadcards.deck.model import Deck
-from leadcards.export import anki as apkg
-from leadcards.export.history import MISSING_ANKI
+from leadcards.export import apkg
+from leadcards.export.apkg_history import MISSING_ANKI
 
 runner = CliRunner()
 SIZE = r"\(\d+(\.\d)? (B|KB|MB)\)"
@@ -225,6 +225,42 @@ def test_with_history_through_the_cli(tmp_path: Path, monkeypatch: pytest.Monkey
     reviews = sum(len(s.reviews) for s in schedules.values())
     assert result.stdout.startswith(f"Exported 67 notes, 142 cards, 1 deck, {reviews} reviews → ")
     assert asked == [(tmp_path, ["lvm"])]
+
+
+def test_with_history_checks_once_and_reads_the_log_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("anki")
+    from leadcards.export import apkg_history
+
+    calls: list[str] = []
+    real_check = apkg.check_output
+
+    def check_output(path: Path, *, force: bool) -> None:
+        calls.append("check output")
+        real_check(path, force=force)
+
+    def require_anki() -> None:
+        calls.append("require anki")
+
+    def card_schedules(store: Any, decks: list[Deck]) -> dict[str, Any]:
+        calls.append("read the log")
+        return {}
+
+    monkeypatch.setattr(apkg, "check_output", check_output)
+    monkeypatch.setattr(apkg_history, "require_anki", require_anki)
+    fake = types.ModuleType("leadcards.schedules")
+    fake.card_schedules = card_schedules  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "leadcards.schedules", fake)
+    out = tmp_path / "out.apkg"
+    out.write_text("precious")
+    result = run("anki", "lvm", "-o", str(out), "--with-history", "--home", str(tmp_path))
+    assert result.exit_code == 2
+    assert calls == ["check output"]  # refused before the log is read
+    calls.clear()
+    result = run("anki", "lvm", "-o", str(out), "--with-history", "--force")
+    assert result.exit_code == 0, result.stderr
+    assert calls == ["check output", "require anki", "read the log"]
 
 
 def test_progress_only_for_large_exports_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,7 +14,7 @@ from dataclasses import replace
 import pytest
 
 from leadcards.deck.load import load_deck
-from leadcards.export import anki as apkg
+from leadcards.export import apkg
 from leadcards.scheduling import Memory, Scheduler, format_interval
 from leadcards.settings import DEFAULTS
 

@@ -42,21 +42,23 @@ class Workspace:
         *,
         sync: bool = True,
         parse: list[str] | None = None,
+        loaded: list[Deck] | None = None,
         now_ms: int | None = None,
     ) -> Workspace:
         """Open the data folder.
 
         ``sync``: bring the cache up to date with every known deck file (unchanged files
         cost a stat). ``parse``: also load these decks (ids or paths; all known decks when
-        the list is empty) and sync exactly them. Neither: just the store (doctor, config).
+        the list is empty) and sync exactly them; ``loaded``: the same for decks the caller
+        has parsed already. Neither: just the store (doctor, config).
         """
         home_dir = paths.home(home)
         at = now_ms if now_ms is not None else to_ms(now())
-        decks = catalog.resolve(parse, home_dir) if parse is not None else []
+        decks = catalog.resolve(parse, home_dir) if parse is not None else loaded or []
         store = open_store(home_dir)
         workspace = cls(home_dir, store, at, decks=decks)
         try:
-            if parse is not None:
+            if parse is not None or loaded is not None:
                 forget_missing_files(store)
                 parsed = {str(d.path.resolve()): d for d in decks}
                 sync_files(store, [d.path for d in decks], at, parsed)

@@ -1,7 +1,9 @@
 """``leadcards export anki|csv``: resolve decks, write, print one summary line.
 
-The commands only wire things together; the writers live in ``leadcards.export``.
-Heavy modules (genanki, the anki package, the store) are imported inside the commands.
+The commands only wire things together; the writers live in ``leadcards.export``
+(``apkg``, ``anki_text``, ``apkg_history``), and each checks the output path (and the
+anki package) itself, before any slow work. Heavy modules (genanki, the anki package,
+the store) are imported inside the commands.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from leadcards.cli.support import HomeOption, handles_errors
 
 if TYPE_CHECKING:
     from leadcards.deck.model import Deck
+    from leadcards.export.records import CardSchedule
 
 LARGE_EXPORT = 2_000  # cards; smaller exports finish before a bar is worth drawing
 
@@ -84,31 +87,32 @@ def anki_command(
     home: HomeOption = None,
 ) -> None:
     """Write an Anki package; importing it again updates the notes instead of duplicating."""
-    from leadcards.export import anki
+    from leadcards.deck import catalog
+    from leadcards.export import apkg
 
-    if not with_history:
-        from leadcards.deck import catalog
-
-        found = _unique(catalog.resolve(list(decks or []), paths.home(home)))
-    anki.check_output(output, force=force)
+    found = _unique(catalog.resolve(list(decks or []), paths.home(home)))
+    total = apkg.count(found)[1]
     if with_history:
-        from leadcards.export import history
-        from leadcards.schedules import card_schedules
-        from leadcards.workspace import Workspace
+        from leadcards.export.apkg_history import write_apkg_with_history
 
-        history.require_anki()
-        with Workspace.open(home, parse=list(decks or [])) as ws:
-            found = _unique(ws.decks)
-            schedules = card_schedules(ws.store, found)
-        total = anki.count(found)[1]
+        def read_schedules() -> dict[str, CardSchedule]:
+            from leadcards.schedules import card_schedules
+            from leadcards.workspace import Workspace
+
+            with Workspace.open(home, loaded=found) as ws:
+                return card_schedules(ws.store, found)
+
         with _progress(total * 2) as advance:
-            summary = history.write_apkg_with_history(
-                found, schedules, output, force=force, progress=advance
+            summary = write_apkg_with_history(
+                found,
+                read_schedules,
+                output,
+                force=force,
+                progress=advance,
             )
     else:
-        total = anki.count(found)[1]
         with _progress(total) as advance:
-            summary = anki.write_apkg(found, output, force=force, progress=advance)
+            summary = apkg.write_apkg(found, output, force=force, progress=advance)
     print(summary.line())
 
 
@@ -129,12 +133,11 @@ def csv_command(
     .apkg export once first.
     """
     from leadcards.deck import catalog
-    from leadcards.export import anki
-    from leadcards.export.csv import write_csv
+    from leadcards.export import apkg
+    from leadcards.export.anki_text import write_csv
 
     found = _unique(catalog.resolve(list(decks or []), paths.home(home)))
-    anki.check_output(output, force=force)
-    with _progress(anki.count(found)[1]) as advance:
+    with _progress(apkg.count(found)[1]) as advance:
         summary = write_csv(found, output, force=force, progress=advance)
     print(summary.line())
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -22,6 +23,27 @@ def slugify(text: str, max_words: int = 8) -> str:
 
 def card_key(deck_id: str, note_id: str, template: str) -> str:
     return f"{deck_id}:{note_id}:{template}"
+
+
+class Kind(str, Enum):
+    """A card type: what the YAML ``type`` field names, or ``table`` for a table cell.
+
+    What each kind means (fields, cards, Anki note type) lives in ``deck/types``; this
+    is only the closed list of names, so code cannot branch on a kind that does not
+    exist, and a deck naming one is refused when it is loaded. A ``str``, so a kind
+    still equals (and hashes like) the name written in the deck.
+    """
+
+    BASIC = "basic"
+    REVERSED = "reversed"
+    CLOZE = "cloze"
+    CHOICE = "choice"
+    TABLE = "table"
+
+    def __str__(self) -> str:
+        # str() of a str-mixin enum is "Kind.BASIC" (and f-strings too since 3.11);
+        # messages and exports want the name the deck uses.
+        return str(self.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +64,7 @@ class Card:
     key: str
     deck_id: str
     note_id: str
-    kind: str  # basic | reversed | cloze | choice | table
+    kind: Kind
     template: str  # front | forward | reverse | c1… | choice | recall | identify
     front: str
     back: str
@@ -96,8 +118,8 @@ class Note:
     """What Anki calls a note: one source of one or more sibling cards."""
 
     id: str
-    kind: str
-    fields: dict[str, str]
+    kind: Kind
+    fields: dict[str, str]  # the note's own text, by field name (what its type's Anki fields need)
     tags: tuple[str, ...]
     cards: tuple[Card, ...]
     line: int = 0

@@ -1,6 +1,6 @@
 """What an export with history needs from the review log, independent of the database.
 
-The store builds these from its tables; exporters only read them.
+``leadcards.history`` builds these from the review log; exporters only read them.
 """
 
 from __future__ import annotations

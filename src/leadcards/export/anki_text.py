@@ -1,5 +1,8 @@
 """Decks in Anki's text import format: one note per line, tab separated.
 
+(The ``export csv`` command writes it; the module is not called ``csv`` so that it
+neither shadows nor is confused with the standard ``csv`` it uses.)
+
 The header lines tell Anki which columns hold the note type, deck, GUID and tags, so
 one file can carry every note type; the remaining columns are the fields in the note
 type's order. GUIDs are the same as in the .apkg, so importing the file creates the
@@ -15,8 +18,8 @@ import csv
 from pathlib import Path
 
 from leadcards.deck.model import Deck
-from leadcards.export import anki as apkg
-from leadcards.export.html import NOTE_TYPES
+from leadcards.deck.types import card_type
+from leadcards.export import apkg
 
 HEADER = (
     "#separator:tab",
@@ -36,11 +39,11 @@ def rows(decks: list[Deck], progress: apkg.Progress | None = None) -> list[list[
         for note in deck.notes:
             out.append(
                 [
-                    NOTE_TYPES[note.kind].name,
+                    card_type(note.kind).note_type.name,
                     deck_name,
                     apkg.note_guid(deck.id, note.id),
                     " ".join(apkg.anki_tags(note.tags)),
-                    *apkg.note_fields(deck, note),
+                    *apkg.note_fields(note),
                 ]
             )
             if progress:

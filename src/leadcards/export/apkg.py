@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from leadcards.deck.model import Card, Deck, Note
-from leadcards.deck.tables import identify_prompt
+from leadcards.deck.model import Deck, Kind, Note
+from leadcards.deck.types import TYPES, card_type
 from leadcards.errors import LeadcardsError, UsageError
-from leadcards.export import html
+from leadcards.export.anki_html import CSS, field_html, render
 
 Progress = Callable[[int], None]
 """Called with the number of cards just handled, so a front end can draw a bar."""
@@ -111,42 +111,9 @@ def anki_tags(tags: tuple[str, ...]) -> list[str]:
 # --- fields ---------------------------------------------------------------------
 
 
-def note_fields(deck: Deck, note: Note) -> list[str]:
+def note_fields(note: Note) -> list[str]:
     """The note's Anki fields, in the order of its note type, as safe HTML."""
-    first = note.cards[0]
-    if note.kind in ("basic", "reversed"):
-        return [html.render(first.front), html.render(first.back), html.render(first.extra)]
-    if note.kind == "cloze":
-        return [html.render(note.fields["text"]), html.render(first.extra)]
-    if note.kind == "choice":
-        return [
-            html.render(first.front),
-            html.options_html(first.options, first.answer_index),
-            html.render(first.extra),
-        ]
-    if note.kind == "table":
-        return _table_fields(deck, note)
-    raise ExportError(f"note '{note.id}' has a kind Anki export does not know: {note.kind}")
-
-
-def _table_fields(deck: Deck, note: Note) -> list[str]:
-    by_template: dict[str, Card] = {c.template: c for c in note.cards}
-    origin = note.cards[0].origin
-    table = next((t for t in deck.tables if origin and t.id == origin.table_id), None)
-    identify = by_template.get("identify")
-    choice = by_template.get("choice")
-    values = note.fields
-    return [
-        html.render(values["Cell"]),
-        html.render(values["Table"]),
-        html.render(values["RowLabel"]),
-        html.render(values["Row"]),
-        html.render(values["Column"]),
-        html.render(f"*{identify_prompt(table)}*") if identify and table else "",
-        html.render(identify.back) if identify else "",
-        html.options_html(choice.options, choice.answer_index) if choice else "",
-        *("1" if name in by_template else "" for name in html.TABLE_TEMPLATE_ORDER),
-    ]
+    return [field_html(value) for value in card_type(note.kind).anki_fields(note)]
 
 
 # --- output files ---------------------------------------------------------------
@@ -203,11 +170,12 @@ def _umask() -> int:
 # --- the package ----------------------------------------------------------------
 
 
-def _genanki_models() -> dict[str, Any]:
+def _genanki_models() -> dict[Kind, Any]:
     import genanki
 
     models = {}
-    for kind, note_type in html.NOTE_TYPES.items():
+    for kind in TYPES:
+        note_type = card_type(kind).note_type
         models[kind] = genanki.Model(
             note_type.model_id,
             note_type.name,
@@ -215,7 +183,7 @@ def _genanki_models() -> dict[str, Any]:
             templates=[
                 {"name": t.name, "qfmt": t.qfmt, "afmt": t.afmt} for t in note_type.templates
             ],
-            css=html.CSS,
+            css=CSS,
             model_type=genanki.Model.CLOZE if note_type.cloze else genanki.Model.FRONT_BACK,
         )
     return models
@@ -231,14 +199,14 @@ def build_package(decks: list[Deck], progress: Progress | None = None) -> Any:
         name = anki_deck_name(deck.name)
         anki_deck = anki_decks.get(name)
         if anki_deck is None:
-            description = html.render(deck.description)
+            description = render(deck.description)
             if deck.source:
-                description += f"<p><em>Source: {html.render(deck.source)}</em></p>"
+                description += f"<p><em>Source: {render(deck.source)}</em></p>"
             anki_deck = anki_decks[name] = genanki.Deck(anki_deck_id(name), name, description)
         for note in deck.notes:
             anki_note = genanki.Note(
                 model=models[note.kind],
-                fields=note_fields(deck, note),
+                fields=note_fields(note),
                 tags=anki_tags(note.tags),
                 guid=note_guid(deck.id, note.id),
             )

@@ -1,4 +1,7 @@
-"""Deck text to Anki HTML, note type definitions and the small identity helpers."""
+"""Deck text to Anki HTML, field values to HTML, and the small identity helpers.
+
+The note types themselves are tested with the card types, in test_card_types.py.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leadcards.export import anki as apkg
-from leadcards.export import html
+from leadcards.deck.types import card_type
+from leadcards.deck.types.base import Choices, Flag, Markdown
+from leadcards.export import anki_html as html
+from leadcards.export import apkg
 
 
 @pytest.mark.parametrize(
@@ -47,20 +52,7 @@ def test_options_mark_only_the_answer() -> None:
     )
 
 
-def test_note_types_are_fixed() -> None:
-    ids = {kind: t.model_id for kind, t in html.NOTE_TYPES.items()}
-    assert ids == {
-        "basic": 1_732_104_001,
-        "reversed": 1_732_104_002,
-        "cloze": 1_732_104_003,
-        "choice": 1_732_104_004,
-        "table": 1_732_104_005,
-    }
-    assert all(t.name.startswith("leadcards ") for t in html.NOTE_TYPES.values())
-    assert html.TABLE_TEMPLATE_ORDER == ("recall", "identify", "choice")
-    for note_type in html.NOTE_TYPES.values():
-        for template in note_type.templates:
-            assert "<script" not in template.qfmt + template.afmt
+def test_stylesheet_has_night_mode() -> None:
     assert ".nightMode" in html.CSS and ".night_mode" in html.CSS
 
 
@@ -80,7 +72,14 @@ def test_note_types_are_fixed() -> None:
     ],
 )
 def test_card_ordinals(kind: str, template: str, ordinal: int) -> None:
-    assert html.card_ordinal(kind, template) == ordinal
+    assert card_type(kind).note_type.ordinal(template) == ordinal
+
+
+def test_field_values_become_html() -> None:
+    assert html.field_html(Markdown("<b>x</b> *y*")) == "&lt;b&gt;x&lt;/b&gt; <em>y</em>"
+    assert html.field_html(Markdown("")) == ""
+    assert html.field_html(Choices(("A", "B"), 0)) == html.options_html(("A", "B"), 0)
+    assert [html.field_html(Flag(True)), html.field_html(Flag(False))] == ["1", ""]
 
 
 def test_tags_and_deck_names() -> None:

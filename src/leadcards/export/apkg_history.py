@@ -14,16 +14,16 @@ schedule for them.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from leadcards.deck.model import Deck
+from leadcards.deck.types import card_type
 from leadcards.errors import LeadcardsError
-from leadcards.export import anki as apkg
-from leadcards.export.html import card_ordinal
+from leadcards.export import apkg
 from leadcards.export.records import CardSchedule, ReviewRecord
 
 MISSING_ANKI = "--with-history needs the anki package: pip install 'leadcards[anki]'"
@@ -61,7 +61,7 @@ class _Timeline:
 
 def write_apkg_with_history(
     decks: list[Deck],
-    schedules: dict[str, CardSchedule],
+    load_schedules: Callable[[], dict[str, CardSchedule]],
     path: Path,
     *,
     force: bool = False,
@@ -70,15 +70,18 @@ def write_apkg_with_history(
 ) -> apkg.ExportSummary:
     """Write ``decks`` with their schedules to ``path`` atomically.
 
-    ``schedules`` maps card keys to their state and history; cards without one
-    arrive as new. Keys of cards no longer in the decks are ignored. ``progress``
-    is told about every card twice: once built, once scheduled.
+    ``load_schedules`` gives a map from card keys to their state and history; cards
+    without one arrive as new, and keys of cards no longer in the decks are ignored.
+    It is called only once the output path and the anki package are known to be
+    fine, so reading the review log is not wasted on an export that cannot happen.
+    ``progress`` is told about every card twice: once built, once scheduled.
     """
     apkg.check_output(path, force=force)
     require_anki()
     from anki.collection import Collection, ExportAnkiPackageOptions, NoteIdsLimit
     from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
+    schedules = load_schedules()
     package = apkg.build_package(decks, progress)
     with tempfile.TemporaryDirectory(prefix="leadcards-export-") as work:
         bare = Path(work) / "notes.apkg"
@@ -128,7 +131,7 @@ def apply_schedules(
                 schedule = schedules.get(card.key)
                 if schedule is None or nid is None:
                     continue
-                cid = card_ids[(nid, card_ordinal(card.kind, card.template))]
+                cid = card_ids[(nid, card_type(card.kind).note_type.ordinal(card.template))]
                 anki_card = col.get_card(cid)
                 _schedule_card(anki_card, schedule, timeline, FSRSMemoryState)
                 cards.append(anki_card)
@@ -190,7 +193,7 @@ def _revlog_rows(
     cid: int, reviews: Iterable[ReviewRecord], used_ids: set[int]
 ) -> list[tuple[int, ...]]:
     """One revlog row per answer; ids are answer times in ms, nudged to stay unique."""
-    rows = []
+    rows: list[tuple[int, ...]] = []
     for review in reviews:
         revlog_id = int(review.reviewed_at.timestamp() * 1000)
         while revlog_id in used_ids:

@@ -1,0 +1,261 @@
+"""Reading YAML for decks: bytes to composed nodes, and a validator that walks them.
+
+The YAML is composed into nodes (never constructed into Python objects), so no tag
+can run code, duplicate keys are caught before PyYAML would silently keep the last,
+and every problem can name its line and column. The ``Reader`` knows nothing about
+decks: it checks kinds (mapping, list, text), field names and slugs, and collects
+problems instead of stopping at the first, so a broken deck is reported all at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from leadcards.deck.model import SLUG_RE
+from leadcards.deck.text import closest
+from leadcards.errors import DeckError, Problem
+
+MAX_DECK_BYTES = 32 * 1024 * 1024
+# Aliases let a small file describe a huge tree; reading stops after this many nodes.
+MAX_NODES = 2_000_000
+
+# The base loader resolves no implicit tags: every plain scalar stays text, which is
+# what a deck wants and saves much of the parse time. Booleans and nulls a user may
+# have meant are recognised by hand in ``Reader.text``. (yaml is untyped here: Any.)
+_Loader: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_PLAIN_BOOL = re.compile(
+    r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"
+)
+_PLAIN_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+
+TEXT_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+}
+
+
+def read_deck_text(path: Path) -> str:
+    """The file's text, or a DeckError for a missing, huge or non-UTF-8 file."""
+    shown = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_DECK_BYTES:
+            message = f"deck file is {size:,} bytes; the limit is {MAX_DECK_BYTES:,}"
+            raise DeckError([Problem(shown, 1, 1, message)])
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DeckError([Problem(shown, 1, 1, "no such deck file")]) from None
+    except IsADirectoryError:
+        raise DeckError([Problem(shown, 1, 1, "is a folder, not a deck file")]) from None
+    except OSError as exc:
+        raise DeckError([Problem(shown, 1, 1, f"cannot read: {exc.strerror}")]) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise DeckError(
+            [Problem(shown, line, column, f"not UTF-8 text (byte 0x{data[exc.start]:02x})")]
+        ) from None
+
+
+def compose(text: str, shown: str) -> Node:
+    """The document's root node, or a DeckError naming where the YAML breaks."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = str(exc.problem or exc.context)
+        if exc.context and exc.context_mark and exc.problem_mark:
+            start = exc.context_mark
+            message += f" ({exc.context} at line {start.line + 1}, column {start.column + 1})"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise DeckError([Problem(shown, line, column, f"YAML syntax error: {message}")]) from None
+    except yaml.YAMLError as exc:
+        raise DeckError([Problem(shown, 1, 1, f"YAML error: {exc}")]) from None
+    if root is None:
+        raise DeckError([Problem(shown, 1, 1, "deck file is empty")])
+    return root
+
+
+def line_of(node: Node) -> int:
+    """The 1-based line a node starts on."""
+    return int(node.start_mark.line) + 1
+
+
+def describe(node: Node) -> str:
+    """What a node is, in the words an error message uses ("a list", "true/false")."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    tag = node.tag.rsplit(":", 1)[-1]
+    return {"null": "nothing", "bool": "true/false", "str": "text"}.get(tag, tag)
+
+
+class _BadNode(Exception):
+    """A node was already reported; skip it."""
+
+
+class Reader:
+    """Walks composed YAML nodes, collecting problems instead of stopping at the first."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.visits = 0
+        # Field names of the last mapping offered as "did you mean": not also reported
+        # as missing, since the misspelt field is most likely the one that is.
+        self.suggested: set[str] = set()
+
+    def problem(self, node: Node | None, message: str) -> None:
+        """Report a problem where ``node`` starts (the top of the file without one)."""
+        if node is None:
+            self.problem_at(1, 1, message)
+        else:
+            self.problem_at(line_of(node), int(node.start_mark.column) + 1, message)
+
+    def problem_at(self, line: int, column: int, message: str) -> None:
+        """Report a problem at a 1-based line and column."""
+        self.problems.append(Problem(self.path, line, column, message))
+
+    def suggest(self, word: str, choices: Sequence[str]) -> str:
+        """``"; did you mean 'x'?"`` for a misspelt name, or nothing when none is close."""
+        match = closest(word, choices)
+        if match is None:
+            return ""
+        self.suggested.add(match)
+        return f"; did you mean '{match}'?"
+
+    def visit(self, node: Node) -> None:
+        """Count the node against MAX_NODES and refuse tags a deck has no use for."""
+        self.visits += 1
+        if self.visits > MAX_NODES:
+            message = (
+                f"deck expands to more than {MAX_NODES:,} YAML nodes "
+                "(are anchors and aliases nested too deep?)"
+            )
+            # Alone, not among the problems so far: they may only be its symptoms.
+            raise DeckError([Problem(self.path, 1, 1, message)])
+        if not node.tag.startswith("tag:yaml.org,2002:") or node.tag.startswith(
+            "tag:yaml.org,2002:python"
+        ):
+            self.problem(node, f"the YAML tag {node.tag!r} is not allowed in a deck")
+            raise _BadNode
+
+    def _is(self, node: Node, kind: type[Node], wanted: str) -> bool:
+        """Visit ``node`` and check its kind, reporting ``wanted`` when it is not."""
+        try:
+            self.visit(node)
+        except _BadNode:
+            return False
+        if not isinstance(node, kind):
+            self.problem(node, f"{wanted}, got {describe(node)}")
+            return False
+        return True
+
+    def mapping(
+        self, node: Node, allowed: Sequence[str], required: Sequence[str], what: str
+    ) -> dict[str, Node] | None:
+        """The fields of a mapping by name, each allowed one once; None if not a mapping."""
+        if not self._is(node, MappingNode, f"{what} must be a mapping of fields"):
+            return None
+        fields: dict[str, Node] = {}
+        firsts: dict[str, Node] = {}
+        self.suggested = set()
+        for key_node, value_node in node.value:
+            self.visits += 1
+            if not isinstance(key_node, ScalarNode):
+                self.problem(key_node, f"field names in {what} must be plain text")
+                continue
+            name = key_node.value
+            if name in firsts:
+                self.problem(
+                    key_node,
+                    f"duplicate field '{name}' in {what} (first at line {line_of(firsts[name])})",
+                )
+                continue
+            firsts[name] = key_node
+            if name == "<<":
+                self.problem(key_node, "merge keys (<<) are not supported in decks")
+                continue
+            if name not in allowed:
+                hint = self.suggest(name, allowed)
+                self.problem(
+                    key_node,
+                    f"unknown field '{name}' in {what}{hint} (allowed: {', '.join(allowed)})",
+                )
+                continue
+            fields[name] = value_node
+        for name in required:
+            if name not in firsts and name not in self.suggested:
+                self.problem(node, f"{what} is missing the required field '{name}'")
+        return fields
+
+    def text(self, node: Node | None, what: str, *, required: bool = True) -> str | None:
+        """A scalar as stripped text; None (reported) if it is not text or is empty.
+
+        An optional field left empty (``extra:``) is the empty string, not a problem.
+        """
+        if node is None:
+            return None
+        try:
+            self.visit(node)
+        except _BadNode:
+            return None
+        if isinstance(node, ScalarNode) and node.tag in TEXT_TAGS:
+            if not node.style and _PLAIN_BOOL.match(node.value):
+                self.problem(node, f"{what} must be text, got true/false (put it in quotes)")
+                return None
+            if not node.style and _PLAIN_NULL.match(node.value):
+                if required:
+                    self.problem(node, f"{what} must be text, got nothing")
+                    return None
+                return ""
+            value = str(node.value).strip()
+            if required and not value:
+                self.problem(node, f"{what} must not be empty")
+                return None
+            return value
+        hint = " (put it in quotes)" if isinstance(node, ScalarNode) else ""
+        self.problem(node, f"{what} must be text, got {describe(node)}{hint}")
+        return None
+
+    def sequence(self, node: Node | None, what: str) -> list[Node] | None:
+        """The items of a list; None when absent or (reported) not a list."""
+        if node is None or not self._is(node, SequenceNode, f"{what} must be a list"):
+            return None
+        return list(node.value)
+
+    def texts(self, node: Node | None, what: str) -> tuple[str, ...]:
+        """A list of text items; stops at the first bad item (one report per list)."""
+        items = self.sequence(node, what)
+        if items is None:
+            return ()
+        values: list[str] = []
+        for item in items:
+            value = self.text(item, f"each item of {what}")
+            if value is None:
+                break
+            values.append(value)
+        return tuple(values)
+
+    def slug(self, node: Node | None, what: str) -> str | None:
+        """Text that can go into a card key, or None (reported)."""
+        value = self.text(node, what)
+        if value is not None and not SLUG_RE.match(value):
+            self.problem(
+                node,
+                f"{what} {value!r} must be lowercase letters, digits, '-' or '_' "
+                "(it is part of every card's key)",
+            )
+            return None
+        return value

@@ -1,0 +1,30 @@
+"""Small text rules that more than one part of the deck loader must apply the same way."""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+from collections.abc import Iterable, Sequence
+
+
+def fold(text: str) -> str:
+    """Text as a learner would compare it: case and runs of whitespace ignored.
+
+    Two options that fold alike would look like the same answer twice, so choice
+    cards use this to refuse or skip them.
+    """
+    return " ".join(text.split()).casefold()
+
+
+def closest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice a typo most likely meant, or None when nothing is close.
+
+    The one "did you mean" rule of the deck loader, for field names and card types.
+    """
+    matches = difflib.get_close_matches(word, choices, n=1)
+    return matches[0] if matches else None
+
+
+def unique(*groups: Iterable[str]) -> tuple[str, ...]:
+    """Every item of every group once, in first-seen order (tags from deck, table, row...)."""
+    return tuple(dict.fromkeys(itertools.chain(*groups)))

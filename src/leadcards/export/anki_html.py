@@ -1,0 +1,118 @@
+"""Deck text as safe HTML for Anki fields, and the stylesheet every note type shares.
+
+Anki shows fields as HTML and sanitizes nothing, so every field goes through
+markdown-it with raw HTML switched off: a ``<script>`` written in a deck arrives as
+text. The note types themselves (ids, fields, templates) belong to the card types in
+``leadcards.deck.types``; this module renders the values they give. (Named for what
+it makes, HTML for Anki, and so as not to be mistaken for the standard ``html``.)
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING
+
+from leadcards.deck.types.base import AnkiField, Choices, Markdown
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+# Markers Anki interprets inside field text (audio, LaTeX images) and MathJax
+# delimiters: a deck must not trigger any of them, so their bracket is made inert.
+_ANKI_MARKERS = re.compile(r"\[(?=sound:|latex\]|/latex\]|\$\]|/\$\]|\$\$\]|/\$\$\]|anki:)")
+_MATHJAX_DELIMITER = re.compile(r"\\(?=[()[\]])")
+_ONE_PARAGRAPH = re.compile(r"\A<p>((?:(?!<p>).)*)</p>\n?\Z", re.DOTALL)
+# Text that Markdown leaves as it is (one line, no markup characters, no list or
+# heading start): most deck text. Rendering it is only escaping its quotes, and
+# skipping the parser makes large exports several times faster.
+_LETTER = "A-Za-z\u00c0-\u024f"
+_PLAIN = re.compile(
+    f"[{_LETTER}][{_LETTER}0-9 ,.;:?'\"()/%$@{{}}+=\u2013\u2014\u2018\u2019\u201c\u201d\u2026-]*"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # imported on first use: only exports need it
+
+    return MarkdownIt("commonmark", {"html": False})
+
+
+@functools.lru_cache(maxsize=8192)
+def render(text: str) -> str:
+    """Markdown to HTML that can show, but never run, whatever the deck contains.
+
+    A single paragraph loses its ``<p>`` wrapper so short fields sit inline in the
+    templates; anything larger (lists, several paragraphs) keeps its blocks. Table
+    titles, labels and columns repeat on every cell, hence the cache.
+    """
+    if not text:
+        return ""
+    if _PLAIN.fullmatch(text) and not text.endswith(" "):
+        return text.replace('"', "&quot;")
+    return markdown(text)
+
+
+def markdown(text: str) -> str:
+    """The full Markdown path of ``render``, without the shortcut for plain text."""
+    html = _parser().render(text)
+    single = _ONE_PARAGRAPH.match(html)
+    html = single.group(1) if single else html.rstrip("\n")
+    html = _ANKI_MARKERS.sub("&#91;", html)
+    # An empty element splits the text MathJax scans, so "\(" never opens math.
+    return _MATHJAX_DELIMITER.sub(r"\\<span></span>", html)
+
+
+def options_html(options: tuple[str, ...], answer_index: int) -> str:
+    """The choices as a list; the right one carries a class the back side highlights."""
+    items = []
+    for index, option in enumerate(options):
+        css = ' class="lc-correct"' if index == answer_index else ""
+        items.append(f"<li{css}>{render(option)}</li>")
+    return '<ol class="lc-options">' + "".join(items) + "</ol>"
+
+
+CSS = """\
+.card {
+  --lc-text: #1d2430; --lc-muted: #5b6576; --lc-accent: #1f5fbf;
+  --lc-line: #d5dae3; --lc-correct: #e3f4e6; --lc-correct-line: #2e8540;
+  font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  font-size: 20px; line-height: 1.45; text-align: left;
+  color: var(--lc-text); background-color: #fbfbfd;
+}
+.card.nightMode, .card.night_mode, .nightMode .card, .night_mode .card {
+  --lc-text: #e6e9ef; --lc-muted: #a7b0c0; --lc-accent: #7fb0ff;
+  --lc-line: #3a4150; --lc-correct: #1f3a27; --lc-correct-line: #5cc276;
+  background-color: #1e2127;
+}
+.lc { max-width: 42em; margin: 0 auto; padding: 0 0.5em; }
+.lc-origin { font-size: 0.7em; color: var(--lc-muted); letter-spacing: 0.02em;
+  text-transform: uppercase; margin-bottom: 0.6em; }
+.lc-prompt { color: var(--lc-muted); font-style: italic; margin-top: 0.6em; }
+.lc-extra { color: var(--lc-muted); font-size: 0.85em; margin-top: 1em;
+  border-top: 1px dashed var(--lc-line); padding-top: 0.6em; }
+.lc p { margin: 0.4em 0; }
+.lc ul, .lc ol { margin: 0.4em 0; padding-left: 1.4em; }
+.lc code { font-size: 0.9em; padding: 0 0.2em; border-radius: 3px;
+  background-color: rgba(127, 127, 127, 0.15); }
+.lc a { color: var(--lc-accent); }
+hr#answer { border: none; border-top: 1px solid var(--lc-line); margin: 1em 0; }
+.cloze { font-weight: bold; color: var(--lc-accent); }
+ol.lc-options { list-style: lower-alpha; padding-left: 1.6em; }
+ol.lc-options li { margin: 0.3em 0; padding: 0.15em 0.4em; border-radius: 4px;
+  border-left: 3px solid transparent; }
+.lc-revealed ol.lc-options li.lc-correct { background-color: var(--lc-correct);
+  border-left-color: var(--lc-correct-line); font-weight: bold; }
+.lc-revealed ol.lc-options li.lc-correct::after { content: " \\2714";
+  color: var(--lc-correct-line); }
+"""
+
+
+def field_html(value: AnkiField) -> str:
+    """One Anki field of a note, as its card type gave it, as HTML."""
+    if isinstance(value, Markdown):
+        return render(value.text)
+    if isinstance(value, Choices):
+        return options_html(value.options, value.answer_index)
+    return "1" if value.on else ""
