@@ -11,15 +11,17 @@ from __future__ import annotations
 import os
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_LENGTH = 26
+# Two characters (ten bits) per step: every answer makes an id, so this is a hot path.
+_PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]
 
 
 def _encode(value: int) -> str:
-    chars = []
-    for _ in range(_LENGTH):
-        chars.append(_ALPHABET[value & 31])
-        value >>= 5
-    return "".join(reversed(chars))
+    """26 characters: 13 pairs, the leading pair carrying the top 8 of 128 bits."""
+    pairs = []
+    for _ in range(13):
+        pairs.append(_PAIRS[value & 1023])
+        value >>= 10
+    return "".join(reversed(pairs))
 
 
 def _decode(text: str) -> int:

@@ -40,6 +40,7 @@ class Store(LogQueries, DeckQueries):
     def __init__(self, path: Path) -> None:
         self.path = path
         self._schedulers: dict[Settings, Scheduler] = {}
+        self._parsed_settings: dict[tuple[tuple[str, str, str], ...], Settings] = {}
         self._conn, version, _existed = connect(path)
         try:
             if version < SCHEMA_VERSION:

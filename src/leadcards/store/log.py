@@ -92,6 +92,7 @@ def _event(row: Any) -> Event:
 
 class LogQueries(CardQueries):
     _schedulers: dict[Settings, Scheduler]
+    _parsed_settings: dict[tuple[tuple[str, str, str], ...], Settings]
 
     # settings -------------------------------------------------------------
 
@@ -100,11 +101,25 @@ class LogQueries(CardQueries):
         return {row[0]: json.loads(row[1]) for row in rows}
 
     def settings(self, deck_id: str | None = None) -> Settings:
-        """Global settings, with the deck's overrides on top when a deck is named."""
-        merged_settings = from_stored(self.stored_settings(), DEFAULTS)
-        if deck_id:
-            merged_settings = from_stored(self.stored_settings(deck_id), merged_settings)
-        return merged_settings
+        """Global settings, with the deck's overrides on top when a deck is named.
+
+        One query on every call, since another process may change them; the parsing is
+        remembered per set of stored rows, because answering asks on every answer.
+        """
+        rows = tuple(
+            (row[0], row[1], row[2])
+            for row in self._rows(
+                "SELECT scope, key, value FROM settings WHERE scope IN ('', ?) "
+                "ORDER BY scope != '', key",
+                (deck_id or "",),
+            )
+        )
+        found = self._parsed_settings.get(rows)
+        if found is None:
+            merged = from_stored({k: json.loads(v) for s, k, v in rows if not s}, DEFAULTS)
+            found = from_stored({k: json.loads(v) for s, k, v in rows if s}, merged)
+            self._parsed_settings[rows] = found
+        return found
 
     def scheduler(self, deck_id: str) -> Scheduler:
         """FSRS under the deck's settings now: the ones an answer given now is logged under."""
@@ -135,16 +150,19 @@ class LogQueries(CardQueries):
         newest settings change (or, for a settings change, than any event), and with an
         id after every id already logged in that millisecond."""
         if card_key is None:
-            floor = self._value("SELECT max(at) FROM events")
+            floor = "coalesce((SELECT max(at) FROM events), 0)"
         else:
-            floor = self._value(
-                "SELECT max(coalesce((SELECT max(at) FROM events WHERE card_key = ?), 0), "
-                "coalesce((SELECT max(at) FROM events WHERE kind = 'setting'), 0))",
-                (card_key,),
+            floor = (
+                "coalesce((SELECT max(at) FROM events WHERE card_key = :key), 0), "
+                "coalesce((SELECT max(at) FROM events WHERE kind = 'setting'), 0)"
             )
-        at = max(at_ms, floor or 0)
-        previous = self._value("SELECT max(id) FROM events WHERE at = ?", (at,))
-        return at, ulid_after(at, previous)
+        row = self._one(
+            f"WITH t (at) AS (SELECT max(:at, {floor})) "
+            "SELECT t.at, (SELECT max(id) FROM events WHERE at = t.at) FROM t",
+            {"at": at_ms, "key": card_key},
+        )
+        assert row is not None
+        return row[0], ulid_after(row[0], row[1])
 
     def _insert(self, event: Event, answer: tuple[Any, ...] = (None,) * 5) -> None:
         data = json.dumps(event.data, separators=(",", ":")) if event.data is not None else None
@@ -165,11 +183,12 @@ class LogQueries(CardQueries):
             ),
         )
 
-    def _current(self, key: str) -> CardRecord:
+    def _current(self, key: str) -> tuple[CardRecord, str]:
+        """The card's record and deck, read inside the writing transaction."""
         row = self._one("SELECT * FROM cards WHERE key = ?", (key,))
         if row is None:
             raise CardNotFound(key)
-        return record_of(row)
+        return record_of(row), row["deck_id"]
 
     def answer(
         self,
@@ -184,8 +203,7 @@ class LogQueries(CardQueries):
         if rating not in (1, 2, 3, 4):
             raise ValueError(f"rating must be 1-4, not {rating}")
         with self._transaction():
-            record = self._current(key)
-            deck_id = self._value("SELECT deck_id FROM cards WHERE key = ?", (key,))
+            record, deck_id = self._current(key)
             scheduler = self.scheduler(deck_id)
             at, event_id = self._stamp(at_ms, key)
             event = Event(
@@ -215,7 +233,7 @@ class LogQueries(CardQueries):
 
     def _flag_event(self, key: str, kind: EventKind, at_ms: int, data: Any = None) -> str:
         with self._transaction():
-            record = self._current(key)
+            record, _ = self._current(key)
             at, event_id = self._stamp(at_ms, key)
             event = Event(event_id, at, kind, key, data=data)
             self._insert(event)
