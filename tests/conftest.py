@@ -22,6 +22,26 @@ MINUTE = 60_000
 HOUR = 3_600_000
 DAY = 86_400_000
 
+# A deck with one comparison table (two rows) and one plain card.
+TABLE_DECK = """\
+id: tbl
+name: Table deck
+tables:
+  - id: cmp
+    title: Management vs leadership
+    row_label: Aspect
+    columns: [Management, Leadership]
+    rows:
+      - label: Focus
+        cells: ["Systems and tasks", "People and purpose"]
+      - label: Risk
+        cells: ["Risk-averse", "Embraces change"]
+cards:
+  - id: solo
+    front: A plain question
+    back: A plain answer
+"""
+
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

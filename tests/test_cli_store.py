@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +18,10 @@ from leadcards.scheduling import Scheduler, format_interval
 from leadcards.settings import DEFAULTS
 from leadcards.store import open_store
 
-from .conftest import db_rows
+from .conftest import AT, DAY, MINUTE, db_rows
 
 runner = CliRunner()
 
-AT = to_ms(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
-MINUTE = 60_000
-DAY = 86_400_000
 FOCUS = "lvm:comparison:focus:leadership:recall"
 COUNT_KEYS = ["total", "new", "learning", "due", "suspended", "leeches", "reviewed_today"]
 LVM_NAME = "CPHQ::Leadership vs Management"

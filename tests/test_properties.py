@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,12 +39,9 @@ from leadcards.session import Session
 from leadcards.store import Store, is_leech_lapse, open_store
 from leadcards.sync import sync_files
 
-from .conftest import db_rows
+from .conftest import AT, DAY, MINUTE, db_rows
 
 runner = CliRunner()
-AT = to_ms(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
-MINUTE = 60_000
-DAY = 86_400_000
 CARDS = 2
 
 

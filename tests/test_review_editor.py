@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from leadcards import paths
 from leadcards.deck.load import load_deck
 from leadcards.deck.model import Card
 from leadcards.session import Session
@@ -19,7 +20,7 @@ from leadcards.store import open_store
 from leadcards.sync import sync_deck
 from leadcards.ui.editor import make_editor
 
-from .conftest import AT, BUILTIN_DECK
+from .conftest import AT
 
 DECK = "id: ed\nname: Edit\ncards:\n  - id: one\n    front: Frist question\n    back: A\n"
 
@@ -111,7 +112,8 @@ def test_deck_broken_by_the_edit_keeps_the_old_cards(
 def test_the_builtin_deck_is_not_opened(
     isolated_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    deck = load_deck(BUILTIN_DECK)
+    # the built-in deck where the program finds it: in the installed package under CI
+    deck = load_deck(paths.builtin_decks_dir() / "leadership-vs-management.yaml")
     store = open_store(isolated_home)
     sync_deck(store, deck, AT)
     hook = Hook(Session(store, [deck], clock=lambda: AT))

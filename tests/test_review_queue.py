@@ -20,29 +20,7 @@ from leadcards.scheduling import Scheduler
 from leadcards.store import Store, open_store
 from leadcards.sync import sync_deck
 
-AT = to_ms(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
-MINUTE = 60_000
-HOUR = 3_600_000
-DAY = 86_400_000
-
-TABLE_DECK = """\
-id: tbl
-name: Table deck
-tables:
-  - id: cmp
-    title: Management vs leadership
-    row_label: Aspect
-    columns: [Management, Leadership]
-    rows:
-      - label: Focus
-        cells: ["Systems and tasks", "People and purpose"]
-      - label: Risk
-        cells: ["Risk-averse", "Embraces change"]
-cards:
-  - id: solo
-    front: A plain question
-    back: A plain answer
-"""
+from .conftest import AT, DAY, HOUR, MINUTE, TABLE_DECK
 
 
 def basic_deck(n: int, deck_id: str = "mini") -> str:

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from leadcards.cli import app
-from leadcards.clock import from_ms, now, to_ms
+from leadcards.clock import from_ms, now
 from leadcards.scheduling import (
     NEW_MEMORY,
     Rating,
@@ -22,11 +22,10 @@ from leadcards.scheduling import (
 from leadcards.settings import DEFAULTS, Settings, parse_steps
 from leadcards.store import open_store
 
+from .conftest import AT, DAY, MINUTE
+
 runner = CliRunner()
 
-AT = to_ms(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
-MINUTE = 60_000
-DAY = 86_400_000
 KEY = "lvm:comparison:focus:leadership:recall"
 
 

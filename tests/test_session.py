@@ -19,26 +19,7 @@ from leadcards.store import Store, open_store
 from leadcards.sync import sync_deck
 from leadcards.workspace import Workspace
 
-from .conftest import db_rows
-
-AT = to_ms(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
-MINUTE = 60_000
-DAY = 86_400_000
-
-TABLE_DECK = """\
-id: tbl
-name: Table deck
-tables:
-  - id: cmp
-    title: Management vs leadership
-    row_label: Aspect
-    columns: [Management, Leadership]
-    rows:
-      - label: Focus
-        cells: ["Systems and tasks", "People and purpose"]
-      - label: Risk
-        cells: ["Risk-averse", "Embraces change"]
-"""
+from .conftest import AT, DAY, MINUTE, TABLE_DECK, db_rows
 
 
 class Clock:
@@ -289,9 +270,10 @@ def test_siblings_are_buried_after_an_answer(tmp_path: Path, isolated_home: Path
         while (card := session.next_card()) is not None:
             shown.append(card)
             session.answer(4)
-        assert [c.template for c in shown] == ["recall"] * 4
-        assert len({c.note_id for c in shown}) == 4
-        untouched = [c.key for c in deck.cards if c.template != "recall"]
+        # four cells and the plain card: one card of each note
+        assert [c.template for c in shown] == ["recall"] * 4 + ["front"]
+        assert len({c.note_id for c in shown}) == 5
+        untouched = [c.key for c in deck.cards if c.template not in ("recall", "front")]
         assert all(store.card(k).memory.state == State.NEW for k in untouched)
         # the next study day, the siblings (identify, choice) come up
         next_day = Session(store, [deck], clock=Clock(AT + DAY))

@@ -16,7 +16,6 @@ import textwrap
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,6 @@ from typer.testing import CliRunner
 
 from leadcards import doctor
 from leadcards.cli import app
-from leadcards.clock import to_ms
 from leadcards.deck.load import load_deck
 from leadcards.errors import CardNotFound, UsageError
 from leadcards.events import EventKind
@@ -33,13 +31,10 @@ from leadcards.scheduling import NEW_MEMORY, Memory, Scheduler
 from leadcards.store import APPLICATION_ID, SCHEMA_VERSION, Store, is_leech_lapse, open_store
 from leadcards.sync import sync_deck
 
-from .conftest import BUILTIN_DECK, db_rows
+from .conftest import AT, BUILTIN_DECK, DAY, MINUTE, db_rows
 
 runner = CliRunner()
 
-AT = to_ms(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
-MINUTE = 60_000
-DAY = 86_400_000
 DAMAGED = (
     "is damaged (database disk image is malformed); it was left as it is — "
     "restore a backup or move it aside to start afresh"

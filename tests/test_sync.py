@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -13,19 +12,16 @@ import pytest
 from typer.testing import CliRunner
 
 from leadcards.cli import app
-from leadcards.clock import to_ms
 from leadcards.deck import catalog
 from leadcards.deck import load as deck_load
 from leadcards.deck.load import load_deck
 from leadcards.store import Store, open_store
 from leadcards.sync import forget_missing_files, sync_deck, sync_files
 
-from .conftest import db_rows
+from .conftest import AT, DAY, db_rows
 
 runner = CliRunner()
 
-AT = to_ms(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
-DAY = 86_400_000
 
 DECK = """\
 id: mine
