@@ -417,3 +417,31 @@ def test_a_programming_error_is_a_traceback_not_a_damaged_file(
     result = runner.invoke(app, ["suspend", FOCUS])
     assert isinstance(result.exception, sqlite3.ProgrammingError)
     assert "cannot be read" not in result.stderr and "doctor" not in result.stderr
+
+
+def test_settings_changes_are_events_and_rebuild_the_settings_table(isolated_home: Path) -> None:
+    status_json()
+    invoke("config", "new_per_day", "5")
+    invoke("config", "learning_steps", "2m 20m", "--deck", "lvm")
+    invoke("config", "new_per_day", "--reset")
+    logged = db_rows(
+        isolated_home / "leadcards.db", "SELECT kind, card_key, data FROM events ORDER BY at, id"
+    )
+    assert [tuple(r) for r in logged] == [
+        ("setting", None, '{"scope":"","key":"new_per_day","value":5}'),
+        ("setting", None, '{"scope":"lvm","key":"learning_steps","value":[120,1200]}'),
+        ("setting", None, '{"scope":"","key":"new_per_day","value":null}'),
+    ]
+    with sqlite3.connect(isolated_home / "leadcards.db") as conn:
+        conn.execute("DELETE FROM settings")
+        conn.execute("INSERT INTO settings VALUES ('', 'fuzz', 'false')")
+    result = invoke("doctor", code=1)
+    assert "settings: differ from the log; `leadcards doctor --rebuild` rewrites them" in (
+        result.stdout
+    )
+    assert "settings: rebuilt from the log" in invoke("doctor", "--rebuild").stdout
+    assert invoke("config", "learning_steps", "--deck", "lvm").stdout == (
+        "learning_steps = 2m 20m  (set for lvm)\n"
+    )
+    assert invoke("config", "fuzz").stdout == "fuzz = on\n"
+    assert invoke("doctor").stdout.startswith("integrity: ok\nreplay: ")

@@ -17,7 +17,7 @@ from leadcards.ui.keys import decode_keys
 from leadcards.ui.lines import plain
 from leadcards.ui.screen import review_screen
 
-from .conftest import AT
+from .conftest import AT, db_rows
 
 DECK = """\
 id: ui
@@ -150,3 +150,22 @@ def test_undo_counts_the_card_on_screen_once(controller: Controller) -> None:
     assert controller.counts() == (2, 1, 0)
     controller.handle("u")
     assert (controller.counts(), controller.progress()) == before
+
+
+def test_the_option_or_side_picked_is_logged_with_the_answer(controller: Controller) -> None:
+    session = controller.session
+    _show(controller, "ui:heart:choice")
+    wrong = next(o for o in session.current.options if o != "Heart")
+    controller.handle("abcd"[session.current.options.index(wrong)])
+    controller.handle("enter")  # accepts the suggested Again
+    _show(controller, "ui:cmp:focus:management:identify")
+    controller.handle(next(k for k, i in side_keys(session.current).items() if i == 1))
+    controller.handle("3")
+    logged = db_rows(
+        session.store,
+        "SELECT card_key, rating, picked FROM events WHERE kind = 'answer' ORDER BY at, id",
+    )
+    assert [tuple(r) for r in logged] == [
+        ("ui:heart:choice", 1, wrong),
+        ("ui:cmp:focus:management:identify", 3, "Leadership"),
+    ]

@@ -33,6 +33,7 @@ def check(store: Store, *, rebuild: bool = False) -> DoctorReport:
         report.lines.append(f"integrity: {dangling} log rows name no card")
     else:
         report.lines.append("integrity: ok")
+    _check_settings(store, report, rebuild)
     cards = {row.key: row for row in store.all_cards()}
     replayed = replay(store.events(), {k: row.deck_id for k, row in cards.items()}, store.undone())
     differing = {
@@ -58,3 +59,18 @@ def check(store: Store, *, rebuild: bool = False) -> DoctorReport:
             f"({shown}{more}); `leadcards doctor --rebuild` rewrites them from the log"
         )
     return report
+
+
+def _check_settings(store: Store, report: DoctorReport, rebuild: bool) -> None:
+    """The settings table is a cache of the log's settings events too."""
+    logged = store.logged_settings()
+    if store.cached_settings() == logged:
+        return
+    if rebuild:
+        store.write_settings(logged)
+        report.lines.append("settings: rebuilt from the log")
+    else:
+        report.ok = False
+        report.lines.append(
+            "settings: differ from the log; `leadcards doctor --rebuild` rewrites them"
+        )

@@ -351,9 +351,28 @@ class LogQueries(CardQueries):
             )
         ]
 
-    def timeline(self) -> SettingsTimeline:
-        """Settings as the whole log has them (what the settings table caches)."""
+    def logged_settings(self) -> dict[str, dict[str, Any]]:
+        """Settings as the whole log has them, by scope: what the settings table caches."""
         timeline = SettingsTimeline()
         for event in self._setting_events():
             timeline.apply(event)
-        return timeline
+        return {scope: values for scope, values in timeline.stored.items() if values}
+
+    def cached_settings(self) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for scope, key, value in self._rows("SELECT scope, key, value FROM settings"):
+            found.setdefault(scope, {})[key] = json.loads(value)
+        return found
+
+    def write_settings(self, stored: dict[str, dict[str, Any]]) -> None:
+        """Replace the settings cache (after a replay) in one transaction."""
+        with self._transaction():
+            self._run("DELETE FROM settings")
+            self._run_many(
+                "INSERT INTO settings (scope, key, value) VALUES (?, ?, ?)",
+                [
+                    (scope, key, json.dumps(value))
+                    for scope, values in stored.items()
+                    for key, value in values.items()
+                ],
+            )
