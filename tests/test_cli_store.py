@@ -445,3 +445,11 @@ def test_settings_changes_are_events_and_rebuild_the_settings_table(isolated_hom
     )
     assert invoke("config", "fuzz").stdout == "fuzz = on\n"
     assert invoke("doctor").stdout.startswith("integrity: ok\nreplay: ")
+
+
+def test_exit_codes_are_pinned() -> None:
+    """Scripts branch on these: success, an error, a usage error, Ctrl-C."""
+    from leadcards.errors import CardNotFound, ExitStatus, StoreError
+
+    assert [int(s) for s in ExitStatus] == [0, 1, 2, 130]
+    assert (StoreError("x").exit_code, CardNotFound("k").exit_code) == (1, 2)

@@ -10,10 +10,19 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 
+class ExitStatus(IntEnum):
+    """Every exit code leadcards uses, in one place."""
+
+    OK = 0
+    ERROR = 1  # a LeadcardsError: damaged file, broken deck, doctor found problems
+    USAGE = 2  # a command given something it cannot work with
+    INTERRUPTED = 130  # Ctrl-C, as shells report a SIGINT death (128 + 2)
+
+
 class LeadcardsError(Exception):
     """A user-facing failure: its message is printed as is, on one line."""
 
-    exit_code = 1  # ExitStatus.ERROR
+    exit_code: int = ExitStatus.ERROR
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,7 @@ class StoreError(LeadcardsError):
 class UsageError(LeadcardsError):
     """A command was given something it cannot work with (unknown deck, bad value)."""
 
-    exit_code = 2  # ExitStatus.USAGE
+    exit_code = ExitStatus.USAGE
 
 
 class CardNotFound(UsageError):
@@ -54,11 +63,3 @@ class CardNotFound(UsageError):
         self.key = key
         super().__init__(f"no card with key '{key}' (see `leadcards cards` for keys)")
 
-
-class ExitStatus(IntEnum):
-    """Every exit code leadcards uses, in one place."""
-
-    OK = 0
-    ERROR = 1  # a LeadcardsError: damaged file, broken deck, doctor found problems
-    USAGE = 2  # a command given something it cannot work with
-    INTERRUPTED = 130  # Ctrl-C, as shells report a SIGINT death (128 + 2)

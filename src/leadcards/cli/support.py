@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
-from leadcards.errors import DeckError, LeadcardsError
+from leadcards.errors import DeckError, ExitStatus, LeadcardsError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -71,6 +71,6 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise
         except sqlite3.DatabaseError as exc:
             err(f"error: the database cannot be read ({exc}); run `leadcards doctor`")
-            raise typer.Exit(1) from None
+            raise typer.Exit(ExitStatus.ERROR) from None
 
     return wrapper
