@@ -224,7 +224,7 @@ def test_config_rejects_bad_values(isolated_home: Path, key: str, value: str, me
     assert result.stderr == f"error: {message}\n"
     assert result.stdout == ""
     with open_store(isolated_home) as store:
-        assert store.stored_settings() == {}  # nothing was written
+        assert store.cached_settings() == {}  # nothing was written
 
 
 def test_config_unknown_setting_suggests(isolated_home: Path) -> None:

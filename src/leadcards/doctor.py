@@ -1,8 +1,9 @@
-"""`leadcards doctor`: is the file sound, and does every cached card match its log?
+"""`leadcards doctor`: is the file sound, and do the caches match the log?
 
 The log is the truth; the cards table is a cache of replaying it — memory, suspension,
-leech mark and bury alike. A mismatch means a bug or a crash mid-way in an older
-version; ``--rebuild`` rewrites the cache from the log alone.
+leech mark and bury alike — and the settings table one of its settings events. A
+mismatch means a bug, a hand edit, or a crash mid-way in an older version; ``--rebuild``
+rewrites the caches from the log alone.
 """
 
 from __future__ import annotations

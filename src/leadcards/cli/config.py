@@ -53,7 +53,7 @@ def config(
         elif key is not None and reset:
             ws.store.set_setting(key, None, scope, at_ms=ws.now_ms)
         current = ws.store.settings(deck)
-        overridden = ws.store.stored_settings(scope)
+        overridden = ws.store.cached_settings().get(scope, {})
     for name in [key] if key else NAMES:
         shown = format_value(name, getattr(current, name))
         mark = "" if name not in overridden else f"  (set{' for ' + deck if deck else ''})"

@@ -96,10 +96,6 @@ class LogQueries(CardQueries):
 
     # settings -------------------------------------------------------------
 
-    def stored_settings(self, scope: str = "") -> dict[str, Any]:
-        rows = self._rows("SELECT key, value FROM settings WHERE scope = ?", (scope,))
-        return {row[0]: json.loads(row[1]) for row in rows}
-
     def settings(self, deck_id: str | None = None) -> Settings:
         """Global settings, with the deck's overrides on top when a deck is named.
 
@@ -359,6 +355,7 @@ class LogQueries(CardQueries):
         return {scope: values for scope, values in timeline.stored.items() if values}
 
     def cached_settings(self) -> dict[str, dict[str, Any]]:
+        """The settings table by scope ('' for global): what was set, not the defaults."""
         found: dict[str, dict[str, Any]] = {}
         for scope, key, value in self._rows("SELECT scope, key, value FROM settings"):
             found.setdefault(scope, {})[key] = json.loads(value)
