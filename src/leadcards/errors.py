@@ -62,4 +62,3 @@ class CardNotFound(UsageError):
     def __init__(self, key: str) -> None:
         self.key = key
         super().__init__(f"no card with key '{key}' (see `leadcards cards` for keys)")
-
