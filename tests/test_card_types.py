@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from leadcards.deck.card_types import ENTRY_TYPES, TYPES, card_type
+from leadcards.deck.card_types import table as table_type
+from leadcards.deck.card_types.base import Flag, Markdown
 from leadcards.deck.load import load_deck
 from leadcards.deck.model import Kind
-from leadcards.deck.types import ENTRY_TYPES, TYPES, card_type
-from leadcards.deck.types import table as table_type
-from leadcards.deck.types.base import Flag, Markdown
 
 from .conftest import BUILTIN_DECK, FIXTURES
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from leadcards.deck.card_types.cloze import render_cloze
 from leadcards.deck.choices import choose_options
 from leadcards.deck.load import load_deck
-from leadcards.deck.types.cloze import render_cloze
 
 from .conftest import BUILTIN_DECK
 

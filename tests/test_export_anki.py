@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
+from leadcards.deck.card_types import card_type
 from leadcards.deck.load import load_deck
 from leadcards.deck.model import Deck
-from leadcards.deck.types import card_type
 from leadcards.export import apkg
 from leadcards.export.anki_text import HEADER, write_csv
 from leadcards.export.anki_text import rows as csv_rows

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leadcards.deck.types import card_type
-from leadcards.deck.types.base import Choices, Flag, Markdown
+from leadcards.deck.card_types import card_type
+from leadcards.deck.card_types.base import Choices, Flag, Markdown
 from leadcards.export import anki_html as html
 from leadcards.export import apkg
 

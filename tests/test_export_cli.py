@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from leadcards.cli import export as command
-from leadcards.cli.export import export_app
+from leadcards.cli import export_commands as command
+from leadcards.cli.export_commands import export_app
 from leadcards.deck.model import Deck
 from leadcards.export import apkg
 from leadcards.export.apkg_history import MISSING_ANKI

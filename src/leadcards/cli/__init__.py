@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import sys
 
-from leadcards.cli import card_commands, config, deck_commands, doctor, export, study
+from leadcards.cli import (
+    card_commands,
+    config_command,
+    deck_commands,
+    doctor_command,
+    export_commands,
+    study_commands,
+)
 from leadcards.cli.app import app
 from leadcards.cli.support import err
 from leadcards.errors import ExitStatus
@@ -16,7 +23,14 @@ from leadcards.errors import ExitStatus
 __all__ = ["app", "main"]
 
 # Registration happens on import; the names keep linters from calling these unused.
-COMMAND_MODULES = (deck_commands, study, card_commands, config, doctor, export)
+COMMAND_MODULES = (
+    deck_commands,
+    study_commands,
+    card_commands,
+    config_command,
+    doctor_command,
+    export_commands,
+)
 
 
 def main() -> None:

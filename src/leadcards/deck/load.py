@@ -2,7 +2,7 @@
 
 This module knows the shape of a deck (its own fields, ``tables:`` and ``cards:``)
 and what all cards share (id, type, tags, extra). What each kind of card needs and
-makes is asked of the card-type registry (``deck.types``); reading and checking the
+makes is asked of the card-type registry (``deck.card_types``); reading and checking the
 YAML nodes is ``deck.reader``'s job.
 """
 
@@ -12,12 +12,12 @@ from pathlib import Path
 
 from yaml.nodes import Node
 
+from leadcards.deck.card_types import ENTRY_TYPES
+from leadcards.deck.card_types.base import Entry, EntryType
+from leadcards.deck.card_types.table import read_table, table_notes
 from leadcards.deck.model import Card, Deck, Kind, Note, Table, slugify
 from leadcards.deck.reader import Reader, compose, line_of, read_deck_text
 from leadcards.deck.text import unique
-from leadcards.deck.types import ENTRY_TYPES
-from leadcards.deck.types.base import Entry, EntryType
-from leadcards.deck.types.table import read_table, table_notes
 from leadcards.errors import DeckError, Problem
 
 DECK_FIELDS = ("id", "name", "description", "source", "tags", "tables", "cards")

@@ -28,7 +28,7 @@ def card_key(deck_id: str, note_id: str, template: str) -> str:
 class Kind(str, Enum):
     """A card type: what the YAML ``type`` field names, or ``table`` for a table cell.
 
-    What each kind means (fields, cards, Anki note type) lives in ``deck/types``; this
+    What each kind means (fields, cards, Anki note type) lives in ``deck/card_types``; this
     is only the closed list of names, so code cannot branch on a kind that does not
     exist, and a deck naming one is refused when it is loaded. A ``str``, so a kind
     still equals (and hashes like) the name written in the deck.

@@ -3,7 +3,7 @@
 Anki shows fields as HTML and sanitizes nothing, so every field goes through
 markdown-it with raw HTML switched off: a ``<script>`` written in a deck arrives as
 text. The note types themselves (ids, fields, templates) belong to the card types in
-``leadcards.deck.types``; this module renders the values they give. (Named for what
+``leadcards.deck.card_types``; this module renders the values they give. (Named for what
 it makes, HTML for Anki, and so as not to be mistaken for the standard ``html``.)
 """
 
@@ -13,7 +13,7 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
-from leadcards.deck.types.base import AnkiField, Choices, Markdown
+from leadcards.deck.card_types.base import AnkiField, Choices, Markdown
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -17,8 +17,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from leadcards.deck.card_types import card_type
 from leadcards.deck.model import Deck
-from leadcards.deck.types import card_type
 from leadcards.export import apkg
 
 HEADER = (

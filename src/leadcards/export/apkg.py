@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from leadcards.deck.card_types import TYPES, card_type
 from leadcards.deck.model import Deck, Kind, Note
-from leadcards.deck.types import TYPES, card_type
 from leadcards.errors import LeadcardsError, UsageError
 from leadcards.export.anki_html import CSS, field_html, render
 

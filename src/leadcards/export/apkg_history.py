@@ -20,8 +20,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from leadcards.deck.card_types import card_type
 from leadcards.deck.model import Deck
-from leadcards.deck.types import card_type
 from leadcards.errors import LeadcardsError
 from leadcards.export import apkg
 from leadcards.export.records import CardSchedule, ReviewRecord

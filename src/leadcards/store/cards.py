@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from leadcards.errors import CardNotFound
 from leadcards.events import CardRecord
 from leadcards.scheduling import MEMORY_FIELDS, Memory, State
-from leadcards.store.base import StoreBase
+from leadcards.store.sql import StoreBase
 
 ACTIVE = "removed = 0 AND suspended = 0 AND (buried_until IS NULL OR buried_until <= :now)"
 RECORD_COLUMNS = (*MEMORY_FIELDS, "suspended", "leech", "buried_until")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from leadcards.store.base import StoreBase
+from leadcards.store.sql import StoreBase
 
 
 @dataclass(frozen=True, slots=True)

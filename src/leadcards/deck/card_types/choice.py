@@ -6,10 +6,7 @@ same everywhere; the Anki note carries the options in that order.
 
 from __future__ import annotations
 
-from leadcards.deck.choices import choose_options
-from leadcards.deck.model import Kind, Note, card_key
-from leadcards.deck.text import fold
-from leadcards.deck.types.base import (
+from leadcards.deck.card_types.base import (
     EXTRA,
     AnkiField,
     Choices,
@@ -20,6 +17,9 @@ from leadcards.deck.types.base import (
     Template,
     wrap,
 )
+from leadcards.deck.choices import choose_options
+from leadcards.deck.model import Kind, Note, card_key
+from leadcards.deck.text import fold
 
 _QUESTION = '<div class="lc-q">{{Question}}</div>{{Options}}'
 NOTE_TYPE = NoteType(

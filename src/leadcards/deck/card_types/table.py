@@ -16,11 +16,7 @@ from dataclasses import dataclass
 
 from yaml.nodes import Node
 
-from leadcards.deck.choices import choose_options
-from leadcards.deck.model import Card, Kind, Note, Origin, Row, Table, card_key, slugify
-from leadcards.deck.reader import Reader, line_of
-from leadcards.deck.text import unique
-from leadcards.deck.types.base import (
+from leadcards.deck.card_types.base import (
     ANSWER,
     AnkiField,
     CardType,
@@ -31,6 +27,10 @@ from leadcards.deck.types.base import (
     Template,
     wrap,
 )
+from leadcards.deck.choices import choose_options
+from leadcards.deck.model import Card, Kind, Note, Origin, Row, Table, card_key, slugify
+from leadcards.deck.reader import Reader, line_of
+from leadcards.deck.text import unique
 
 # --- the Anki note type -----------------------------------------------------------------
 

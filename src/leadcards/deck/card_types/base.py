@@ -1,7 +1,7 @@
 """What a card type declares, as data: its YAML fields, its builder, its Anki note type.
 
 Each kind is one module in this package exporting ``TYPE``; the loader and the
-exporters look kinds up in the registry (``leadcards.deck.types``) instead of
+exporters look kinds up in the registry (``leadcards.deck.card_types``) instead of
 branching on names, so a kind cannot be known to one of them and missing in another.
 
 The Anki side is plain data too. A note type's fields are given as values to render

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from leadcards.deck.card_types.base import ANSWER, EXTRA, Entry, EntryType, NoteType, Template, wrap
+from leadcards.deck.card_types.basic import front_back_extra
 from leadcards.deck.model import Kind, Note
-from leadcards.deck.types.base import ANSWER, EXTRA, Entry, EntryType, NoteType, Template, wrap
-from leadcards.deck.types.basic import front_back_extra
 
 NOTE_TYPE = NoteType(
     1_732_104_002,

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from leadcards.deck.model import Kind, Note
-from leadcards.deck.types.base import (
+from leadcards.deck.card_types.base import (
     EXTRA,
     AnkiField,
     Entry,
@@ -19,6 +18,7 @@ from leadcards.deck.types.base import (
     Template,
     wrap,
 )
+from leadcards.deck.model import Kind, Note
 
 CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 

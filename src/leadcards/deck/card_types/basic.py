@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from leadcards.deck.model import Kind, Note
-from leadcards.deck.types.base import (
+from leadcards.deck.card_types.base import (
     ANSWER,
     EXTRA,
     AnkiField,
@@ -14,6 +13,7 @@ from leadcards.deck.types.base import (
     Template,
     wrap,
 )
+from leadcards.deck.model import Kind, Note
 
 NOTE_TYPE = NoteType(
     1_732_104_001,

@@ -9,9 +9,9 @@ line in ``_ALL``; the import-time check below refuses a kind left out.
 
 from __future__ import annotations
 
+from leadcards.deck.card_types import basic, choice, cloze, reverse, table
+from leadcards.deck.card_types.base import CardType, EntryType
 from leadcards.deck.model import Kind
-from leadcards.deck.types import basic, choice, cloze, reverse, table
-from leadcards.deck.types.base import CardType, EntryType
 
 # In the order decks document them; ``allowed`` field lists follow it.
 _ALL: tuple[CardType, ...] = (basic.TYPE, reverse.TYPE, cloze.TYPE, choice.TYPE, table.TYPE)
