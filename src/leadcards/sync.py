@@ -82,7 +82,7 @@ def _changed_files(store: Store, files: list[Path]) -> list[DeckFile]:
 
 def sync_deck(store: Store, deck: Deck, now_ms: int, file: DeckFile | None = None) -> CardChanges:
     """Make the cache hold exactly this deck's cards, keeping every card's history."""
-    cards = [CardText(c.key, c.note_id, c.template, c.content_hash) for c in deck.cards]
+    cards: list[CardText] = [(c.key, c.note_id, c.template, c.content_hash) for c in deck.cards]
     return store.sync_deck(deck.id, cards, now_ms, file)
 
 

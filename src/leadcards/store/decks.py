@@ -24,14 +24,9 @@ class DeckFile:
     sha256: str
 
 
-@dataclass(frozen=True, slots=True)
-class CardText:
-    """What sync needs of a deck's card: its identity and a hash of its wording."""
-
-    key: str
-    note_id: str
-    template: str
-    content_hash: str
+# What sync needs of a deck's card: (key, note_id, template, content_hash). A plain
+# tuple: a first sync makes one per card of a deck that may hold 100,000.
+CardText = tuple[str, str, str, str]
 
 
 @dataclass
@@ -79,29 +74,31 @@ class DeckQueries(StoreBase):
                 )
             }
             position = int(self._value("SELECT coalesce(max(position), 0) FROM cards"))
-            new = [card for card in cards if card.key not in existing]
+            inserts, updates = [], []
+            for card in cards:  # one pass: a first sync meets every card of a large deck
+                key, _, _, content_hash = card
+                old = existing.get(key)
+                if old is None:
+                    position += 1
+                    inserts.append((*card, deck_id, position, at_ms))
+                elif old != (content_hash, False):
+                    updates.append((content_hash, key))
+                    if old[1]:
+                        changes.restored += 1
+                    else:
+                        changes.changed += 1
             self._run_many(
-                "INSERT INTO cards (key, deck_id, note_id, template, content_hash, position, "
+                "INSERT INTO cards (key, note_id, template, content_hash, deck_id, position, "
                 "added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (c.key, deck_id, c.note_id, c.template, c.content_hash, position + n, at_ms)
-                    for n, c in enumerate(new, start=1)
-                ],
+                inserts,
             )
-            kept = [card for card in cards if card.key in existing]
-            updates = [c for c in kept if existing[c.key] != (c.content_hash, False)]
-            self._run_many(
-                "UPDATE cards SET content_hash = ?, removed = 0 WHERE key = ?",
-                [(c.content_hash, c.key) for c in updates],
-            )
-            present = {card.key for card in cards}
+            self._run_many("UPDATE cards SET content_hash = ?, removed = 0 WHERE key = ?", updates)
+            present = {card[0] for card in cards}
             gone = [k for k, (_, removed) in existing.items() if k not in present and not removed]
             self._run_many("UPDATE cards SET removed = 1 WHERE key = ?", [(k,) for k in gone])
             if file is not None:
                 self._remember(file, deck_id, at_ms)
-        changes.added = len(new)
-        changes.restored = sum(1 for c in updates if existing[c.key][1])
-        changes.changed = len(updates) - changes.restored
+        changes.added = len(inserts)
         changes.removed = len(gone)
         return changes
 
