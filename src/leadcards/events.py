@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, NamedTuple
 
@@ -32,8 +31,7 @@ class EventKind(str, Enum):
     UNDO = "undo"  # takes back the event named in ``target``
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One row of the log. ``id`` is a ULID; (``at``, ``id``) is the global order."""
 
     id: str
@@ -86,13 +84,13 @@ def apply(record: CardRecord, event: Event, scheduler: Scheduler | None) -> Card
     return record  # settings and undo events change no card by themselves
 
 
-@dataclass
 class SettingsTimeline:
     """Settings as the log has them at the point a replay has reached."""
 
-    stored: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _schedulers: dict[Settings, Scheduler] = field(default_factory=dict)
-    _by_deck: dict[str, Scheduler] = field(default_factory=dict)  # until the next change
+    def __init__(self) -> None:
+        self.stored: dict[str, dict[str, Any]] = {}
+        self._schedulers: dict[Settings, Scheduler] = {}
+        self._by_deck: dict[str, Scheduler] = {}  # until the next settings change
 
     def apply(self, event: Event) -> None:
         self._by_deck.clear()

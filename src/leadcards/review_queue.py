@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 from leadcards.clock import from_ms, next_study_day_start, study_day_start, to_ms
 from leadcards.scheduling import State
@@ -21,8 +21,7 @@ from leadcards.store import Store
 LEARN_AHEAD_MS = 20 * 60 * 1000  # as Anki: learning cards due this soon are shown now
 
 
-@dataclass(frozen=True)
-class DeckCounts:
+class DeckCounts(NamedTuple):
     id: str
     name: str
     total: int
@@ -34,11 +33,10 @@ class DeckCounts:
     reviewed_today: int
 
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        return dict(self._asdict())
 
 
-@dataclass(frozen=True)
-class Today:
+class Today(NamedTuple):
     """One deck's study day: its bounds and what was already done in it."""
 
     start_ms: int

@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from leadcards.deck.model import Deck
 from leadcards.store import CardChanges, CardText, DeckFile, Store
+
+if TYPE_CHECKING:  # at run time only commands that parse decks load the model
+    from leadcards.deck.model import Deck
 
 
 @dataclass

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from leadcards import paths
 from leadcards.clock import now, to_ms
 from leadcards.deck import catalog
-from leadcards.deck.model import Deck
 from leadcards.store import Store, open_store
 from leadcards.sync import forget_missing_files, sync_files
 
+if TYPE_CHECKING:  # at run time only commands that parse decks load the model
+    from leadcards.deck.model import Deck
 
-@dataclass(frozen=True)
-class DeckInfo:
+
+class DeckInfo(NamedTuple):
     id: str
     name: str
     path: str

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from leadcards import paths
-from leadcards.deck.model import Deck
 from leadcards.errors import DeckError, Problem, UsageError
+
+if TYPE_CHECKING:  # at run time only commands that parse decks load the model
+    from leadcards.deck.model import Deck
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,16 @@ from pathlib import Path
 from leadcards.scheduling import Scheduler
 from leadcards.settings import Settings
 from leadcards.store.cards import CardRow
-from leadcards.store.connection import APPLICATION_ID, CODE_ERRORS, FILE_ERRORS, connect, explain
+from leadcards.store.connection import (
+    APPLICATION_ID,
+    CODE_ERRORS,
+    FILE_ERRORS,
+    SCHEMA_VERSION,
+    connect,
+    explain,
+)
 from leadcards.store.decks import CardChanges, CardText, DeckFile, DeckQueries
 from leadcards.store.log import Answered, AnswerResult, LogQueries, UndoResult, is_leech_lapse
-from leadcards.store.migrations import SCHEMA_VERSION, migrate
 
 __all__ = [
     "APPLICATION_ID",
@@ -44,6 +50,9 @@ class Store(LogQueries, DeckQueries):
         self._conn, version, _existed = connect(path)
         try:
             if version < SCHEMA_VERSION:
+                # imported only here: an up-to-date file (every day but one) never needs it
+                from leadcards.store.migrations import migrate
+
                 migrate(self._conn, version)
         except BaseException as exc:
             self._conn.close()

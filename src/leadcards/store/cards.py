@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from leadcards.errors import CardNotFound
 from leadcards.events import CardRecord
@@ -21,8 +21,7 @@ RECORD_COLUMNS = (*MEMORY_FIELDS, "suspended", "leech", "buried_until")
 LEARNING_STATES = f"state IN ({State.LEARNING.value}, {State.RELEARNING.value})"
 
 
-@dataclass(frozen=True, slots=True)
-class CardRow:
+class CardRow(NamedTuple):
     """A card's cached row: which card it is, and what its log makes of it."""
 
     key: str

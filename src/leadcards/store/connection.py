@@ -14,6 +14,7 @@ from pathlib import Path
 from leadcards.errors import StoreError
 
 APPLICATION_ID = 0x4C434453  # "LCDS": marks a file as a leadcards database
+SCHEMA_VERSION = 2  # store/migrations.py has a step for each version before this one
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -86,8 +87,6 @@ def _require_sqlite_header(path: Path) -> None:
 
 
 def _check(conn: sqlite3.Connection, path: Path, existed: bool) -> int:
-    from leadcards.store.migrations import SCHEMA_VERSION
-
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version: int = conn.execute("PRAGMA user_version").fetchone()[0]

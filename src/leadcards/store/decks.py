@@ -8,12 +8,12 @@ to them is the log's.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from leadcards.store.sql import StoreBase
 
 
-@dataclass(frozen=True, slots=True)
-class DeckFile:
+class DeckFile(NamedTuple):
     """A deck file as last synced: its fingerprint and the deck it held."""
 
     path: str

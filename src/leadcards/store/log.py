@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from leadcards.errors import CardNotFound
 from leadcards.events import (
@@ -36,8 +35,10 @@ LIVE = "NOT EXISTS (SELECT 1 FROM events u WHERE u.kind = 'undo' AND u.target = 
 EVENT_COLUMNS = "id, at, kind, card_key, rating, duration_ms, picked, target, data"
 
 
-@dataclass(frozen=True, slots=True)
-class AnswerResult:
+class AnswerResult(NamedTuple):
+    """One answer as stored. Records on the start-up path are named tuples: a frozen
+    dataclass costs ten times as much to define, and every command pays that."""
+
     event_id: str
     key: str
     rating: int
@@ -46,15 +47,13 @@ class AnswerResult:
     became_leech: bool
 
 
-@dataclass(frozen=True, slots=True)
-class UndoResult:
+class UndoResult(NamedTuple):
     key: str
     kind: EventKind
     rating: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class Answered:
+class Answered(NamedTuple):
     """One live answer as logged, for statistics and export."""
 
     id: str

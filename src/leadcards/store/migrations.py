@@ -14,9 +14,7 @@ from collections.abc import Callable
 from importlib import resources
 
 from leadcards.ids import ulid_after
-from leadcards.store.connection import APPLICATION_ID
-
-SCHEMA_VERSION = 2
+from leadcards.store.connection import APPLICATION_ID, SCHEMA_VERSION
 
 
 def _run_script(conn: sqlite3.Connection, name: str) -> None:
