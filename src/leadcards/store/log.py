@@ -126,7 +126,7 @@ class LogQueries(CardQueries):
     def set_setting(self, key: str, value: Any, scope: str = "", *, at_ms: int) -> None:
         """Change (or with ``None`` remove) a setting from now on: an event and its cache."""
         with self._transaction():
-            at, event_id = self._stamp(at_ms, None)
+            at, event_id = self._stamp(at_ms)
             data = {"scope": scope, "key": key, "value": value}
             self._insert(Event(event_id, at, EventKind.SETTING, data=data))
             if value is None:
@@ -140,21 +140,13 @@ class LogQueries(CardQueries):
 
     # appending --------------------------------------------------------------
 
-    def _stamp(self, at_ms: int, card_key: str | None) -> tuple[int, str]:
-        """The time and id of a new event: no earlier than the card's newest event and the
-        newest settings change (or, for a settings change, than any event), and with an
-        id after every id already logged in that millisecond."""
-        if card_key is None:
-            floor = "coalesce((SELECT max(at) FROM events), 0)"
-        else:
-            floor = (
-                "coalesce((SELECT max(at) FROM events WHERE card_key = :key), 0), "
-                "coalesce((SELECT max(at) FROM events WHERE kind = 'setting'), 0)"
-            )
+    def _stamp(self, at_ms: int) -> tuple[int, str]:
+        """The time and id of a settings change: no earlier than any event, with an id
+        after every id already logged in that millisecond."""
         row = self._one(
-            f"WITH t (at) AS (SELECT max(:at, {floor})) "
+            "WITH t (at) AS (SELECT max(:at, coalesce((SELECT max(at) FROM events), 0))) "
             "SELECT t.at, (SELECT max(id) FROM events WHERE at = t.at) FROM t",
-            {"at": at_ms, "key": card_key},
+            {"at": at_ms},
         )
         assert row is not None
         return row[0], ulid_after(row[0], row[1])
@@ -178,12 +170,22 @@ class LogQueries(CardQueries):
             ),
         )
 
-    def _current(self, key: str) -> tuple[CardRecord, str]:
-        """The card's record and deck, read inside the writing transaction."""
-        row = self._one("SELECT * FROM cards WHERE key = ?", (key,))
+    def _current(self, key: str, at_ms: int) -> tuple[CardRecord, str, int, str]:
+        """What a new event of the card needs, in one read inside the writing transaction:
+        the card's record and deck, and the event's time and id — no earlier than the
+        card's newest event and the newest settings change, with an id after every id
+        already logged in that millisecond."""
+        row = self._one(
+            "WITH t (at) AS (SELECT max(:at, "
+            "coalesce((SELECT max(at) FROM events WHERE card_key = :key), 0), "
+            "coalesce((SELECT max(at) FROM events WHERE kind = 'setting'), 0))) "
+            "SELECT c.*, t.at AS stamp, (SELECT max(id) FROM events WHERE at = t.at) AS last "
+            "FROM cards c, t WHERE c.key = :key",
+            {"at": at_ms, "key": key},
+        )
         if row is None:
             raise CardNotFound(key)
-        return record_of(row), row["deck_id"]
+        return record_of(row), row["deck_id"], row["stamp"], ulid_after(row["stamp"], row["last"])
 
     def answer(
         self,
@@ -198,9 +200,8 @@ class LogQueries(CardQueries):
         if rating not in (1, 2, 3, 4):
             raise ValueError(f"rating must be 1-4, not {rating}")
         with self._transaction():
-            record, deck_id = self._current(key)
+            record, deck_id, at, event_id = self._current(key, at_ms)
             scheduler = self.scheduler(deck_id)
-            at, event_id = self._stamp(at_ms, key)
             event = Event(
                 event_id,
                 at,
@@ -228,8 +229,7 @@ class LogQueries(CardQueries):
 
     def _flag_event(self, key: str, kind: EventKind, at_ms: int, data: Any = None) -> str:
         with self._transaction():
-            record, _ = self._current(key)
-            at, event_id = self._stamp(at_ms, key)
+            record, _, at, event_id = self._current(key, at_ms)
             event = Event(event_id, at, kind, key, data=data)
             self._insert(event)
             self._write_record(key, apply(record, event, None))
@@ -266,23 +266,22 @@ class LogQueries(CardQueries):
                     (event_id,),
                 )
             ]
-            at, tomb_id = self._stamp(at_ms, key)
+            _, deck_id, at, tomb_id = self._current(key, at_ms)
             for undone in [event_id, *caused]:
                 self._insert(Event(tomb_id, at, EventKind.UNDO, key, target=undone))
                 tomb_id = ulid_after(at, tomb_id)
-            self._write_record(key, self._replay_card(key))
+            self._write_record(key, self._replay_card(key, deck_id))
         return UndoResult(key, target.kind, target.rating)
 
     # reading the log ----------------------------------------------------------
 
-    def _replay_card(self, key: str) -> CardRecord:
+    def _replay_card(self, key: str, deck_id: str) -> CardRecord:
         card_events = [
             _event(r)
             for r in self._rows(
                 f"SELECT {EVENT_COLUMNS} FROM events WHERE card_key = ? ORDER BY at, id", (key,)
             )
         ]
-        deck_id = str(self._value("SELECT deck_id FROM cards WHERE key = ?", (key,)))
         records = replay(
             merged(card_events, self._setting_events()),
             {key: deck_id},
