@@ -90,10 +90,10 @@ class SettingsTimeline:
     def __init__(self) -> None:
         self.stored: dict[str, dict[str, Any]] = {}
         self._schedulers: dict[Settings, Scheduler] = {}
-        self._by_deck: dict[str, Scheduler] = {}  # until the next settings change
+        self.by_deck: dict[str, Scheduler] = {}  # until the next settings change
 
     def apply(self, event: Event) -> None:
-        self._by_deck.clear()
+        self.by_deck.clear()
         data = event.data or {}
         scope = self.stored.setdefault(str(data.get("scope", "")), {})
         if data.get("value") is None:
@@ -106,12 +106,12 @@ class SettingsTimeline:
         return from_stored(self.stored.get(deck_id, {}), merged)
 
     def scheduler(self, deck_id: str) -> Scheduler:
-        found = self._by_deck.get(deck_id)
+        found = self.by_deck.get(deck_id)
         if found is None:
             settings = self.settings(deck_id)
             if settings not in self._schedulers:
                 self._schedulers[settings] = Scheduler(settings)
-            found = self._by_deck[deck_id] = self._schedulers[settings]
+            found = self.by_deck[deck_id] = self._schedulers[settings]
         return found
 
 
@@ -124,26 +124,40 @@ def replay(
     ids that undo events name, so an undone event is skipped wherever it sits.
     """
     timeline = SettingsTimeline()
-    records: dict[str, CardRecord] = {}
-    answer, setting, undo = EventKind.ANSWER, EventKind.SETTING, EventKind.UNDO
+    # Memories and flags are folded apart: answers, nearly all of a log, then touch one
+    # dict entry instead of building a record each; flag events never touch memory.
+    memories: dict[str, Memory] = {}
+    flags: dict[str, CardRecord] = {}
+    answer, forget, setting, undo = (
+        EventKind.ANSWER,
+        EventKind.FORGET,
+        EventKind.SETTING,
+        EventKind.UNDO,
+    )
+    by_deck = timeline.by_deck
     for event in events:
         kind = event.kind
         if kind is setting:
             timeline.apply(event)
             continue
         key = event.card_key
-        if key is None or kind is undo or event.id in undone:
+        if key is None or kind is undo or (undone and event.id in undone):
             continue
         deck = deck_of.get(key)
         if deck is None:
             continue
-        record = records.get(key, NEW_RECORD)
-        if kind is answer:  # the hot path, inlined: a replay is mostly answers
-            memory = timeline.scheduler(deck).answer(key, record[0], event.rating or 0, event.at)
-            records[key] = CardRecord(memory, record[1], record[2], record[3])
+        if kind is answer:
+            scheduler = by_deck.get(deck) or timeline.scheduler(deck)
+            memory = memories.get(key, NEW_MEMORY)
+            memories[key] = scheduler.answer(key, memory, event.rating or 0, event.at)
+        elif kind is forget:
+            memories[key] = NEW_MEMORY
         else:
-            records[key] = apply(record, event, None)
-    return records
+            flags[key] = apply(flags.get(key, NEW_RECORD), event, None)
+    return {
+        key: flags.get(key, NEW_RECORD)._replace(memory=memories.get(key, NEW_MEMORY))
+        for key in memories.keys() | flags.keys()
+    }
 
 
 def merged(card_events: Iterable[Event], setting_events: Iterable[Event]) -> Iterator[Event]:

@@ -10,12 +10,10 @@ then gets, however long the learner looks at the card.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from leadcards.clock import from_ms, to_ms
 from leadcards.settings import Settings
@@ -106,25 +104,19 @@ class _SeededRandom:
         return self._rng.random()
 
 
-@contextmanager
-def _seeded_fuzz(source: _SeededRandom) -> Iterator[None]:
-    import fsrs.scheduler as fsrs_scheduler
-
-    original = fsrs_scheduler.random
-    fsrs_scheduler.random = source
-    try:
-        yield
-    finally:
-        fsrs_scheduler.random = original
-
-
 class Scheduler:
     """FSRS with leadcards' settings, answering in integer milliseconds."""
 
     def __init__(self, settings: Settings) -> None:
         import fsrs  # imported here: commands that only count cards never pay for it
+        import fsrs.scheduler
 
         self.settings = settings
+        # Looked up once: a replay answers hundreds of thousands of times.
+        self._module: Any = fsrs.scheduler  # its random() is what we swap; not in its types
+        self._card = fsrs.Card
+        self._states = tuple(fsrs.State(n) for n in (1, 1, 2, 3))  # NEW starts learning
+        self._ratings = (None, *fsrs.Rating)
         self._fsrs = fsrs.Scheduler(
             desired_retention=settings.desired_retention,
             learning_steps=tuple(timedelta(seconds=s) for s in settings.learning_steps),
@@ -134,13 +126,11 @@ class Scheduler:
         )
 
     def _to_fsrs(self, memory: Memory) -> fsrs.Card:
-        import fsrs
-
         if memory.state == 0:  # State.NEW
-            return fsrs.Card(card_id=1, state=fsrs.State.Learning, step=0)
-        return fsrs.Card(
+            return self._card(card_id=1, state=self._states[0], step=0)
+        return self._card(
             card_id=1,
-            state=fsrs.State(memory.state),
+            state=self._states[memory.state],
             step=memory.step,
             stability=memory.stability,
             difficulty=memory.difficulty,
@@ -150,11 +140,15 @@ class Scheduler:
 
     def answer(self, key: str, memory: Memory, rating: int, at_ms: int) -> Memory:
         """The memory after answering ``rating`` at ``at_ms``."""
-        import fsrs
-
         card = self._to_fsrs(memory)
-        with _seeded_fuzz(_SeededRandom(key, memory)):
-            card, _ = self._fsrs.review_card(card, fsrs.Rating(rating), from_ms(at_ms))
+        # py-fsrs draws fuzz from its module's random(): swap in this card's seeded one.
+        module = self._module
+        original = module.random
+        module.random = _SeededRandom(key, memory)
+        try:
+            card, _ = self._fsrs.review_card(card, self._ratings[rating], from_ms(at_ms))
+        finally:
+            module.random = original
         lapse = memory.state == 2 and rating == 1  # State.REVIEW, Rating.AGAIN
         return Memory(
             state=_STATES[card.state],

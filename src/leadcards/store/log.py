@@ -75,17 +75,22 @@ def is_leech_lapse(lapses: int, threshold: int) -> bool:
     return (lapses - threshold) % max(threshold // 2, 1) == 0
 
 
+_KINDS = {kind.value: kind for kind in EventKind}  # a dict lookup: EventKind() is slow
+
+
 def _event(row: Any) -> Event:
+    """An event from a row of ``EVENT_COLUMNS``, in that order."""
+    event_id, at, kind, card_key, rating, duration_ms, picked, target, data = row
     return Event(
-        id=row["id"],
-        at=row["at"],
-        kind=EventKind(row["kind"]),
-        card_key=row["card_key"],
-        rating=row["rating"],
-        duration_ms=row["duration_ms"],
-        picked=row["picked"],
-        target=row["target"],
-        data=json.loads(row["data"]) if row["data"] else None,
+        event_id,
+        at,
+        _KINDS[kind],
+        card_key,
+        rating,
+        duration_ms,
+        picked,
+        target,
+        json.loads(data) if data else None,
     )
 
 
