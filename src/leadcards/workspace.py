@@ -31,6 +31,8 @@ class DeckInfo(NamedTuple):
 
 @dataclass
 class Workspace:
+    """One command's data folder, open store, decks and time; close it when done."""
+
     home: Path
     store: Store
     now_ms: int

@@ -8,6 +8,9 @@ YAML nodes is ``deck.reader``'s job.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from yaml.nodes import Node
@@ -36,12 +39,27 @@ def load_deck(path: Path | str) -> Deck:
 def parse_deck(text: str, path: Path) -> Deck:
     """The deck in ``text`` (read from ``path``), or a DeckError with all its problems."""
     shown = str(path)
-    root = compose(text, shown)
     reader = Reader(shown)
-    deck = _build_deck(reader, root, path)
+    with _collector_paused():
+        root = compose(text, shown)
+        deck = _build_deck(reader, root, path)
     if reader.problems or deck is None:
         raise DeckError(reader.problems or [Problem(shown, 1, 1, "not a deck")])
     return deck
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Parsing makes many objects that all live on, and the cycle collector would walk
+    them again and again: about a fifth of a large deck's load time. None of them form
+    cycles that must go before the deck is built; collection resumes right after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _build_deck(reader: Reader, root: Node, path: Path) -> Deck | None:

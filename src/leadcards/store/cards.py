@@ -19,6 +19,7 @@ from leadcards.store.sql import StoreBase
 ACTIVE = "removed = 0 AND suspended = 0 AND (buried_until IS NULL OR buried_until <= :now)"
 RECORD_COLUMNS = (*MEMORY_FIELDS, "suspended", "leech", "buried_until")
 LEARNING_STATES = f"state IN ({State.LEARNING.value}, {State.RELEARNING.value})"
+_STATES = tuple(State)  # by number, as stored
 
 
 class CardRow(NamedTuple):
@@ -49,22 +50,17 @@ class CardRow(NamedTuple):
 
 
 def record_of(row: sqlite3.Row) -> CardRecord:
-    memory = Memory(**{c: row[c] for c in MEMORY_FIELDS})
-    return CardRecord(
-        memory=Memory(
-            state=State(memory.state),
-            step=memory.step,
-            stability=memory.stability,
-            difficulty=memory.difficulty,
-            due=memory.due,
-            last_review=memory.last_review,
-            reps=memory.reps,
-            lapses=memory.lapses,
-        ),
-        suspended=bool(row["suspended"]),
-        leech=bool(row["leech"]),
-        buried_until=row["buried_until"],
+    memory = Memory(
+        _STATES[row["state"]],
+        row["step"],
+        row["stability"],
+        row["difficulty"],
+        row["due"],
+        row["last_review"],
+        row["reps"],
+        row["lapses"],
     )
+    return CardRecord(memory, bool(row["suspended"]), bool(row["leech"]), row["buried_until"])
 
 
 def record_values(record: CardRecord) -> tuple[object, ...]:
