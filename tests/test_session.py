@@ -308,3 +308,31 @@ def test_a_buried_learning_card_is_not_still_to_come(mini: tuple[Store, Deck]) -
     summary = session.finish()
     assert summary.still_due == 0
     assert summary.next_due_ms == to_ms(datetime(2026, 3, 3, 4, 0, tzinfo=timezone.utc))
+
+
+def test_undo_takes_back_bury_and_suspend_in_order(mini: tuple[Store, Deck]) -> None:
+    """u after b or s brings that card back; the answer before stays until undone too."""
+    store, deck = mini
+    session = Session(store, [deck], clock=Clock())
+    assert session.next_card().key == key(0)
+    session.answer(3)
+    assert session.next_card().key == key(1)
+    session.bury()
+    assert session.next_card().key == key(2)
+    session.suspend()
+    assert session.next_card().key == key(3)
+    assert session.undo().key == key(2)  # the suspension, not the answer
+    assert not store.card(key(2)).suspended and session.current.key == key(2)
+    assert session.undo().key == key(1)  # then the bury
+    assert store.card(key(1)).buried_until is None
+    assert log_count(store) == 1 and session.summary.answered == 1
+    assert session.undo().key == key(0)  # then the answer
+    assert log_count(store) == 0 and store.card(key(0)).memory.state == State.NEW
+    assert session.undo() is None
+    # nothing is lost from the queue: key(0) is on screen, the rest follow in deck order
+    shown = [session.current.key]
+    session.answer(3)
+    while (card := session.next_card()) is not None:
+        shown.append(card.key)
+        session.answer(3)
+    assert shown[:8] == [key(i) for i in range(8)]

@@ -186,6 +186,11 @@ class Queue:
         self.note_answers[note] += 1
         self.note_of[key] = note
 
+    def unskip(self, key: str, note: tuple[str, str]) -> None:
+        """Undo of a bury or suspension: the card is drawable again (it is on screen now)."""
+        self.skipped.discard(key)
+        self.note_of[key] = note
+
     def put_back(
         self, key: str, note: tuple[str, str], state: int, *, showing: bool = False
     ) -> None:

@@ -11,13 +11,24 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from leadcards.clock import from_ms, next_study_day_start, now, to_ms
 from leadcards.deck.model import Card, Deck
 from leadcards.errors import LeadcardsError
+from leadcards.events import EventKind
 from leadcards.review_queue import Queue
 from leadcards.scheduling import Memory
 from leadcards.store import AnswerResult, Store
+
+
+class Action(NamedTuple):
+    """One thing this session did that undo can take back, newest last."""
+
+    event_id: str
+    key: str
+    kind: EventKind  # an answer, a bury or a suspension
+    rating: int | None = None
 
 
 @dataclass
@@ -60,7 +71,7 @@ class Session:
         self.revealed = False
         self.picked: str | None = None
         self.shown_at = time.monotonic()
-        self.history: list[AnswerResult] = []
+        self.history: list[Action] = []
         self.summary = Summary()
 
     # drawing ------------------------------------------------------------
@@ -116,7 +127,7 @@ class Session:
         duration_ms = int((time.monotonic() - self.shown_at) * 1000)
         result = self.store.answer(card.key, rating, duration_ms, self.clock(), picked=self.picked)
         self.queue.answered(card.key, (card.deck_id, card.note_id))
-        self.history.append(result)
+        self.history.append(Action(result.event_id, card.key, EventKind.ANSWER, rating))
         self.summary.answered += 1
         self.summary.ratings[rating] += 1
         if result.became_leech:
@@ -125,26 +136,30 @@ class Session:
         return result
 
     def undo(self) -> Card | None:
-        """Take back the last answer of this session and show that card again."""
+        """Take back this session's last action — an answer, a bury or a suspension — and
+        show that card again. Each undo goes one action further back, across cards."""
         if not self.history:
             return None
         last = self.history.pop()
-        undone = self.store.undo(last.event_id, self.clock())
-        if undone is None:
-            raise LeadcardsError("cannot undo: that answer was already taken back")
+        if self.store.undo(last.event_id, self.clock()) is None:
+            raise LeadcardsError("cannot undo: that was already taken back")
         card = self.cards[last.key]
-        self.summary.answered -= 1
-        self.summary.ratings[last.rating] -= 1
-        if last.key in self.summary.new_leeches:
-            self.summary.new_leeches.remove(last.key)
         if self.current is not None and self.current.key != last.key:
             self.queue.put_back(
                 self.current.key,
                 (self.current.deck_id, self.current.note_id),
                 self.store.card(self.current.key).memory.state,
             )
-        state = self.store.card(last.key).memory.state
-        self.queue.put_back(last.key, (card.deck_id, card.note_id), state, showing=True)
+        note = (card.deck_id, card.note_id)
+        if last.kind is EventKind.ANSWER:
+            self.summary.answered -= 1
+            self.summary.ratings[last.rating or 0] -= 1
+            if last.key in self.summary.new_leeches:
+                self.summary.new_leeches.remove(last.key)
+            state = self.store.card(last.key).memory.state
+            self.queue.put_back(last.key, note, state, showing=True)
+        else:
+            self.queue.unskip(last.key, note)
         self.current = card
         self.revealed = False
         self.picked = None
@@ -157,14 +172,16 @@ class Session:
         settings = self.store.settings(card.deck_id)
         at = self.clock()
         until = to_ms(next_study_day_start(from_ms(at), settings.day_start))
-        self.store.bury(card.key, until, at)
+        event_id = self.store.bury(card.key, until, at)
+        self.history.append(Action(event_id, card.key, EventKind.BURY))
         self.queue.skip(card.key)
         self.current = None
 
     def suspend(self) -> None:
         """Hide the current card until unsuspended."""
         card = self._require_card()
-        self.store.suspend(card.key, self.clock())
+        event_id = self.store.suspend(card.key, self.clock())
+        self.history.append(Action(event_id, card.key, EventKind.SUSPEND))
         self.queue.skip(card.key)
         self.current = None
 

@@ -1,6 +1,6 @@
 """What an export with history needs from the review log, independent of the database.
 
-``leadcards.history`` builds these from the review log; exporters only read them.
+``leadcards.schedules`` builds these from the log; exporters only read them.
 """
 
 from __future__ import annotations
