@@ -355,7 +355,7 @@ def test_config_for_an_unknown_deck_is_refused() -> None:
 def test_next_due_is_the_learning_card_time_when_only_learning_waits() -> None:
     runner = CliRunner()
     assert runner.invoke(app, ["config", "new_per_day", "1"]).exit_code == 0
-    answered = runner.invoke(app, ["review"], input="3\nq\n")
+    answered = runner.invoke(app, ["review"], input="\n3\nq\n")
     assert answered.exit_code == 0, answered.output
     status = json.loads(runner.invoke(app, ["status", "--json"]).stdout)
     assert status["total"]["learning"] == 1 and status["total"]["new"] == 0

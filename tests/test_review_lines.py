@@ -82,7 +82,7 @@ def test_the_next_card_is_timed_by_the_sessions_clock(
 ) -> None:
     monkeypatch.setenv("LEADCARDS_NOW", "2026-03-05T09:00:00+00:00")  # not the session's time
     out = io.StringIO()
-    run_lines(session, {"ln": "Lines"}, io.StringIO("3\n"), out)
+    run_lines(session, {"ln": "Lines"}, io.StringIO("\n3\n"), out)
     assert "Next card: in 10m (2026-03-02 09:10)" in out.getvalue()
 
 
@@ -90,7 +90,7 @@ def test_ctrl_c_ends_with_the_summary_and_exit_130(
     session: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = io.StringIO()
-    code = run_lines(session, {"ln": "Lines"}, Interrupting("3\n"), out)
+    code = run_lines(session, {"ln": "Lines"}, Interrupting("\n3\n"), out)
     assert code == ExitStatus.INTERRUPTED == 130
     assert "Good: next in 10m." in out.getvalue()
     assert "Cards answered: 1" in out.getvalue()
@@ -102,3 +102,11 @@ def test_nothing_due_is_one_line(make_session: Callable[..., Session]) -> None:
     out = io.StringIO()
     assert run_lines(session, {"ln": "Lines"}, io.StringIO(""), out) == 0
     assert out.getvalue() == "Nothing due now. Next card: nothing scheduled.\n"
+
+
+def test_a_rating_before_the_answer_is_a_notice_and_logs_nothing(session: Session) -> None:
+    out = io.StringIO()
+    run_lines(session, {"ln": "Lines"}, io.StringIO("3\n"), out)
+    assert "Show the answer first (space), then rate 1–4.\n" in out.getvalue()
+    assert "Cards answered: 0" in out.getvalue()
+    assert [e.kind.value for e in session.store.events()] == ["setting"]  # the fixture's

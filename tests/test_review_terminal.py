@@ -81,7 +81,10 @@ def test_keys_answer_cards_and_the_database_holds_exactly_those_answers(
     child.send("x")  # an unknown key does nothing harmful
     child.expect(loose("does nothing here"))
     child.send("\x1b[A")  # an arrow key is swallowed
-    child.send("1")  # rating without revealing is allowed
+    child.send("1")  # as in Anki, a rating before the answer shows counts for nothing
+    child.expect(loose("Show the answer first (space), then rate 1–4."))
+    child.send(" ")
+    child.send("1")
     child.expect(loose("Again: next in 1m"))
     child.send("q")
     child.expect(loose("Session over"))
@@ -244,6 +247,7 @@ def test_line_mode_end_of_input_prints_the_summary(isolated_home: Path) -> None:
 def test_closing_the_terminal_loses_nothing(isolated_home: Path, sig: signal.Signals) -> None:
     child = _spawn(isolated_home)
     child.expect(loose("Planning"))
+    child.send(" ")
     child.send("3")
     child.expect(loose("Good: next in"))
     time.sleep(0.2)
@@ -268,6 +272,7 @@ def test_e_opens_the_editor_at_the_card_and_reloads(isolated_home: Path, tmp_pat
     )
     child = _spawn(isolated_home, str(deck), EDITOR=f"{sys.executable} {editor}")
     child.expect(loose("Frist question"))
+    child.send(" ")
     child.send("3")  # history before the edit
     child.expect(loose("Good: next in 10m"))
     child.send("e")

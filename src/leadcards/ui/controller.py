@@ -161,7 +161,9 @@ class Controller:
 
     def _rate(self, rating: int) -> None:
         if not self.revealed:
-            self.session.reveal()  # rating straight away is allowed, as in Anki
+            # As Anki: a rating counts only for an answer the learner has seen.
+            self.message = "Show the answer first (space), then rate 1–4."
+            return
         result = self.session.answer(rating)
         label = RATINGS[rating]
         due_in = (result.after.due or 0) - (result.after.last_review or 0)
