@@ -69,7 +69,7 @@ def test_screen_keeps_markup_literal_and_shows_ratings_after_reveal(controller: 
     _show(controller, "ui:cmp:focus:management:identify")
     before = _screen(controller)
     assert "[red]Systems[/red]" in before
-    assert "Side by side · Focus" in before
+    assert "Side by side · Focus" not in before  # the row is half an identify answer
     assert "3 new · 0 learning · 0 due" in before
     assert "m/l answer" in before
     assert "1 Again" not in before
@@ -77,6 +77,7 @@ def test_screen_keeps_markup_literal_and_shows_ratings_after_reveal(controller: 
     after = _screen(controller)
     assert "1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 8d" in after
     assert "Management — Focus" in after
+    assert "Side by side · Focus" in after
     assert all(len(line) <= 80 for line in after.splitlines())
     assert len(after.splitlines()) <= 24
 
@@ -117,15 +118,45 @@ def test_unknown_keys_do_nothing_harmful(controller: Controller) -> None:
     assert "does nothing here" in controller.message
 
 
-def test_side_keys_skip_control_letters_and_clashes(write_deck) -> None:
+def _sides(write_deck, columns: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
     deck = load_deck(
         write_deck(
             "id: s\nname: S\ntables:\n  - id: t\n    row_label: A\n"
-            "    columns: [Structure, Leadership, Lean]\n    templates: [identify]\n"
-            "    rows:\n      - {label: X, cells: [a, b, c]}\n"
+            f"    columns: [{columns}]\n    templates: [identify]\n"
+            f"    rows:\n      - {{label: X, cells: [{', '.join('c' * (i + 1) for i in range(columns.count(',') + 1))}]}}\n"
         )
     )
-    assert side_keys(deck.cards[0]) == {}  # s is a control key; l names two sides
+    card = deck.cards[0]
+    return {key: card.sides[index] for key, index in side_keys(card).items()}
+
+
+def test_every_side_gets_a_key_that_is_not_a_command(write_deck) -> None:  # type: ignore[no-untyped-def]
+    assert _sides(write_deck, "PDSA, Lean, Six Sigma") == {
+        "p": "PDSA",
+        "l": "Lean",
+        "i": "Six Sigma",
+    }
+    assert _sides(write_deck, "Quality, Undo, Budget, Evidence, Safety") == {
+        "a": "Quality",
+        "n": "Undo",
+        "d": "Budget",
+        "v": "Evidence",
+        "f": "Safety",
+    }
+    assert _sides(write_deck, "Structure, Leadership, Lean") == {
+        "t": "Structure",
+        "l": "Leadership",
+        "a": "Lean",
+    }
+
+
+def test_side_keys_are_shown_and_answer_on_screen(controller: Controller) -> None:
+    _show(controller, "ui:cmp:focus:management:identify")
+    screen = _screen(controller)
+    assert "m) Management" in screen and "l) Leadership" in screen
+    controller.handle("l")  # the wrong side
+    assert controller.choice is not None and controller.choice.label == "Leadership"
+    assert not controller.choice.correct and controller.revealed
 
 
 def test_decode_keys() -> None:

@@ -41,17 +41,20 @@ class Choice:
 
 
 def side_keys(card: Card) -> dict[str, int]:
-    """Letters that name a side of an identify card: first letters, when unambiguous."""
-    letters: dict[str, int] = {}
-    clashes: set[str] = set()
+    """A key for every side of an identify card, none of them a command key: the first
+    free letter of the side's word initials, then of its other letters, then any free
+    letter. ``[PDSA, Lean, Six Sigma]`` gives p, l, i (s suspends)."""
+    keys: dict[str, int] = {}
     for index, side in enumerate(card.sides):
-        letter = side[:1].lower()
-        if not letter.isalpha() or letter in CONTROL_KEYS:
-            continue
-        if letter in letters:
-            clashes.add(letter)
-        letters[letter] = index
-    return {k: v for k, v in letters.items() if k not in clashes}
+        words = side.lower().split()
+        initials = [word[0] for word in words if word]
+        candidates = [*initials, *"".join(words), *"abcdefghijklmnopqrstuvwxyz"]
+        for letter in candidates:
+            free = letter not in keys and letter not in CONTROL_KEYS
+            if free and letter.isascii() and letter.isalpha():
+                keys[letter] = index
+                break
+    return keys
 
 
 class Controller:

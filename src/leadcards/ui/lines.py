@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from leadcards.ui.controller import HELP_LINES, OPTION_LETTERS, Controller, side_keys
+from leadcards.ui.render import origin_title
 
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 
@@ -30,15 +31,17 @@ def card_lines(controller: Controller) -> list[str]:
     done, total = controller.progress((new, learning, due))
     name = controller.deck_names.get(card.deck_id, card.deck_id)
     lines = [f"--- card {done + 1} of {total} · {name} · {new} new, {learning} learning, {due} due"]
-    if card.origin is not None:
-        lines.append(f"[{card.origin.table_title or card.origin.table_id} · {card.origin.row}]")
+    origin = origin_title(card, revealed=False)
+    if origin:
+        lines.append(f"[{origin}]")
     lines.append("Q: " + plain(card.front))
     for letter, option in zip(OPTION_LETTERS, card.options, strict=False):
         lines.append(f"  {letter}) {plain(option)}")
     if card.options:
         lines.append("(a-d to choose, empty line to show the answer)")
     elif side_keys(card):
-        lines.append(f"({'/'.join(side_keys(card))} to answer, empty line to show the answer)")
+        named = " · ".join(f"{key} {plain(card.sides[i])}" for key, i in side_keys(card).items())
+        lines.append(f"({named} to answer, empty line to show the answer)")
     else:
         lines.append("(empty line to show the answer)")
     return lines
@@ -53,6 +56,8 @@ def answer_lines(controller: Controller) -> list[str]:
         verdict = "right" if controller.choice.correct else "wrong"
         lines.append(f"You chose: {controller.choice.label} ({verdict})")
     answer = card.options[card.answer_index] if card.options else card.back
+    if card.template == "identify" and (origin := origin_title(card, revealed=True)):
+        lines.append(f"[{origin}]")
     lines.append("A: " + plain(answer))
     if card.extra:
         lines.append("   " + plain(card.extra))

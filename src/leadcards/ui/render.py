@@ -26,6 +26,32 @@ def markdown(text: str) -> RenderableType:
     return Text(text)
 
 
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+_STYLES = {"**": "bold", "__": "bold", "*": "italic", "_": "italic", "`": "bold cyan"}
+
+
+def inline(text: str) -> Text:
+    """One line of Markdown (an option, a side) as styled text: emphasis shown as such,
+    never as asterisks, and nothing read as Rich markup."""
+    out = Text()
+    end = 0
+    for match in _EMPHASIS.finditer(text):
+        out.append(text[end : match.start()])
+        out.append(match.group(2), style=_STYLES[match.group(1)])
+        end = match.end()
+    out.append(text[end:])
+    return out
+
+
+def origin_title(card: Card, revealed: bool) -> str | None:
+    """Where a table card comes from (table · row), for above the card. An identify card
+    asks for the side or the row, and the table's title and row name give them away,
+    so it is shown only with the answer."""
+    if card.origin is None or (card.template == "identify" and not revealed):
+        return None
+    return f"{card.origin.table_title or card.origin.table_id} · {card.origin.row}"
+
+
 def table_view(table: Table) -> RichTable:
     view = RichTable(
         title=Text(table.title or table.id, style="bold"),
@@ -46,7 +72,7 @@ def card_summary(card: Card) -> RenderableType:
     if card.options:
         for letter, option in zip("abcd", card.options, strict=False):
             mark = "✔" if option == card.back else " "
-            parts.append(Text(f" {mark} {letter}) ") + Text(option))
+            parts.append(Text(f" {mark} {letter}) ") + inline(option))
     else:
         parts.append(Text("→ ", style="green") + Text(""))
         parts.append(markdown(card.back))

@@ -16,7 +16,7 @@ from rich.text import Text
 from leadcards.scheduling import RATINGS
 from leadcards.session import Summary
 from leadcards.ui.controller import HELP_LINES, OPTION_LETTERS, Controller, side_keys
-from leadcards.ui.render import markdown
+from leadcards.ui.render import inline, markdown, origin_title
 
 RATING_STYLES = {1: "bold red", 2: "bold yellow", 3: "bold green", 4: "bold blue"}
 
@@ -48,7 +48,7 @@ def card_panel(controller: Controller) -> RenderableType:
         parts.append(Text(""))
         for letter, option in zip(OPTION_LETTERS, card.options, strict=False):
             line = Text(f"{letter}) ", style="bold")
-            line.append_text(Text(option))
+            line.append_text(inline(option))
             if controller.revealed and option == card.options[card.answer_index]:
                 line.stylize("green")
                 line.append("  ✓", style="green")
@@ -56,17 +56,21 @@ def card_panel(controller: Controller) -> RenderableType:
                 line.stylize("red")
                 line.append("  ✗", style="red")
             parts.append(line)
+    sides = side_keys(card)
+    if sides and not controller.revealed:
+        parts.append(Text(""))
+        for key, index in sides.items():
+            line = Text(f"{key}) ", style="bold")
+            line.append_text(inline(card.sides[index]))
+            parts.append(line)
     if controller.revealed:
         parts.append(Rule(style="dim"))
         if not card.options:
             parts.append(markdown(card.back))
         if card.extra:
             parts.append(markdown(card.extra))
-    title = None
-    if card.origin is not None:
-        title = Text(
-            f"{card.origin.table_title or card.origin.table_id} · {card.origin.row}", style="dim"
-        )
+    origin = origin_title(card, controller.revealed)
+    title = Text(origin, style="dim") if origin else None
     return Panel(Group(*parts), title=title, title_align="left", padding=(1, 2))
 
 
