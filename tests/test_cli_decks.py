@@ -55,14 +55,21 @@ def test_check_defaults_to_every_known_deck() -> None:
     assert result.stdout.strip().endswith("ok — deck 'lvm', 67 notes, 142 cards")
 
 
-def test_a_broken_user_deck_fails_decks_with_located_error(isolated_home: Path) -> None:
+def test_a_broken_user_deck_is_skipped_by_decks_with_one_warning(isolated_home: Path) -> None:
     user = isolated_home / "decks"
     user.mkdir(parents=True)
     bad = user / "bad.yaml"
     bad.write_text("id: bad\nname: Bad\ncards:\n  - front: q\n")
-    result = runner.invoke(app, ["decks"])
-    assert result.exit_code == 1
-    assert result.stderr == f"{bad}:4:5: a basic card is missing the required field 'back'\n"
+    result = runner.invoke(app, ["decks", "--json"])
+    assert result.exit_code == 0
+    assert [d["id"] for d in json.loads(result.stdout)] == ["lvm"]
+    assert result.stderr == (
+        f"warning: {bad}:4:5: a basic card is missing the required field 'back'; "
+        f"this deck is skipped — `leadcards check {bad}` lists every problem\n"
+    )
+    checked = runner.invoke(app, ["check"])
+    assert checked.exit_code == 1  # check still fails on it
+    assert f"{bad}:4:5: a basic card is missing the required field 'back'" in checked.stderr
 
 
 def test_show_by_id_and_by_path() -> None:

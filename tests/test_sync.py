@@ -246,12 +246,14 @@ def test_broken_edit_reports_the_deck_error_and_keeps_the_cache(
     status()
     before = cache(isolated_home)
     user_deck.write_text(DECK.replace("    back: Second answer\n", ""))
-    result = runner.invoke(app, ["status"])
-    assert result.exit_code == 1
+    result = runner.invoke(app, ["status", "--json"])
+    assert result.exit_code == 0
     assert result.stderr == (
-        f"{user_deck}:7:5: a basic card is missing the required field 'back'\n"
+        f"warning: {user_deck}:7:5: a basic card is missing the required field 'back'; "
+        f"this deck is skipped — `leadcards check {user_deck}` lists every problem\n"
     )
-    assert cache(isolated_home) == before
+    assert [d["id"] for d in json.loads(result.stdout)["decks"]] == ["lvm"]
+    assert cache(isolated_home) == before  # its cards keep their state; none is removed
 
 
 def test_sync_deck_is_idempotent(tmp_path: Path, isolated_home: Path) -> None:
@@ -290,3 +292,37 @@ def test_sync_never_parses_a_deck_the_caller_loaded(isolated_home, write_deck, m
         assert sync_files(store, [path], 1_772_442_000_000, parsed).added == 0
         assert sync_files(store, [path], 1_772_442_000_000).parsed == []  # file remembered
         assert db_rows(store, "SELECT key FROM cards")[0][0] == "once:a:front"
+
+
+def test_one_broken_deck_does_not_block_the_others(
+    user_deck: Path, isolated_home: Path, tmp_path: Path
+) -> None:
+    status()
+    answer(isolated_home, "mine:one:front", 4)
+    before = cache(isolated_home)
+    user_deck.write_text(DECK + "  - {id: bad, front: no back}\n")
+    warning = f"warning: {user_deck}:"
+    for args in (
+        ["review", "lvm", "--limit", "1"],
+        ["cards", "--json"],
+        ["show", "lvm"],
+        ["decks"],
+        ["export", "anki", "lvm", "-o", str(tmp_path / "lvm.apkg")],
+    ):
+        result = runner.invoke(app, args, input="\n3\n")
+        assert result.exit_code == 0, (args, result.stderr)
+        assert result.stderr.startswith(warning) and result.stderr.count("\n") == 1, args
+    keys = {row["key"] for row in json.loads(runner.invoke(app, ["cards", "--json"]).stdout)}
+    assert not any(key.startswith("mine:") for key in keys)
+    # naming the broken deck fails with its problems; check fails too
+    named = runner.invoke(app, ["review", "mine"])
+    assert named.exit_code == 1
+    assert named.stderr == f"{user_deck}:14:5: a basic card is missing the required field 'back'\n"
+    assert runner.invoke(app, ["check"]).exit_code == 1
+    # its cards kept their history and state; once fixed, the deck is back as it was
+    assert {k: v for k, v in cache(isolated_home).items() if k.startswith("mine:")} == {
+        k: v for k, v in before.items() if k.startswith("mine:")
+    }
+    user_deck.write_text(DECK)
+    assert mine(status())["total"] == 4
+    assert cache(isolated_home)["mine:one:front"] == before["mine:one:front"]

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from leadcards.store import CardChanges, CardText, DeckFile, Store
 
-if TYPE_CHECKING:  # at run time only commands that parse decks load the model
+if TYPE_CHECKING:  # at run time only commands that parse decks load these
+    from leadcards.deck.catalog import Broken
     from leadcards.deck.model import Deck
 
 
@@ -24,6 +25,7 @@ class SyncReport(CardChanges):
     """Card changes over all files synced, and which files had to be parsed."""
 
     parsed: list[Path] = field(default_factory=list)
+    broken: list[Broken] = field(default_factory=list)  # skipped: their cards stay as they are
 
     def add(self, more: CardChanges) -> None:
         self.added += more.added
@@ -49,12 +51,15 @@ def sync_files(
     parsed = parsed or {}
     missing = [seen.path for seen in stale if seen.path not in parsed]
     if missing:
-        from leadcards.deck.catalog import load_all
+        from leadcards.deck.catalog import load_each
 
-        for deck in load_all([Path(p) for p in missing]):
-            parsed[str(deck.path.resolve())] = deck
+        decks, report.broken = load_each([Path(p) for p in missing])
+        for loaded in decks:
+            parsed[str(loaded.path.resolve())] = loaded
     for seen in stale:
-        deck = parsed[seen.path]
+        deck = parsed.get(seen.path)
+        if deck is None:  # broken: not remembered, so it is read again next time
+            continue
         file = DeckFile(seen.path, deck.id, deck.name, seen.size, seen.mtime_ns, seen.sha256)
         report.add(sync_deck(store, deck, now_ms, file))
         report.parsed.append(Path(seen.path))

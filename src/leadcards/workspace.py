@@ -20,6 +20,7 @@ from leadcards.store import Store, open_store
 from leadcards.sync import forget_missing_files, sync_files
 
 if TYPE_CHECKING:  # at run time only commands that parse decks load the model
+    from leadcards.deck.catalog import Broken
     from leadcards.deck.model import Deck
 
 
@@ -38,6 +39,7 @@ class Workspace:
     now_ms: int
     infos: list[DeckInfo] = field(default_factory=list)
     decks: list[Deck] = field(default_factory=list)
+    broken: list[Broken] = field(default_factory=list)  # deck files skipped, for a warning
 
     @classmethod
     def open(
@@ -58,9 +60,10 @@ class Workspace:
         """
         home_dir = paths.home(home)
         at = now_ms if now_ms is not None else to_ms(now())
-        decks = catalog.resolve(parse, home_dir) if parse is not None else loaded or []
+        broken: list[Broken] = []
+        decks = catalog.resolve(parse, home_dir, broken) if parse is not None else loaded or []
         store = open_store(home_dir)
-        workspace = cls(home_dir, store, at, decks=decks)
+        workspace = cls(home_dir, store, at, decks=decks, broken=broken)
         try:
             if parse is not None or loaded is not None:
                 forget_missing_files(store)
@@ -77,10 +80,13 @@ class Workspace:
     def _sync_known(self) -> list[DeckInfo]:
         forget_missing_files(self.store)
         files = [f.path for f in catalog.deck_files(self.home)]
-        sync_files(self.store, files, self.now_ms)
+        self.broken = sync_files(self.store, files, self.now_ms).broken
+        skipped = {b.path for b in self.broken}
         synced = self.store.deck_files()
         infos = []
         for path in files:
+            if path in skipped:  # status must not count cards a review cannot show
+                continue
             row = synced.get(str(path.resolve()))
             if row is not None:
                 infos.append(DeckInfo(row.deck_id, row.name, row.path))

@@ -13,6 +13,7 @@ from leadcards.cli.support import (
     KeyArgument,
     console,
     handles_errors,
+    open_workspace,
     print_json,
 )
 
@@ -35,10 +36,9 @@ def cards(
 ) -> None:
     """Browse cards with their state, due date, stability, difficulty and retrievability."""
     from leadcards.card_list import CardFilter, card_rows
-    from leadcards.workspace import Workspace
 
     only = CardFilter(due=due, new=new, suspended=suspended, leeches=leeches, search=search)
-    with Workspace.open(home, parse=[deck] if deck else []) as ws:
+    with open_workspace(home, parse=[deck] if deck else []) as ws:
         rows = card_rows(ws, only)
     if as_json:
         print_json(rows)
@@ -70,9 +70,8 @@ def cards(
 def _change(key: str, home: HomeOption, action: str) -> None:
     """Log one change to a card; the workspace syncs first, so a card never reviewed
     yet still has a row."""
-    from leadcards.workspace import Workspace
 
-    with Workspace.open(home) as ws:
+    with open_workspace(home) as ws:
         change = {
             "suspend": ws.store.suspend,
             "unsuspend": ws.store.unsuspend,

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from leadcards.cli.app import app
-from leadcards.cli.support import HomeOption, handles_errors
+from leadcards.cli.support import HomeOption, handles_errors, open_workspace
 from leadcards.errors import UsageError
 
 
@@ -34,7 +34,6 @@ def config(
         to_stored,
         unknown_setting,
     )
-    from leadcards.workspace import Workspace
 
     if key is not None and key not in NAMES:
         raise unknown_setting(key)
@@ -43,7 +42,7 @@ def config(
     if reset and key is None:
         raise UsageError("--reset needs the name of a setting")
     # A deck override needs to know which decks exist: only then sync the deck files.
-    with Workspace.open(home, sync=deck is not None) as ws:
+    with open_workspace(home, sync=deck is not None) as ws:
         if deck is not None and deck not in ws.deck_ids:
             known = ", ".join(sorted(ws.deck_ids)) or "none"
             raise UsageError(f"no deck with id '{deck}' (known decks: {known})")

@@ -9,7 +9,14 @@ import typer
 
 from leadcards import paths
 from leadcards.cli.app import app
-from leadcards.cli.support import HomeOption, JsonOption, console, handles_errors, print_json
+from leadcards.cli.support import (
+    HomeOption,
+    JsonOption,
+    console,
+    handles_errors,
+    print_json,
+    warn_broken,
+)
 
 
 @app.command()
@@ -19,7 +26,8 @@ def decks(home: HomeOption = None, as_json: JsonOption = False) -> None:
     from leadcards.deck import catalog
 
     files = catalog.deck_files(paths.home(home))
-    loaded = catalog.load_all([f.path for f in files])
+    loaded, broken = catalog.load_each([f.path for f in files])
+    warn_broken(broken)
     builtin = {f.path for f in files if f.builtin}
     if as_json:
         print_json(
@@ -78,5 +86,7 @@ def show(
     from leadcards.deck import catalog
     from leadcards.ui.render import deck_view
 
-    (found,) = catalog.resolve([deck], paths.home(home))
+    broken: list[catalog.Broken] = []
+    (found,) = catalog.resolve([deck], paths.home(home), broken)
+    warn_broken(broken)
     console().print(deck_view(found))

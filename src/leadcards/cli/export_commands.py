@@ -18,9 +18,10 @@ import typer
 
 from leadcards import paths
 from leadcards.cli.app import app
-from leadcards.cli.support import HomeOption, handles_errors
+from leadcards.cli.support import HomeOption, handles_errors, warn_broken
 
 if TYPE_CHECKING:
+    from leadcards.deck.catalog import Broken
     from leadcards.deck.model import Deck
     from leadcards.export.records import CardSchedule
 
@@ -61,6 +62,15 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
         yield lambda done: bar.advance(task, done)
 
 
+def _resolve(decks: list[str] | None, home: Path | None) -> list[Deck]:
+    from leadcards.deck import catalog
+
+    broken: list[Broken] = []
+    found = catalog.resolve(list(decks or []), paths.home(home), broken)
+    warn_broken(broken)
+    return found
+
+
 def _unique(found: list[Deck]) -> list[Deck]:
     """A deck named twice (by id and by path) is exported once: its GUIDs would clash."""
     unique = {deck.id: deck for deck in reversed(found)}
@@ -87,10 +97,9 @@ def anki_command(
     home: HomeOption = None,
 ) -> None:
     """Write an Anki package; importing it again updates the notes instead of duplicating."""
-    from leadcards.deck import catalog
     from leadcards.export import apkg
 
-    found = _unique(catalog.resolve(list(decks or []), paths.home(home)))
+    found = _unique(_resolve(decks, home))
     total = apkg.count(found)[1]
     if with_history:
         from leadcards.export.apkg_history import write_apkg_with_history
@@ -132,11 +141,10 @@ def csv_command(
     Anki needs the leadcards note types before it can import this file: import an
     .apkg export once first.
     """
-    from leadcards.deck import catalog
     from leadcards.export import apkg
     from leadcards.export.anki_text import write_csv
 
-    found = _unique(catalog.resolve(list(decks or []), paths.home(home)))
+    found = _unique(_resolve(decks, home))
     with _progress(apkg.count(found)[1]) as advance:
         summary = write_csv(found, output, force=force, progress=advance)
     print(summary.line())

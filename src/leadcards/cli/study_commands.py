@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 
 from leadcards.cli.app import app
-from leadcards.cli.support import HomeOption, JsonOption, console, handles_errors, print_json
+from leadcards.cli.support import (
+    HomeOption,
+    JsonOption,
+    console,
+    handles_errors,
+    open_workspace,
+    print_json,
+)
 
 
 @app.command()
@@ -36,9 +43,8 @@ def review(
     """Today's review: single keys in a terminal, one command per line otherwise."""
     from leadcards.session import Session
     from leadcards.ui.review import run_lines, run_terminal
-    from leadcards.workspace import Workspace
 
-    with Workspace.open(home, parse=list(decks or [])) as ws:
+    with open_workspace(home, parse=list(decks or [])) as ws:
         session = Session(ws.store, ws.decks, new_limit=new, card_limit=limit, minutes=minutes)
         names = {d.id: d.name for d in ws.decks}
         if sys.stdin.isatty() and sys.stdout.isatty():
@@ -55,9 +61,8 @@ def status(home: HomeOption = None, as_json: JsonOption = False) -> None:
     """What is due today, per deck and in total, and when the next card is due."""
     from leadcards.clock import due_text
     from leadcards.review_queue import deck_counts, next_card_ms
-    from leadcards.workspace import Workspace
 
-    with Workspace.open(home) as ws:
+    with open_workspace(home) as ws:
         at = ws.now_ms
         counts = [deck_counts(ws.store, info.id, info.name, at) for info in ws.infos]
         next_ms = next_card_ms(ws.store, counts, at)

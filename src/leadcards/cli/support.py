@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
@@ -16,6 +16,9 @@ from leadcards.errors import DeckError, ExitStatus, LeadcardsError
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from leadcards.deck.catalog import Broken
+    from leadcards.workspace import Workspace
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -41,6 +44,26 @@ def console() -> Console:
 def err(message: str) -> None:
     sys.stderr.write(message.rstrip("\n") + "\n")
     sys.stderr.flush()
+
+
+def warn_broken(broken: Iterable[Broken]) -> None:
+    """One line on stderr for each deck file skipped because it does not load."""
+    seen: set[Path] = set()
+    for item in broken:
+        if item.path not in seen:
+            seen.add(item.path)
+            err(item.warning())
+
+
+def open_workspace(
+    home: Path | None, *, sync: bool = True, parse: list[str] | None = None
+) -> Workspace:
+    """``Workspace.open`` for a command: deck files skipped on the way are reported."""
+    from leadcards.workspace import Workspace
+
+    ws = Workspace.open(home, sync=sync, parse=parse)
+    warn_broken(ws.broken)
+    return ws
 
 
 def print_json(payload: object) -> None:

@@ -30,17 +30,52 @@ def deck_files(home_dir: Path) -> list[DeckFile]:
     return found
 
 
+@dataclass(frozen=True)
+class Broken:
+    """A deck file that does not load. Commands other than ``check`` skip it with a
+    warning, so one typo in one deck does not stop the learner's review of the others."""
+
+    path: Path
+    problems: list[Problem]
+
+    def warning(self) -> str:
+        first = self.problems[0]
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        return (
+            f"warning: {first}{more}; this deck is skipped — "
+            f"`leadcards check {self.path}` lists every problem"
+        )
+
+
+def load_each(files: list[Path]) -> tuple[list[Deck], list[Broken]]:
+    """The files that load, and those that do not; two files claiming one id still fail."""
+    decks, broken = _load(files)
+    _refuse_shared_ids(decks, [])
+    return decks, broken
+
+
 def load_all(files: list[Path]) -> list[Deck]:
     """Load every file, gathering all problems of all files into one DeckError."""
+    decks, broken = _load(files)
+    _refuse_shared_ids(decks, [p for b in broken for p in b.problems])
+    return decks
+
+
+def _load(files: list[Path]) -> tuple[list[Deck], list[Broken]]:
     from leadcards.deck.load import load_deck  # yaml is imported only when a deck is parsed
 
     decks: list[Deck] = []
-    problems: list[Problem] = []
+    broken: list[Broken] = []
     for path in files:
         try:
             decks.append(load_deck(path))
         except DeckError as exc:
-            problems.extend(exc.problems)
+            broken.append(Broken(path, exc.problems))
+    return decks, broken
+
+
+def _refuse_shared_ids(decks: list[Deck], problems: list[Problem]) -> None:
+    """Raise every problem at once, adding one for each deck id claimed twice."""
     seen: dict[str, Deck] = {}
     for deck in decks:
         if deck.id in seen:
@@ -55,25 +90,37 @@ def load_all(files: list[Path]) -> list[Deck]:
         seen[deck.id] = deck
     if problems:
         raise DeckError(problems)
-    return decks
 
 
 def looks_like_path(name: str) -> bool:
     return name.endswith((".yaml", ".yml")) or "/" in name or "\\" in name
 
 
-def resolve(names: list[str], home_dir: Path) -> list[Deck]:
-    """Decks named by id or path; all known decks when ``names`` is empty."""
+def resolve(names: list[str], home_dir: Path, broken: list[Broken] | None = None) -> list[Deck]:
+    """Decks named by id or path; all known decks when ``names`` is empty.
+
+    Known files that do not load are skipped and added to ``broken`` for a warning; a
+    file named by path must load, and an id no loading file has fails with the broken
+    files' problems (the deck may be among them).
+    """
+    skipped = broken if broken is not None else []
     if not names:
-        return load_all([f.path for f in deck_files(home_dir)])
+        decks, bad = load_each([f.path for f in deck_files(home_dir)])
+        skipped.extend(bad)
+        return decks
     by_path = [Path(n) for n in names if looks_like_path(n)]
     ids = [n for n in names if not looks_like_path(n)]
     decks = load_all(by_path)
     if ids:
-        known = {d.id: d for d in load_all([f.path for f in deck_files(home_dir)])}
+        every, bad = load_each([f.path for f in deck_files(home_dir)])
+        known = {d.id: d for d in every}
         for deck_id in ids:
-            if deck_id not in known:
+            if deck_id in known:
+                decks.append(known[deck_id])
+            elif bad:
+                raise DeckError([p for b in bad for p in b.problems])
+            else:
                 choices = ", ".join(sorted(known)) or "none"
                 raise UsageError(f"no deck with id '{deck_id}' (known decks: {choices})")
-            decks.append(known[deck_id])
+        skipped.extend(bad)
     return decks
