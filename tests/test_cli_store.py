@@ -201,7 +201,9 @@ def test_cards_unknown_deck() -> None:
 
 def test_suspend_unsuspend_forget(isolated_home: Path) -> None:
     status_json()
-    assert invoke("suspend", FOCUS).stdout == f"Suspended {FOCUS}\n"
+    assert invoke("suspend", FOCUS).stdout == (
+        f"Suspended {FOCUS} (`leadcards unsuspend {FOCUS}` brings it back)\n"
+    )
     assert status_json()["total"]["suspended"] == 1
     assert cards_json("--suspended")[0]["key"] == FOCUS
     assert invoke("unsuspend", FOCUS).stdout == f"Unsuspended {FOCUS}\n"
@@ -341,7 +343,7 @@ def test_status_rolls_over_at_four_local(
 def test_suspend_works_on_a_fresh_home_before_any_other_command() -> None:
     result = CliRunner().invoke(app, ["suspend", "lvm:comparison:focus:leadership:recall"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "Suspended lvm:comparison:focus:leadership:recall\n"
+    assert result.stdout.startswith("Suspended lvm:comparison:focus:leadership:recall ")
     counts = json.loads(CliRunner().invoke(app, ["status", "--json"]).stdout)
     assert counts["total"]["suspended"] == 1
 
@@ -453,3 +455,44 @@ def test_exit_codes_are_pinned() -> None:
 
     assert [int(s) for s in ExitStatus] == [0, 1, 2, 130]
     assert (StoreError("x").exit_code, CardNotFound("k").exit_code) == (1, 2)
+
+
+def test_card_changes_say_what_they_did_and_log_only_real_changes(isolated_home: Path) -> None:
+    status_json()
+    invoke("suspend", FOCUS)
+    assert invoke("suspend", FOCUS).stdout == f"{FOCUS} is already suspended\n"
+    invoke("unsuspend", FOCUS)
+    assert invoke("unsuspend", FOCUS).stdout == f"{FOCUS} is not suspended: nothing to do\n"
+    with open_store(isolated_home) as store:
+        assert [e.kind.value for e in store.card_events(FOCUS)] == ["suspend", "unsuspend"]
+        store.set_setting("leech_threshold", 1, at_ms=AT - 40 * DAY)
+        store.answer(FOCUS, 4, 0, AT - 30 * DAY)
+        assert store.answer(FOCUS, 1, 0, AT - 20 * DAY).became_leech
+    assert invoke("forget", FOCUS).stdout == (
+        f"Reset {FOCUS} to new (its history is kept); it is still a leech — "
+        f"`leadcards unsuspend {FOCUS}` brings it back\n"
+    )
+
+
+def test_bad_numbers_and_clashing_filters_are_one_line_errors() -> None:
+    result = invoke("config", "new_per_day", "-5", code=2)
+    assert result.stderr == "error: new_per_day must be between 0 and 9999, not -5\n"
+    result = invoke("review", "--new", "-1", code=2)
+    assert result.stderr == "error: --new must be 0 or more, not -1\n"
+    result = invoke("cards", "--due", "--new", code=2)
+    assert result.stderr == (
+        "error: --due and --new exclude each other (a new card is never due): give one\n"
+    )
+
+
+def test_review_help_lists_the_keys_without_framework_jargon() -> None:
+    text = " ".join(invoke("review", "--help").stdout.split())
+    assert "Keys: space shows the answer; 1 2 3 4 rate it Again, Hard, Good, Easy" in text
+    assert "x>=" not in text and "RANGE" not in text
+
+
+def test_leadcards_alone_shows_today_and_the_main_commands() -> None:
+    result = invoke()
+    assert result.stdout.startswith("Today")
+    assert "Next card: now" in result.stdout
+    assert "leadcards review     study what is due" in result.stdout

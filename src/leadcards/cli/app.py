@@ -11,7 +11,7 @@ from leadcards import __version__
 app = typer.Typer(
     help="Spaced-repetition flashcards in the terminal: leadership vs management "
     "in healthcare quality (CPHQ), or any deck you write in YAML.",
-    no_args_is_help=True,
+    invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -24,8 +24,15 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+MAIN_COMMANDS = (
+    "leadcards review     study what is due (space shows, 1-4 rate, ? help)\n"
+    "leadcards cards      browse cards; status, decks, show, config, export, doctor: see --help"
+)
+
+
 @app.callback()
 def root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -33,4 +40,9 @@ def root(
         ),
     ] = False,
 ) -> None:
-    """leadcards: spaced repetition for the terminal."""
+    """leadcards: spaced repetition for the terminal. Alone, it shows today's overview."""
+    if ctx.invoked_subcommand is None:
+        from leadcards.cli.study_commands import status
+
+        status(home=None, as_json=False)
+        print(MAIN_COMMANDS)

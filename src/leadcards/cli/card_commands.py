@@ -16,6 +16,7 @@ from leadcards.cli.support import (
     open_workspace,
     print_json,
 )
+from leadcards.errors import UsageError
 
 
 @app.command()
@@ -37,6 +38,8 @@ def cards(
     """Browse cards with their state, due date, stability, difficulty and retrievability."""
     from leadcards.card_list import CardFilter, card_rows
 
+    if due and new:
+        raise UsageError("--due and --new exclude each other (a new card is never due): give one")
     only = CardFilter(due=due, new=new, suspended=suspended, leeches=leeches, search=search)
     with open_workspace(home, parse=[deck] if deck else []) as ws:
         rows = card_rows(ws, only)
@@ -67,38 +70,47 @@ def cards(
     console().print(table)
 
 
-def _change(key: str, home: HomeOption, action: str) -> None:
-    """Log one change to a card; the workspace syncs first, so a card never reviewed
-    yet still has a row."""
-
+def _change(key: str, home: HomeOption, action: str) -> str:
+    """Log one change to a card and say what it did; the workspace syncs first, so a
+    card never reviewed yet still has a row. A change that would change nothing is
+    said so and not logged."""
     with open_workspace(home) as ws:
-        change = {
-            "suspend": ws.store.suspend,
-            "unsuspend": ws.store.unsuspend,
-            "forget": ws.store.forget,
-        }[action]
-        change(key, ws.now_ms)
+        store = ws.store
+        before = store.card(key).record
+        if action == "suspend":
+            if before.suspended:
+                return f"{key} is already suspended"
+            store.suspend(key, ws.now_ms)
+            return f"Suspended {key} (`leadcards unsuspend {key}` brings it back)"
+        if action == "unsuspend":
+            if not before.suspended:
+                return f"{key} is not suspended: nothing to do"
+            store.unsuspend(key, ws.now_ms)
+            return f"Unsuspended {key}"
+        store.forget(key, ws.now_ms)
+        done = f"Reset {key} to new (its history is kept)"
+        if before.suspended:
+            why = "a leech" if before.leech else "suspended"
+            done += f"; it is still {why} — `leadcards unsuspend {key}` brings it back"
+        return done
 
 
 @app.command()
 @handles_errors
 def suspend(key: KeyArgument, home: HomeOption = None) -> None:
     """Keep a card out of reviews until it is unsuspended."""
-    _change(key, home, "suspend")
-    print(f"Suspended {key}")
+    print(_change(key, home, "suspend"))
 
 
 @app.command()
 @handles_errors
 def unsuspend(key: KeyArgument, home: HomeOption = None) -> None:
     """Let a suspended card (a leech, say) come back into reviews."""
-    _change(key, home, "unsuspend")
-    print(f"Unsuspended {key}")
+    print(_change(key, home, "unsuspend"))
 
 
 @app.command()
 @handles_errors
 def forget(key: KeyArgument, home: HomeOption = None) -> None:
     """Reset a card to new; its review history is kept."""
-    _change(key, home, "forget")
-    print(f"Reset {key} to new (its history is kept)")
+    print(_change(key, home, "forget"))

@@ -11,7 +11,8 @@ from leadcards.cli.support import HomeOption, handles_errors, open_workspace
 from leadcards.errors import UsageError
 
 
-@app.command()
+# A value may be negative ("-5"): let it reach our own check, not typer's option parser.
+@app.command(context_settings={"ignore_unknown_options": True})
 @handles_errors
 def config(
     key: Annotated[str | None, typer.Argument(help="A setting name.")] = None,

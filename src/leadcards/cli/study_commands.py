@@ -16,9 +16,16 @@ from leadcards.cli.support import (
     open_workspace,
     print_json,
 )
+from leadcards.errors import UsageError
+
+REVIEW_KEYS = """Keys: space shows the answer; 1 2 3 4 rate it Again, Hard, Good, Easy (each
+shows its next interval); enter accepts the suggested rating; a-d pick an option of a
+choice card; the letters shown name a side of an identify card; u undoes the last
+action; b (or -) buries the card until tomorrow; s suspends it; e edits its deck file;
+? shows help; q quits. Every answer is saved the moment it is given."""
 
 
-@app.command()
+@app.command(epilog=REVIEW_KEYS)
 @handles_errors
 def review(
     decks: Annotated[
@@ -28,21 +35,32 @@ def review(
     new: Annotated[
         int | None,
         typer.Option(
-            "--new", min=0, help="New cards for this session (overrides the daily limit)."
+            "--new",
+            metavar="N",
+            help="New cards for this session, 0 or more (overrides the daily limit).",
         ),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="Stop after this many answers.")
+        int | None,
+        typer.Option("--limit", metavar="N", help="Stop after this many answers."),
     ] = None,
     minutes: Annotated[
         float | None,
-        typer.Option("--time", min=0.1, help="Stop drawing cards after this many minutes."),
+        typer.Option("--time", metavar="MINUTES", help="Stop drawing cards after this long."),
     ] = None,
     home: HomeOption = None,
 ) -> None:
     """Today's review: single keys in a terminal, one command per line otherwise."""
     from leadcards.session import Session
     from leadcards.ui.review import run_lines, run_terminal
+
+    # Checked here rather than by typer, whose messages speak its own jargon.
+    if new is not None and new < 0:
+        raise UsageError(f"--new must be 0 or more, not {new}")
+    if limit is not None and limit < 1:
+        raise UsageError(f"--limit must be 1 or more, not {limit}")
+    if minutes is not None and minutes <= 0:
+        raise UsageError(f"--time must be more than 0 minutes, not {minutes:g}")
 
     with open_workspace(home, parse=list(decks or [])) as ws:
         session = Session(ws.store, ws.decks, new_limit=new, card_limit=limit, minutes=minutes)

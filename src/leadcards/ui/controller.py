@@ -134,7 +134,7 @@ class Controller:
             self._advance()
         elif command == "s":
             self.session.suspend()
-            self.message = "Suspended (leadcards unsuspend KEY brings it back)."
+            self.message = f"Suspended (`leadcards unsuspend {card.key}` brings it back)."
             self._advance()
         elif command == "e":
             self._edit(card)
