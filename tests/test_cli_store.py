@@ -108,7 +108,9 @@ def test_status_after_answers(isolated_home: Path, monkeypatch: pytest.MonkeyPat
     assert (payload["total"]["new"], payload["total"]["learning"]) == (0, 2)
     assert payload["next_due"] == "2026-03-02T09:00:00+00:00"
     assert "Next card: now" in invoke("status").stdout
-    # once everything is answered, next_due is the earliest scheduled card
+    # once everything is answered, next_due is when a session would show a card again:
+    # the start of the study day (04:00 here) on which the earliest review falls due,
+    # since a review counts as due all that day
     for key in (keys[0], keys[3], keys[6]):
         answer(isolated_home, key, 4, AT + MINUTE)
     payload = status_json()
@@ -118,11 +120,13 @@ def test_status_after_answers(isolated_home: Path, monkeypatch: pytest.MonkeyPat
     with open_store(isolated_home) as store:
         (first,) = db_rows(store, "SELECT min(due) FROM cards WHERE state > 0 AND suspended = 0")[0]
     assert first > AT + DAY
-    assert payload["next_due"] == from_ms(first).isoformat()
+    day = from_ms(first).replace(hour=4, minute=0, second=0, microsecond=0)
+    assert day < from_ms(first)
+    assert payload["next_due"] == day.isoformat() == "2026-03-03T04:00:00+00:00"
     table = invoke("status").stdout
-    assert f"Next card: in {format_interval(first - AT)} ({from_ms(first):%Y-%m-%d %H:%M})" in table
+    assert f"Next card: in {format_interval(to_ms(day) - AT)} (2026-03-03 04:00)" in table
     # and when that moment comes, it is "now"
-    monkeypatch.setenv("LEADCARDS_NOW", from_ms(first + 1).isoformat())
+    monkeypatch.setenv("LEADCARDS_NOW", day.isoformat())
     assert status_json()["total"]["due"] == 1
     assert "Next card: now" in invoke("status").stdout
 

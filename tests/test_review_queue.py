@@ -15,7 +15,7 @@ import pytest
 from leadcards.clock import from_ms, to_ms
 from leadcards.deck.load import load_deck
 from leadcards.deck.model import Deck
-from leadcards.review_queue import LEARN_AHEAD_MS, Queue, deck_counts, today
+from leadcards.review_queue import LEARN_AHEAD_MS, Queue, deck_counts, next_card_ms, today
 from leadcards.scheduling import Scheduler
 from leadcards.store import Store, open_store
 from leadcards.sync import sync_deck
@@ -209,7 +209,7 @@ def test_counts_and_next_due(opened: tuple[Store, Deck, Deck]) -> None:
     store, _, _ = opened
     store.set_setting("fuzz", False, at_ms=0)
     store.set_setting("leech_threshold", 1, at_ms=0)
-    assert store.next_due(["mini"]) is None
+    assert store.upcoming("mini") == (None, None, True)
     answer(store, key(0), 4, AT - 9 * DAY)  # review due yesterday
     answer(store, key(1), 3, AT)  # learning, due in 10 minutes
     answer(store, key(2), 4, AT)  # review in 8 days
@@ -227,7 +227,8 @@ def test_counts_and_next_due(opened: tuple[Store, Deck, Deck]) -> None:
         "leeches": 1,
         "reviewed_today": 2,
     }
-    assert store.next_due(["mini"]) == AT - DAY
+    assert store.upcoming("mini") == (AT + 10 * MINUTE, AT - DAY, True)
+    assert next_card_ms(store, [counts], AT) == AT
     day = today(store, "mini", AT)
     assert (day.answered, day.introduced, day.reviews_done) == (2, 2, 0)
     assert from_ms(day.start_ms) == datetime(2026, 3, 2, 4, 0, tzinfo=timezone.utc)
@@ -293,3 +294,32 @@ def test_day_start_setting_and_dst(opened: tuple[Store, Deck, Deck], new_york: Z
     short = today(store, "mini", local_ms(new_york, 2026, 3, 8, 1, 0))  # Saturday's day
     assert from_ms(short.start_ms) == datetime(2026, 3, 7, 9, 0, tzinfo=timezone.utc)
     assert short.end_ms - short.start_ms == 23 * HOUR
+
+
+def test_the_next_card_is_never_in_the_past_when_nothing_can_be_shown(
+    opened: tuple[Store, Deck, Deck],
+) -> None:
+    """Limits reached and siblings answered: the next card comes with the next study
+    day, not at a due time already past."""
+    store, _, _ = opened
+    store.set_setting("fuzz", False, at_ms=0)
+    store.set_setting("new_per_day", 1, at_ms=0)
+    store.set_setting("reviews_per_day", 1, at_ms=0)
+    answer(store, key(0), 4, AT - 20 * DAY)
+    answer(store, key(1), 4, AT - 20 * DAY)  # two reviews overdue
+    queue = Queue(store, ["mini"], AT)
+    first = queue.next(AT)
+    assert first in (key(0), key(1))
+    answer(store, first, 3, AT)  # the day's one review
+    fresh = queue.next(AT)
+    assert fresh == key(2)
+    answer(store, fresh, 4, AT)  # the day's one new card, Easy: due in days
+    counts = deck_counts(store, "mini", "Mini", AT + MINUTE)
+    assert (counts.new, counts.due) == (0, 0)
+    tomorrow = to_ms(datetime(2026, 3, 3, 4, 0, tzinfo=timezone.utc))
+    assert next_card_ms(store, [counts], AT + MINUTE) == tomorrow
+    # with no new cards allowed at all and no reviews, nothing is scheduled
+    store.set_setting("new_per_day", 0, at_ms=AT)
+    store.set_setting("reviews_per_day", 0, at_ms=AT)
+    counts = deck_counts(store, "mini", "Mini", AT + MINUTE)
+    assert next_card_ms(store, [counts], AT + MINUTE) is None

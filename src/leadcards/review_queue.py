@@ -222,10 +222,24 @@ class Queue:
 
 
 def next_card_ms(store: Store, counts: list[DeckCounts], now_ms: int) -> int | None:
-    """When a session would next show a card: now while new or due cards wait today,
-    else when the next scheduled card falls due (None: nothing is scheduled)."""
+    """When a review session would next show a card: now while new or due cards wait
+    today; else the soonest of a learning card's due time and the start of the study
+    day on which a review falls due or the daily limits and buried siblings let cards
+    through again. Never in the past; None when nothing is scheduled at all."""
     if any(c.new or c.due for c in counts):
         return now_ms
-    if not counts:
-        return None
-    return store.next_due([c.id for c in counts])
+    times = []
+    for c in counts:
+        settings = store.settings(c.id)
+        tomorrow = to_ms(next_study_day_start(from_ms(now_ms), settings.day_start))
+        learning, review, any_new = store.upcoming(c.id)
+        if learning is not None:
+            times.append(max(learning, now_ms))
+        if review is not None and settings.reviews_per_day:
+            # shown from the start of its study day, and not before tomorrow: today's
+            # limit is reached or a sibling was answered today
+            day = to_ms(study_day_start(from_ms(review), settings.day_start))
+            times.append(max(day, tomorrow))
+        if any_new and settings.new_per_day:
+            times.append(tomorrow)
+    return min(times) if times else None

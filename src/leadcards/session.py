@@ -17,7 +17,7 @@ from leadcards.clock import from_ms, next_study_day_start, now, to_ms
 from leadcards.deck.model import Card, Deck
 from leadcards.errors import LeadcardsError
 from leadcards.events import EventKind
-from leadcards.review_queue import Queue
+from leadcards.review_queue import Queue, deck_counts, next_card_ms
 from leadcards.scheduling import Memory
 from leadcards.store import AnswerResult, Store
 
@@ -37,6 +37,7 @@ class Summary:
     ratings: Counter[int] = field(default_factory=Counter)
     seconds: float = 0.0
     still_due: int = 0
+    still_new: int = 0  # new cards today's limits still let through, beyond this session
     next_due_ms: int | None = None
     new_leeches: list[str] = field(default_factory=list)
 
@@ -208,5 +209,7 @@ class Session:
         self.summary.seconds = time.monotonic() - self.started_monotonic
         _new, learning, due = self.remaining()
         self.summary.still_due = learning + due
-        self.summary.next_due_ms = self.store.next_due(list(self.decks))
+        counts = [deck_counts(self.store, deck, "", self.clock()) for deck in self.decks]
+        self.summary.still_new = sum(c.new for c in counts)
+        self.summary.next_due_ms = next_card_ms(self.store, counts, self.clock())
         return self.summary

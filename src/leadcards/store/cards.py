@@ -191,12 +191,15 @@ class CardQueries(StoreBase):
         assert row is not None
         return row[0], row[1], row[2]
 
-    def next_due(self, deck_ids: list[str]) -> int | None:
-        """When the next scheduled card of these decks falls due (new cards aside)."""
-        value = self._value(
-            f"SELECT min(max(due, coalesce(buried_until, 0))) FROM cards "
-            f"WHERE deck_id IN ({_marks(deck_ids)}) AND removed = 0 AND suspended = 0 "
-            f"AND state != {State.NEW.value}",
-            deck_ids,
+    def upcoming(self, deck_id: str) -> tuple[int | None, int | None, bool]:
+        """(earliest learning card, earliest review card, any new card) of the deck's cards
+        that are not suspended; a buried card counts from when its bury ends."""
+        row = self._one(
+            f"SELECT min(CASE WHEN {LEARNING_STATES} THEN max(due, coalesce(buried_until, 0)) "
+            f"END), min(CASE WHEN state = {State.REVIEW.value} THEN max(due, "
+            f"coalesce(buried_until, 0)) END), coalesce(max(state = {State.NEW.value}), 0) "
+            "FROM cards WHERE deck_id = ? AND removed = 0 AND suspended = 0",
+            (deck_id,),
         )
-        return None if value is None else int(value)
+        assert row is not None
+        return row[0], row[1], bool(row[2])

@@ -165,7 +165,8 @@ def summary_view(summary: Summary, next_due: str) -> RenderableType:
         correct = summary.correct / summary.answered
         per = " · ".join(f"{RATINGS[r]} {summary.ratings.get(r, 0)}" for r in RATINGS)
         lines.append(Text(f"Recalled: {correct:.0%} ({per})"))
-    lines.append(Text(f"Still due today: {summary.still_due}"))
+    waiting = f" · {summary.still_new} new cards waiting" if summary.still_new else ""
+    lines.append(Text(f"Still due today: {summary.still_due}{waiting}"))
     lines.append(Text(f"Next card: {next_due}"))
     if summary.new_leeches:
         lines.append(
