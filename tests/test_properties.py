@@ -400,3 +400,38 @@ def test_rollover_minute_by_minute(deck_file: Path, new_york: None) -> None:
         fresh = Session(store, [deck], clock=lambda: rollover)
         assert fresh.remaining() == (2, 0, 1)
         assert [study_day(late), study_day(rollover)] == ["2026-03-02", "2026-03-03"]
+
+
+# what the review screen counts equals what status counts, at every step ----------------
+
+ACTIONS = st.lists(st.sampled_from(["1", "3", "4", "b", "s", "u", "u"]), min_size=1, max_size=30)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(actions=ACTIONS, new_per_day=st.integers(1, 6))
+def test_screen_counts_equal_status_at_every_step(
+    deck_file: Path, actions: list[str], new_per_day: int
+) -> None:
+    from leadcards.ui.controller import Controller
+
+    deck = load_deck(deck_file)
+    with fresh_home(deck_file, new_per_day=new_per_day, fuzz=False) as (_, store):
+        clock = [AT]
+        controller = Controller(Session(store, [deck], clock=lambda: clock[0]), {"mini": "Mini"})
+        controller.start()
+        for action in actions:
+            if controller.finished:
+                break
+            if action in "134" and not controller.revealed:
+                controller.handle("enter")
+            controller.handle(action)
+            clock[0] += 1000
+            status = deck_counts(store, "mini", "Mini", clock[0])
+            on_screen = controller.counts() if controller.card is not None else None
+            if on_screen is not None:
+                event(f"after {action}")
+                assert on_screen == (status.new, status.learning, status.due), action

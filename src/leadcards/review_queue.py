@@ -110,6 +110,7 @@ class Queue:
         # answers per note this study day: a note with any buries its other cards
         self.note_answers: Counter[tuple[str, str]] = Counter()
         self.skipped: set[str] = set()
+        self.refills: dict[str, str] = {}  # a buried or suspended card → the one taken instead
         self.days: dict[str, Today] = {}
         self.day_end_ms = now_ms
         for deck_id in deck_ids:
@@ -178,8 +179,28 @@ class Queue:
         )
 
     def skip(self, key: str) -> None:
-        """Leave a card out of the rest of this session (buried, suspended, not loaded)."""
+        """Leave a card out of the rest of this session (not in a loaded deck)."""
         self.skipped.add(key)
+
+    def set_aside(self, key: str, state: int, now_ms: int) -> None:
+        """A card buried or suspended: out of this session, and, as status would count
+        afresh, the next new or due card takes its place under today's limit."""
+        self.skipped.add(key)
+        if key not in self.note_of or state not in (State.NEW, State.REVIEW):
+            return
+        deck_id = self.note_of[key][0]
+        taken = {note for (deck, note) in self.note_of.values() if deck == deck_id}
+        taken |= {note for (deck, note), n in self.note_answers.items() if deck == deck_id and n}
+        if state == State.NEW:
+            rows = self.store.new_cards(deck_id, now_ms, ordered=True)
+            into = self.new
+        else:
+            rows = self.store.due_reviews(deck_id, now_ms, self.days[deck_id].end_ms)
+            into = self.reviews
+        before = len(into)
+        self._gather(rows, into, 1, deck_id, taken)
+        if len(into) > before:
+            self.refills[key] = into[-1]
 
     def answered(self, key: str, note: tuple[str, str]) -> None:
         """Bury the siblings of an answered card until the next study day."""
@@ -187,9 +208,15 @@ class Queue:
         self.note_of[key] = note
 
     def unskip(self, key: str, note: tuple[str, str]) -> None:
-        """Undo of a bury or suspension: the card is drawable again (it is on screen now)."""
+        """Undo of a bury or suspension: the card is drawable again (it is on screen now),
+        and the card that took its place, if not shown yet, gives the place back."""
         self.skipped.discard(key)
         self.note_of[key] = note
+        stand_in = self.refills.pop(key, None)
+        if stand_in is not None:
+            for pending in (self.new, self.reviews):
+                if stand_in in pending:
+                    pending.remove(stand_in)
 
     def put_back(
         self, key: str, note: tuple[str, str], state: int, *, showing: bool = False

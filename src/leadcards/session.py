@@ -173,17 +173,20 @@ class Session:
         settings = self.store.settings(card.deck_id)
         at = self.clock()
         until = to_ms(next_study_day_start(from_ms(at), settings.day_start))
+        state = self.store.card(card.key).memory.state
         event_id = self.store.bury(card.key, until, at)
         self.history.append(Action(event_id, card.key, EventKind.BURY))
-        self.queue.skip(card.key)
+        self.queue.set_aside(card.key, state, at)
         self.current = None
 
     def suspend(self) -> None:
         """Hide the current card until unsuspended."""
         card = self._require_card()
-        event_id = self.store.suspend(card.key, self.clock())
+        at = self.clock()
+        state = self.store.card(card.key).memory.state
+        event_id = self.store.suspend(card.key, at)
         self.history.append(Action(event_id, card.key, EventKind.SUSPEND))
-        self.queue.skip(card.key)
+        self.queue.set_aside(card.key, state, at)
         self.current = None
 
     def reload_deck(self, path: Path) -> int:
