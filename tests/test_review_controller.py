@@ -200,3 +200,27 @@ def test_the_option_or_side_picked_is_logged_with_the_answer(controller: Control
         ("ui:heart:choice", 1, wrong),
         ("ui:cmp:focus:management:identify", 3, "Leadership"),
     ]
+
+
+def test_the_header_and_summary_say_which_decks_they_cover(isolated_home: Path, write_deck) -> None:  # type: ignore[no-untyped-def]
+    from leadcards.ui.screen import summary_view
+
+    one = load_deck(write_deck("id: one\nname: One\ncards:\n  - {id: a, front: q, back: a}\n"))
+    two = load_deck(
+        write_deck("id: two\nname: Two\ncards:\n  - {id: b, front: q, back: a}\n", "two.yaml")
+    )
+    store = open_store(isolated_home)
+    for deck in (one, two):
+        sync_deck(store, deck, AT)
+    both = Controller(Session(store, [one, two], clock=lambda: AT), {"one": "One", "two": "Two"})
+    both.start()
+    assert "2 new · 0 learning · 0 due · 2 decks" in _screen(both)
+    out = io.StringIO()
+    summary = both.session.finish()
+    Console(file=out, width=80, color_system=None).print(
+        summary_view(summary, "now", ["One", "Two"])
+    )
+    assert "Session over: 2 decks" in out.getvalue()
+    alone = Controller(Session(store, [one], clock=lambda: AT), {"one": "One"})
+    alone.start()
+    assert "1 new · 0 learning · 0 due\n" in _screen(alone)

@@ -39,7 +39,9 @@ def run_terminal(session: Session, deck_names: dict[str, str], console: Console)
     keyboard = terminal.Keyboard(sys.stdin.fileno())
     edit = make_editor(session, keyboard.pause, keyboard.resume)
     controller = Controller(session, deck_names, edit=edit)
-    return _review(controller, lambda: terminal.run(controller, console, keyboard), console.print)
+    return _review(
+        controller, lambda: terminal.run(controller, console, keyboard), console.print, boxed=True
+    )
 
 
 def run_lines(session: Session, deck_names: dict[str, str], stdin: TextIO, out: TextIO) -> int:
@@ -53,10 +55,10 @@ def run_lines(session: Session, deck_names: dict[str, str], stdin: TextIO, out: 
         out.flush()
 
     controller = Controller(session, deck_names)
-    return _review(controller, lambda: lines.run(controller, stdin, out), show)
+    return _review(controller, lambda: lines.run(controller, stdin, out), show, boxed=False)
 
 
-def _review(controller: Controller, loop: Callable[[], None], show: Show) -> int:
+def _review(controller: Controller, loop: Callable[[], None], show: Show, *, boxed: bool) -> int:
     """Start, run one front end's ``loop``, then end with the summary and an exit code.
 
     Ctrl-C inside the loop still ends with the summary: every answer is already saved.
@@ -74,7 +76,8 @@ def _review(controller: Controller, loop: Callable[[], None], show: Show) -> int
     else:
         interrupted = False
     session.finish()
-    show(summary_view(session.summary, next_due_text(session)))
+    covered = [controller.deck_names.get(deck, deck) for deck in session.decks]
+    show(summary_view(session.summary, next_due_text(session), covered, boxed=boxed))
     if interrupted:
         sys.stderr.write("interrupted: every answer given is saved\n")
         return ExitStatus.INTERRUPTED

@@ -36,6 +36,8 @@ def header(controller: Controller, counts: tuple[int, int, int]) -> RenderableTy
         (str(due), "green"),
         " due",
     )
+    if len(controller.session.decks) > 1:  # the counts are every deck's, the name one's
+        tally.append(f" · {len(controller.session.decks)} decks")
     grid.add_row(Text(name, style="bold"), tally)
     return grid
 
@@ -156,9 +158,13 @@ def review_screen(controller: Controller) -> RenderableType:
     return Group(*parts)
 
 
-def summary_view(summary: Summary, next_due: str) -> RenderableType:
-    """The end-of-session report."""
-    lines = [Text("Session over", style="bold")]
+def summary_view(
+    summary: Summary, next_due: str, decks: list[str], *, boxed: bool = True
+) -> RenderableType:
+    """The end-of-session report; in a box on the screen, plain lines for line mode
+    (screen readers would read box drawing out)."""
+    covering = decks[0] if len(decks) == 1 else f"{len(decks)} decks"
+    lines = [Text(f"Session over: {covering}", style="bold")]
     minutes, seconds = divmod(int(summary.seconds), 60)
     lines.append(Text(f"Cards answered: {summary.answered} in {minutes}m {seconds:02d}s"))
     if summary.answered:
@@ -172,4 +178,4 @@ def summary_view(summary: Summary, next_due: str) -> RenderableType:
         lines.append(
             Text("New leeches (suspended): " + ", ".join(summary.new_leeches), style="red")
         )
-    return Panel(Group(*lines), expand=False)
+    return Panel(Group(*lines), expand=False) if boxed else Group(*lines)
