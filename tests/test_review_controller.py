@@ -224,3 +224,43 @@ def test_the_header_and_summary_say_which_decks_they_cover(isolated_home: Path, 
     alone = Controller(Session(store, [one], clock=lambda: AT), {"one": "One"})
     alone.start()
     assert "1 new · 0 learning · 0 due\n" in _screen(alone)
+
+
+def _fitted(controller: Controller, width: int, height: int) -> list[str]:
+    from leadcards.ui.screen import fitted_screen
+
+    out = io.StringIO()
+    console = Console(file=out, width=width, height=height, color_system=None)
+    console.print(fitted_screen(controller, console), end="")
+    return out.getvalue().splitlines()
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (60, 20)])
+def test_header_card_and_keys_fit_the_terminal(
+    controller: Controller, width: int, height: int
+) -> None:
+    """Whatever is on screen — help, a revealed choice card with its verdict — the
+    header is the first line and the key hint the last, within the terminal's size."""
+    states = []
+    for key in ("ui:heart:choice", "ui:cmp:focus:management:identify"):
+        _show(controller, key)
+        states.append(_fitted(controller, width, height))
+        controller.handle("a" if key.endswith("choice") else "m")  # pick: reveal + verdict
+        states.append(_fitted(controller, width, height))
+        controller.handle("?")
+        states.append(_fitted(controller, width, height))
+        controller.handle("?")
+    for lines in states:
+        assert len(lines) == height
+        assert lines[0].startswith("UI::Deck") and "new · " in lines[0]
+        assert " undo · " in lines[-1] and lines[-1].endswith(("quit", "…"))
+        assert all(len(line) <= width for line in lines)
+
+
+def test_a_terminal_too_small_says_so(controller: Controller) -> None:
+    assert " ".join(line.strip() for line in _fitted(controller, 30, 10)) == (
+        "Make the terminal at least 40×12 to review (it is 30×10); q quits."
+    )
+    assert _fitted(controller, 79, 11) == [
+        "Make the terminal at least 40×12 to review (it is 79×11); q quits."
+    ]

@@ -293,3 +293,20 @@ def test_e_on_the_builtin_deck_explains_instead_of_editing(isolated_home: Path) 
     child.expect(loose("The built-in deck is part of leadcards"))
     child.send("q")
     child.expect(pexpect.EOF)
+
+
+def test_a_resize_redraws_header_card_and_keys_at_the_new_size(isolated_home: Path) -> None:
+    child = _spawn(isolated_home)
+    child.expect(loose("Planning"))
+    child.setwinsize(20, 60)
+    child.expect(loose("CPHQ::Leadership vs Management"))  # the header, redrawn
+    child.expect(loose("Planning"))
+    child.expect(loose("space show answer · u undo"))  # and the keys under the card
+    child.setwinsize(10, 30)
+    child.expect(loose("Make the terminal at least"))
+    child.setwinsize(24, 80)
+    child.expect(loose("Planning"))
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

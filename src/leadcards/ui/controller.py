@@ -20,10 +20,10 @@ OPTION_LETTERS = "abcd"
 
 HELP_LINES = (
     ("space / enter", "show the answer; once shown, accept the suggested rating (else Good)"),
-    ("1 2 3 4", "rate: Again, Hard, Good, Easy"),
+    ("1 2 3 4", "rate: Again, Hard, Good, Easy (once the answer shows)"),
     ("a b c d", "pick an option of a multiple-choice card"),
-    ("first letter of a side", "answer an identify card before revealing (e.g. m / l)"),
-    ("u", "undo the last answer"),
+    ("a side's letter", "answer an identify card: the letter shown beside each side"),
+    ("u", "undo the last answer, bury or suspension"),
     ("b or -", "bury: hide this card until tomorrow (- while choosing a–d)"),
     ("s", "suspend: hide this card until unsuspended"),
     ("e", "edit this card's deck file in $EDITOR"),

@@ -6,7 +6,8 @@ containing ``[red]`` shows those characters.
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
+from rich.layout import Layout
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
 from rich.rule import Rule
@@ -133,29 +134,66 @@ def help_panel() -> RenderableType:
     return Panel(table, title="Keys", title_align="left")
 
 
-def review_screen(controller: Controller) -> RenderableType:
-    """Everything on screen for the current state."""
+MIN_WIDTH, MIN_HEIGHT = 40, 12
+"""Below this a card and its keys cannot both be shown: the screen says so instead."""
+
+
+def _sections(
+    controller: Controller,
+) -> tuple[list[RenderableType], list[RenderableType], list[RenderableType]]:
+    """(top, body, bottom): what stays at the top, what may be cut, what stays at the
+    bottom. Help replaces the card in the body while it is open."""
     counts = controller.counts()  # one query a frame, shared by header and progress
-    parts: list[RenderableType] = [header(controller, counts), Rule(style="dim")]
+    top: list[RenderableType] = [header(controller, counts), Rule(style="dim")]
+    body: list[RenderableType] = []
+    bottom: list[RenderableType] = []
     if controller.show_help:
-        parts.append(help_panel())
-    if controller.card is not None:
-        parts.append(card_panel(controller))
+        body.append(help_panel())
+    elif controller.card is not None:
+        body.append(card_panel(controller))
+    if controller.card is not None and not controller.show_help:
         extra = feedback(controller)
         if extra is not None:
-            parts.append(extra)
+            bottom.append(extra)
         if controller.revealed:
-            parts.append(ratings(controller))
+            bottom.append(ratings(controller))
     if controller.message:
-        parts.append(Text(controller.message, style="italic"))
+        bottom.append(Text(controller.message, style="italic"))
     done, total = controller.progress(counts)
     bar = Table.grid(expand=True)
     bar.add_column(ratio=1)
     bar.add_column(justify="right", no_wrap=True)
     bar.add_row(ProgressBar(total=max(total, 1), completed=done), Text(f" {done}/{total}"))
-    parts.append(bar)
-    parts.append(hint_line(controller))
-    return Group(*parts)
+    bottom += [bar, hint_line(controller)]
+    return top, body, bottom
+
+
+def review_screen(controller: Controller) -> RenderableType:
+    """Everything on screen for the current state, top to bottom, at any height."""
+    top, body, bottom = _sections(controller)
+    return Group(*top, *body, *bottom)
+
+
+def fitted_screen(controller: Controller, console: Console) -> RenderableType:
+    """The screen cut to the terminal: header and keys always show; a card too long
+    for the rest loses its end, never the header or the key hint."""
+    width, height = console.size
+    if width < MIN_WIDTH or height < MIN_HEIGHT:
+        return Text(
+            f"Make the terminal at least {MIN_WIDTH}×{MIN_HEIGHT} to review "
+            f"(it is {width}×{height}); q quits.",
+            overflow="fold",
+        )
+    top, body, bottom = _sections(controller)
+    options = console.options.update_width(width)
+    bottom_lines = sum(len(console.render_lines(part, options, pad=False)) for part in bottom)
+    layout = Layout()
+    layout.split_column(
+        Layout(Group(*top), size=2),
+        Layout(Group(*body)),
+        Layout(Group(*bottom), size=bottom_lines),
+    )
+    return layout
 
 
 def summary_view(

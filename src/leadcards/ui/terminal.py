@@ -18,7 +18,7 @@ from rich.console import Console
 
 from leadcards.ui.controller import Controller
 from leadcards.ui.keys import decode_keys
-from leadcards.ui.screen import review_screen
+from leadcards.ui.screen import fitted_screen
 
 POLL_SECONDS = 0.25
 """How long a read waits for a key before the loop looks at the resize flag again."""
@@ -99,12 +99,11 @@ class Resized:
 
 def run(controller: Controller, console: Console, keyboard: Keyboard) -> None:
     """Draw and read keys until the review is finished or the terminal goes away."""
-    with Resized() as resized, console.screen(hide_cursor=True), keyboard:
+    with Resized() as resized, console.screen(hide_cursor=True) as screen, keyboard:
         draw = True
         while not controller.finished:
             if resized.take() or draw:
-                console.clear()
-                console.print(review_screen(controller))
+                screen.update(fitted_screen(controller, console))
                 draw = False
             commands = keyboard.read(POLL_SECONDS)
             if commands is None:
