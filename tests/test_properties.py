@@ -435,3 +435,58 @@ def test_screen_counts_equal_status_at_every_step(
             if on_screen is not None:
                 event(f"after {action}")
                 assert on_screen == (status.new, status.learning, status.due), action
+
+
+# siblings never hold a due review back more than a day -------------------------------
+
+SIBLING_DECK = """\
+id: sib
+name: Siblings
+tables:
+  - id: t
+    title: Sides
+    row_label: Aspect
+    columns: [Management, Leadership]
+    rows:
+""" + "".join(f"      - {{label: Row {i}, cells: [m{i}, l{i}]}}\n" for i in range(6))
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    ratings=st.lists(st.sampled_from([1, 1, 2, 3, 3, 3, 4]), min_size=50, max_size=50),
+    relearning=st.sampled_from([[600], [86_400], [3_600, 86_400]]),
+)
+def test_no_due_review_waits_behind_a_sibling_more_than_a_day(
+    tmp_path_factory: pytest.TempPathFactory, ratings: list[int], relearning: list[int]
+) -> None:
+    """Over simulated months of daily sessions that answer all they are shown, a review
+    due on one study day is shown that day or the next, whatever its siblings do."""
+    path = tmp_path_factory.mktemp("sib") / "sib.yaml"
+    path.write_text(SIBLING_DECK)
+    deck = load_deck(path)
+    with fresh_home(
+        path, fuzz=False, new_per_day=6, reviews_per_day=9999, relearning_steps=relearning
+    ) as (_, store):
+        waiting: dict[str, int] = {}  # review card → first study day it was due
+        answered = 0
+        for day in range(75):
+            start = AT + day * DAY  # 09:00 each day; the study day starts at 04:00
+            end = start + 19 * 3_600_000
+            for card in store.deck_cards("sib"):
+                memory = card.memory
+                if memory.state == 2 and memory.due is not None and memory.due < end:
+                    waiting.setdefault(card.key, day)
+            late = {key: first for key, first in waiting.items() if first < day - 1}
+            assert not late, (day, late)
+            clock = [start]
+            session = Session(store, [deck], clock=lambda c=clock: c[0])
+            while (shown := session.next_card()) is not None and clock[0] < end:
+                session.answer(ratings[answered % len(ratings)])
+                answered += 1
+                waiting.pop(shown.key, None)
+                clock[0] += 30_000
+        event(f"answers: {answered // 500 * 500}+")

@@ -323,3 +323,44 @@ def test_the_next_card_is_never_in_the_past_when_nothing_can_be_shown(
     store.set_setting("reviews_per_day", 0, at_ms=AT)
     counts = deck_counts(store, "mini", "Mini", AT + MINUTE)
     assert next_card_ms(store, [counts], AT + MINUTE) is None
+
+
+def test_bury_sibling_settings_off_let_siblings_through(opened: tuple[Store, Deck, Deck]) -> None:
+    store, _, _ = opened
+    store.set_setting("bury_new_siblings", False, at_ms=0)
+    first = drain(Queue(store, ["tbl"], AT), AT)
+    assert len(first) == 13  # every card of every note, new siblings included
+    store.set_setting("bury_new_siblings", True, at_ms=0)
+    store.set_setting("bury_review_siblings", False, at_ms=0)
+    for key in ("tbl:cmp:focus:management:recall", "tbl:cmp:focus:management:identify"):
+        answer(store, key, 4, AT - 20 * DAY)  # two due reviews of one note
+    assert [k for k in drain(Queue(store, ["tbl"], AT), AT) if "focus:management" in k] == [
+        "tbl:cmp:focus:management:recall",
+        "tbl:cmp:focus:management:identify",
+    ]
+    store.set_setting("bury_review_siblings", True, at_ms=AT)
+    shown = [k for k in drain(Queue(store, ["tbl"], AT), AT) if "focus:management" in k]
+    # both were due before today: neither waits behind the other any longer
+    assert len(shown) == 2
+
+
+def test_a_review_due_today_waits_one_day_behind_a_sibling(
+    opened: tuple[Store, Deck, Deck],
+) -> None:
+    store, _, _ = opened
+    store.set_setting("fuzz", False, at_ms=0)
+    answer(store, "tbl:cmp:focus:management:recall", 4, AT - 8 * DAY)  # due at AT
+    answer(store, "tbl:cmp:focus:management:identify", 4, AT - 8 * DAY + 1)
+    queue = Queue(store, ["tbl"], AT)
+    assert queue.next(AT) in (
+        "tbl:cmp:focus:management:recall",
+        "tbl:cmp:focus:management:identify",
+    )
+    first = queue.next(AT)
+    answer(store, first, 3, AT)
+    queue.answered(first, ("tbl", "cmp:focus:management"))
+    rest = drain(queue, AT)
+    assert not any("focus:management" in k for k in rest)  # its sibling waits today...
+    tomorrow = to_ms(datetime(2026, 3, 3, 9, 0, tzinfo=timezone.utc))
+    later = drain(Queue(store, ["tbl"], tomorrow), tomorrow)
+    assert any("focus:management" in k and k != first for k in later)  # ...and no longer

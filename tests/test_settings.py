@@ -57,6 +57,8 @@ def test_defaults_as_anki_has_them() -> None:
         "day_start": "04:00",
         "leech_threshold": "8",
         "fuzz": "on",
+        "bury_new_siblings": "on",
+        "bury_review_siblings": "on",
     }
 
 
@@ -90,7 +92,7 @@ def test_unknown_names_are_refused_everywhere_with_a_suggestion() -> None:
     message = (
         "unknown setting 'fuz'; did you mean 'fuzz'? (settings: desired_retention, "
         "learning_steps, relearning_steps, maximum_interval, new_per_day, reviews_per_day, "
-        "day_start, leech_threshold, fuzz)"
+        "day_start, leech_threshold, fuzz, bury_new_siblings, bury_review_siblings)"
     )
     assert str(unknown_setting("fuz")) == message
     with pytest.raises(UsageError) as parsing:

@@ -11,7 +11,7 @@ its siblings (other cards of the same note) wait for the next study day.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from leadcards.clock import from_ms, next_study_day_start, study_day_start, to_ms
@@ -111,6 +111,8 @@ class Queue:
         self.note_answers: Counter[tuple[str, str]] = Counter()
         self.skipped: set[str] = set()
         self.refills: dict[str, str] = {}  # a buried or suspended card → the one taken instead
+        self.free: set[str] = set()  # shown even if a sibling was answered today
+        self.burying: dict[str, tuple[bool, bool]] = {}  # deck → (new, review) siblings
         self.days: dict[str, Today] = {}
         self.day_end_ms = now_ms
         for deck_id in deck_ids:
@@ -123,37 +125,62 @@ class Queue:
         self.day_end_ms = max(self.day_end_ms, day.end_ms)
         for note, n in day.notes.items():
             self.note_answers[(deck_id, note)] += n
-        # One card per note per day, as Anki gathers: a sibling of a card already taken
-        # is passed over and the next card is taken in its place.
+        # One card per note per day, as Anki gathers with its bury-siblings options: a
+        # sibling of a card already taken is passed over and the next card is taken in
+        # its place. Reviews come most overdue first, so of several due siblings the
+        # most overdue goes first; one already due before today is taken whatever its
+        # siblings did, so none waits behind a sibling more than one study day.
         taken = set(day.notes)
+        self.burying[deck_id] = (settings.bury_new_siblings, settings.bury_review_siblings)
         review_room = max(0, settings.reviews_per_day - day.reviews_done)
-        reviews = self.store.due_reviews(deck_id, now_ms, day.end_ms)
-        self._gather(reviews, self.reviews, review_room, deck_id, taken)
+        self._gather(self._reviews(deck_id, now_ms), self.reviews, review_room, deck_id, taken)
         new_room = max(0, settings.new_per_day - day.introduced)
         if new_limit is not None:
             new_room = new_limit
         if new_room:
-            fresh = self.store.new_cards(deck_id, now_ms, ordered=self.ordered)
-            self._gather(fresh, self.new, new_room, deck_id, taken)
+            self._gather(self._new(deck_id, now_ms), self.new, new_room, deck_id, taken)
+
+    def _reviews(self, deck_id: str, now_ms: int) -> Iterator[tuple[str, str, bool]]:
+        """(key, note, free) of due reviews: free of sibling burying when that is off, or
+        when the card was already due before today."""
+        bury = self.burying[deck_id][1]
+        day = self.days[deck_id]
+        for key, note, due in self.store.due_reviews(deck_id, now_ms, day.end_ms):
+            yield key, note, not bury or due < day.start_ms
+
+    def _new(self, deck_id: str, now_ms: int) -> Iterator[tuple[str, str, bool]]:
+        free = not self.burying[deck_id][0]
+        for key, note in self.store.new_cards(deck_id, now_ms, ordered=self.ordered):
+            yield key, note, free
 
     def _gather(
         self,
-        rows: Iterable[tuple[str, str]],
+        rows: Iterable[tuple[str, str, bool]],
         into: deque[str],
         room: int,
         deck_id: str,
         taken: set[str],
     ) -> None:
+        """Take up to ``room`` cards; ``(key, note, free)`` rows that are ``free`` are
+        taken even when a sibling was, and are not held back by a sibling's answer."""
         added = 0
-        for key, note in rows:
+        for key, note, free in rows:
             if added >= room:
                 break
-            if note in taken:
+            if note in taken and not free:
                 continue
             taken.add(note)
             into.append(key)
             added += 1
             self.note_of[key] = (deck_id, note)
+            if free:
+                self.free.add(key)
+
+    def _waiting(self, key: str) -> bool:
+        """Out of this session for now: set aside, or a sibling was answered today."""
+        if key in self.skipped:
+            return True
+        return key not in self.free and self.note_answers[self.note_of[key]] > 0
 
     def _learning(self, until_ms: int, now_ms: int) -> str | None:
         for key in self.store.learning_due(self.deck_ids, until_ms, now_ms):
@@ -164,7 +191,7 @@ class Queue:
     def _pop(self, pending: deque[str]) -> str | None:
         while pending:
             key = pending.popleft()
-            if key in self.skipped or self.note_answers[self.note_of[key]]:
+            if self._waiting(key):
                 continue
             return key
         return None
@@ -192,11 +219,9 @@ class Queue:
         taken = {note for (deck, note) in self.note_of.values() if deck == deck_id}
         taken |= {note for (deck, note), n in self.note_answers.items() if deck == deck_id and n}
         if state == State.NEW:
-            rows = self.store.new_cards(deck_id, now_ms, ordered=True)
-            into = self.new
+            rows, into = self._new(deck_id, now_ms), self.new
         else:
-            rows = self.store.due_reviews(deck_id, now_ms, self.days[deck_id].end_ms)
-            into = self.reviews
+            rows, into = self._reviews(deck_id, now_ms), self.reviews
         before = len(into)
         self._gather(rows, into, 1, deck_id, taken)
         if len(into) > before:
@@ -238,11 +263,7 @@ class Queue:
         """(new, learning, due) still to come in this session."""
 
         def live(pending: deque[str]) -> int:
-            return sum(
-                1
-                for key in pending
-                if key not in self.skipped and not self.note_answers[self.note_of[key]]
-            )
+            return sum(1 for key in pending if not self._waiting(key))
 
         learning = self.store.learning_count(self.deck_ids, self.day_end_ms, now_ms)
         return live(self.new), learning, live(self.reviews)

@@ -143,6 +143,18 @@ class Settings:
         _on_off,
         _show_on_off,
     )
+    bury_new_siblings: bool = _setting(
+        True,
+        "a new card waits for the next day once a card of its note was answered: on/off",
+        _on_off,
+        _show_on_off,
+    )
+    bury_review_siblings: bool = _setting(
+        True,
+        "a due review waits a day (never longer) once a card of its note was answered: on/off",
+        _on_off,
+        _show_on_off,
+    )
 
 
 @dataclass(frozen=True)

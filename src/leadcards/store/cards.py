@@ -131,13 +131,13 @@ class CardQueries(StoreBase):
 
     # a study day ----------------------------------------------------------
 
-    def due_reviews(self, deck_id: str, now_ms: int, end_ms: int) -> Iterator[tuple[str, str]]:
-        """(key, note) of review cards due before ``end_ms``, most overdue first: time since
-        the last review over stability, i.e. lowest retrievability first."""
+    def due_reviews(self, deck_id: str, now_ms: int, end_ms: int) -> Iterator[tuple[str, str, int]]:
+        """(key, note, due) of review cards due before ``end_ms``, most overdue first: time
+        since the last review over stability, i.e. lowest retrievability first."""
         return (
-            (row[0], row[1])
+            (row[0], row[1], row[2])
             for row in self._stream(
-                f"SELECT key, note_id FROM cards WHERE deck_id = :deck "
+                f"SELECT key, note_id, due FROM cards WHERE deck_id = :deck "
                 f"AND state = {State.REVIEW.value} AND due < :end AND {ACTIVE} "
                 "ORDER BY (:now - last_review) * 1.0 / stability DESC, due, position",
                 {"deck": deck_id, "now": now_ms, "end": end_ms},
