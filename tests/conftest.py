@@ -43,6 +43,19 @@ cards:
 """
 
 
+def basic_deck(n: int, deck_id: str = "mini") -> str:
+    """A deck of ``n`` plain cards, c00, c01, …"""
+    lines = [f"id: {deck_id}", f"name: {deck_id.title()} deck", "cards:"]
+    for i in range(n):
+        lines += [f"  - id: c{i:02d}", f"    front: Question {i}", f"    back: Answer {i}"]
+    return "\n".join(lines) + "\n"
+
+
+def key(i: int) -> str:
+    """The key of card ``i`` of ``basic_deck``."""
+    return f"mini:c{i:02d}:front"
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test may touch the real user data folder or depend on the wall clock."""

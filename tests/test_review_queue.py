@@ -20,18 +20,7 @@ from leadcards.scheduling import Scheduler
 from leadcards.store import Store, open_store
 from leadcards.sync import sync_deck
 
-from .conftest import AT, DAY, HOUR, MINUTE, TABLE_DECK
-
-
-def basic_deck(n: int, deck_id: str = "mini") -> str:
-    lines = [f"id: {deck_id}", f"name: {deck_id.title()} deck", "cards:"]
-    for i in range(n):
-        lines += [f"  - id: c{i:02d}", f"    front: Question {i}", f"    back: Answer {i}"]
-    return "\n".join(lines) + "\n"
-
-
-def key(i: int) -> str:
-    return f"mini:c{i:02d}:front"
+from .conftest import AT, DAY, HOUR, MINUTE, TABLE_DECK, basic_deck, key
 
 
 @pytest.fixture
@@ -332,8 +321,8 @@ def test_bury_sibling_settings_off_let_siblings_through(opened: tuple[Store, Dec
     assert len(first) == 13  # every card of every note, new siblings included
     store.set_setting("bury_new_siblings", True, at_ms=0)
     store.set_setting("bury_review_siblings", False, at_ms=0)
-    for key in ("tbl:cmp:focus:management:recall", "tbl:cmp:focus:management:identify"):
-        answer(store, key, 4, AT - 20 * DAY)  # two due reviews of one note
+    for card_key in ("tbl:cmp:focus:management:recall", "tbl:cmp:focus:management:identify"):
+        answer(store, card_key, 4, AT - 20 * DAY)  # two due reviews of one note
     assert [k for k in drain(Queue(store, ["tbl"], AT), AT) if "focus:management" in k] == [
         "tbl:cmp:focus:management:recall",
         "tbl:cmp:focus:management:identify",

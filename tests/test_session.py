@@ -19,7 +19,7 @@ from leadcards.store import Store, open_store
 from leadcards.sync import sync_deck
 from leadcards.workspace import Workspace
 
-from .conftest import AT, DAY, MINUTE, TABLE_DECK, db_rows
+from .conftest import AT, DAY, MINUTE, TABLE_DECK, basic_deck, db_rows, key
 
 
 class Clock:
@@ -28,17 +28,6 @@ class Clock:
 
     def __call__(self) -> int:
         return self.at
-
-
-def basic_deck(n: int, deck_id: str = "mini") -> str:
-    lines = [f"id: {deck_id}", f"name: {deck_id.title()} deck", "cards:"]
-    for i in range(n):
-        lines += [f"  - id: c{i:02d}", f"    front: Question {i}", f"    back: Answer {i}"]
-    return "\n".join(lines) + "\n"
-
-
-def key(i: int) -> str:
-    return f"mini:c{i:02d}:front"
 
 
 @pytest.fixture

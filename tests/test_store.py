@@ -31,7 +31,7 @@ from leadcards.scheduling import NEW_MEMORY, Memory, Scheduler
 from leadcards.store import APPLICATION_ID, SCHEMA_VERSION, Store, is_leech_lapse, open_store
 from leadcards.sync import sync_deck
 
-from .conftest import AT, BUILTIN_DECK, DAY, MINUTE, db_rows
+from .conftest import AT, BUILTIN_DECK, DAY, MINUTE, basic_deck, db_rows
 
 runner = CliRunner()
 
@@ -39,13 +39,6 @@ DAMAGED = (
     "is damaged (database disk image is malformed); it was left as it is — "
     "restore a backup or move it aside to start afresh"
 )
-
-
-def basic_deck(n: int, deck_id: str = "mini") -> str:
-    lines = [f"id: {deck_id}", f"name: {deck_id.title()} deck", "cards:"]
-    for i in range(n):
-        lines += [f"  - id: c{i:02d}", f"    front: Question {i}", f"    back: Answer {i}"]
-    return "\n".join(lines) + "\n"
 
 
 @pytest.fixture
