@@ -124,11 +124,12 @@ def test_opening_a_migrated_file_again_changes_nothing(v1_home: Path) -> None:
 def test_rows_of_one_millisecond_keep_their_v1_order(tmp_path: Path) -> None:
     """Version 1 replayed by ``seq``; where one card's rows share a millisecond and their
     random ids sort the other way, the migration reorders the ids to keep that order."""
-    from leadcards.store.connection import connect
     from leadcards.store.migrations import migrate
 
     db = tmp_path / "home" / "leadcards.db"
-    conn, _, _ = connect(db)
+    db.parent.mkdir()
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.row_factory = sqlite3.Row
     migrate(conn, 0, target=1)
     conn.execute(
         "INSERT INTO cards (key, deck_id, note_id, template, content_hash, position, added_at) "

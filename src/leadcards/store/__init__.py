@@ -15,11 +15,10 @@ from leadcards.settings import Settings
 from leadcards.store.cards import CardRow
 from leadcards.store.connection import (
     APPLICATION_ID,
-    CODE_ERRORS,
     FILE_ERRORS,
     SCHEMA_VERSION,
     connect,
-    explain,
+    is_file_error,
 )
 from leadcards.store.decks import CardChanges, CardText, DeckFile, DeckQueries
 from leadcards.store.log import Answered, AnswerResult, LogQueries, UndoResult, is_leech_lapse
@@ -47,18 +46,7 @@ class Store(LogQueries, DeckQueries):
         self.path = path
         self._schedulers: dict[Settings, Scheduler] = {}
         self._parsed_settings: dict[tuple[tuple[str, str, str], ...], Settings] = {}
-        self._conn, version, _existed = connect(path)
-        try:
-            if version < SCHEMA_VERSION:
-                # imported only here: an up-to-date file (every day but one) never needs it
-                from leadcards.store.migrations import migrate
-
-                migrate(self._conn, version)
-        except BaseException as exc:
-            self._conn.close()
-            if isinstance(exc, FILE_ERRORS) and not isinstance(exc, CODE_ERRORS):
-                raise explain(path, exc) from None
-            raise
+        self._conn = connect(path)
 
     def integrity_problems(self) -> list[str]:
         """What ``PRAGMA integrity_check`` finds; empty when the file is sound. Damage bad
@@ -66,7 +54,7 @@ class Store(LogQueries, DeckQueries):
         try:
             found = [str(row[0]) for row in self._conn.execute("PRAGMA integrity_check")]
         except FILE_ERRORS as exc:
-            if isinstance(exc, CODE_ERRORS):
+            if not is_file_error(exc):
                 raise
             return [str(exc)]
         return [] if found == ["ok"] else found

@@ -92,8 +92,12 @@ def _card(row: sqlite3.Row) -> CardRow:
     )
 
 
-def _marks(values: list[str]) -> str:
-    return ",".join("?" * len(values))
+def _deck_list(deck_ids: list[str], **values: int) -> tuple[str, dict[str, object]]:
+    """``:d0,:d1,…`` for an ``IN (…)`` and the named parameters that go with it."""
+    names = [f"d{i}" for i in range(len(deck_ids))]
+    params: dict[str, object] = dict(zip(names, deck_ids, strict=True))
+    params.update(values)
+    return ",".join(f":{n}" for n in names), params
 
 
 class CardQueries(StoreBase):
@@ -158,8 +162,7 @@ class CardQueries(StoreBase):
 
     def learning_due(self, deck_ids: list[str], until_ms: int, now_ms: int) -> Iterator[str]:
         """Keys of learning and relearning cards due by ``until_ms``, soonest first."""
-        params = {f"d{i}": d for i, d in enumerate(deck_ids)} | {"until": until_ms, "now": now_ms}
-        decks = ",".join(f":d{i}" for i in range(len(deck_ids)))
+        decks, params = _deck_list(deck_ids, until=until_ms, now=now_ms)
         return (
             row[0]
             for row in self._stream(
@@ -171,8 +174,7 @@ class CardQueries(StoreBase):
 
     def learning_count(self, deck_ids: list[str], end_ms: int, now_ms: int) -> int:
         """Learning and relearning cards due before ``end_ms`` (the end of the study day)."""
-        params = {f"d{i}": d for i, d in enumerate(deck_ids)} | {"end": end_ms, "now": now_ms}
-        decks = ",".join(f":d{i}" for i in range(len(deck_ids)))
+        decks, params = _deck_list(deck_ids, end=end_ms, now=now_ms)
         return int(
             self._value(
                 f"SELECT count(*) FROM cards WHERE deck_id IN ({decks}) AND {LEARNING_STATES} "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from pathlib import Path
+from typing import TypeGuard
 
 from leadcards.errors import StoreError
 
@@ -22,6 +23,11 @@ BUSY_TIMEOUT_MS = 10_000
 # IntegrityError and ProgrammingError subclass DatabaseError, so they are let through first.
 CODE_ERRORS = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)
 FILE_ERRORS = (sqlite3.OperationalError, sqlite3.DatabaseError)
+
+
+def is_file_error(exc: BaseException) -> TypeGuard[sqlite3.Error]:
+    """Damaged, read-only, full or busy: the file's fault, to be said in one sentence."""
+    return isinstance(exc, FILE_ERRORS) and not isinstance(exc, CODE_ERRORS)
 
 
 def explain(path: Path, exc: sqlite3.Error) -> StoreError:
@@ -46,8 +52,8 @@ def explain(path: Path, exc: sqlite3.Error) -> StoreError:
     return StoreError(f"database error in {path}: {message}")
 
 
-def connect(path: Path) -> tuple[sqlite3.Connection, int, bool]:
-    """An open connection, the file's schema version, and whether the file existed."""
+def connect(path: Path) -> sqlite3.Connection:
+    """An open connection to a vetted file, migrated to ``SCHEMA_VERSION``."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -65,12 +71,17 @@ def connect(path: Path) -> tuple[sqlite3.Connection, int, bool]:
     conn.row_factory = sqlite3.Row
     try:
         version = _check(conn, path, existed)
+        if version < SCHEMA_VERSION:
+            # imported only here: an up-to-date file (every day but one) never needs it
+            from leadcards.store.migrations import migrate
+
+            migrate(conn, version)
     except BaseException as exc:
         conn.close()
-        if isinstance(exc, FILE_ERRORS) and not isinstance(exc, CODE_ERRORS):
+        if is_file_error(exc):
             raise explain(path, exc) from None
         raise
-    return conn, version, existed
+    return conn
 
 
 def _require_sqlite_header(path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from leadcards.errors import StoreError
-from leadcards.store.connection import CODE_ERRORS, FILE_ERRORS, explain
+from leadcards.store.connection import FILE_ERRORS, explain, is_file_error
 
 Params = Sequence[Any] | dict[str, Any]
 
@@ -24,7 +24,7 @@ class StoreBase:
     _conn: sqlite3.Connection
 
     def _fail(self, exc: sqlite3.Error) -> NoReturn:
-        if isinstance(exc, CODE_ERRORS):
+        if not is_file_error(exc):
             raise exc
         raise explain(self.path, exc) from None
 
