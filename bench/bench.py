@@ -32,7 +32,7 @@ import yaml
 
 from leadcards import doctor
 from leadcards.deck.load import load_deck
-from leadcards.events import replay
+from leadcards.events import ORDERED_JSON, replay
 from leadcards.store import open_store
 from leadcards.sync import sync_files
 
@@ -106,6 +106,7 @@ def fill_log(db: Path, deck_id: str, reviews: int) -> None:
                     at + DAY_MS,
                     5.0 + i,
                     5.0,
+                    ORDERED_JSON,
                 )
             )
         if len(rows) >= 100_000:
@@ -126,8 +127,8 @@ def fill_log(db: Path, deck_id: str, reviews: int) -> None:
 def _insert_answers(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
     conn.executemany(
         "INSERT INTO events (id, card_key, kind, rating, at, duration_ms, state_before, "
-        "state_after, due_after, stability_after, difficulty_after) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        "state_after, due_after, stability_after, difficulty_after, data) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
 

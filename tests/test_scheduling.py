@@ -12,8 +12,10 @@ from typer.testing import CliRunner
 
 from leadcards.cli import app
 from leadcards.clock import from_ms, now
+from leadcards.events import ORDERED, CardRecord, Event, EventKind, apply
 from leadcards.scheduling import (
     NEW_MEMORY,
+    Memory,
     Rating,
     Scheduler,
     State,
@@ -117,6 +119,74 @@ def test_preview_equals_answer_for_every_rating() -> None:
     preview = s.preview(KEY, memory, at)
     for rating in (1, 2, 3, 4):
         assert s.answer(KEY, memory, rating, at).due - at == preview[rating]
+
+
+# Hard < Good < Easy on review cards ---------------------------------------------
+
+# A review card FSRS would send back in one day whatever the button: low stability,
+# reviewed half a day ago.
+SHAKY = Memory(
+    state=State.REVIEW, stability=0.1, difficulty=5.0, due=AT, last_review=AT - DAY // 2, reps=3
+)
+
+
+def test_review_buttons_are_a_day_apart_where_fsrs_rounds_them_together() -> None:
+    s = Scheduler(DEFAULTS)
+    unordered = {r: s.answer(KEY, SHAKY, r, AT, ordered=False).due - AT for r in (2, 3, 4)}
+    assert unordered == {2: DAY, 3: DAY, 4: DAY}  # what FSRS alone gives
+    assert s.preview(KEY, SHAKY, AT) == {1: 10 * MINUTE, 2: DAY, 3: 2 * DAY, 4: 3 * DAY}
+    assert {r: s.answer(KEY, SHAKY, r, AT).due - AT for r in (2, 3, 4)} == {
+        2: DAY,
+        3: 2 * DAY,
+        4: 3 * DAY,
+    }
+    # only the due date moves: the memory FSRS computed for the rating stays
+    good = s.answer(KEY, SHAKY, 3, AT)
+    assert replace(good, due=AT + DAY) == s.answer(KEY, SHAKY, 3, AT, ordered=False)
+
+
+def test_review_buttons_strictly_increase_and_preview_is_what_answer_gives() -> None:
+    s = Scheduler(DEFAULTS)  # fuzz on: it can reorder buttons too
+    checked = 0
+    for stability in (0.05, 0.2, 0.6, 1.5, 3.0, 8.0, 30.0, 200.0):
+        for difficulty in (1.0, 4.0, 7.0, 10.0):
+            for waited in (0.3, 1.0, 2.5, 9.0, 40.0):
+                memory = Memory(
+                    state=State.REVIEW,
+                    stability=stability,
+                    difficulty=difficulty,
+                    due=AT,
+                    last_review=AT - int(waited * DAY),
+                    reps=4,
+                )
+                key = f"deck:note-{checked}:front"
+                preview = s.preview(key, memory, AT)
+                days = [preview[r] / DAY for r in (2, 3, 4)]
+                assert all(d == int(d) for d in days), days
+                assert days[0] < days[1] < days[2], (stability, difficulty, waited, days)
+                for rating in (1, 2, 3, 4):
+                    assert s.answer(key, memory, rating, AT).due - AT == preview[rating]
+                checked += 1
+    assert checked == 160
+
+
+def test_review_buttons_meet_only_at_the_maximum_interval() -> None:
+    s = no_fuzz(maximum_interval=30)
+    settled = replace(SHAKY, stability=400.0, last_review=AT - 60 * DAY)
+    preview = s.preview(KEY, settled, AT)
+    assert [preview[r] for r in (2, 3, 4)] == [30 * DAY, 30 * DAY, 30 * DAY]
+    # learning cards keep FSRS's own steps: the rule is for cards in review
+    assert no_fuzz().preview(KEY, NEW_MEMORY, AT)[2] == 6 * MINUTE - 30_000
+
+
+def test_answers_logged_before_the_rule_replay_as_they_were() -> None:
+    """An answer event without the ``ordered`` mark (every answer of older releases)
+    replays to the due date it was logged with; a marked one gets the spread."""
+    s = Scheduler(DEFAULTS)
+    old = Event("01", AT, EventKind.ANSWER, KEY, rating=4)
+    new = old._replace(data=ORDERED)
+    assert apply(CardRecord(memory=SHAKY), old, s).memory.due == AT + DAY
+    assert apply(CardRecord(memory=SHAKY), new, s).memory.due == AT + 3 * DAY
 
 
 # datetimes ------------------------------------------------------------------

@@ -99,10 +99,23 @@ def test_answer_writes_log_row_and_state_in_one_transaction(store: Store) -> Non
     other = sqlite3.connect(store.path)
     log = other.execute(
         "SELECT card_key, kind, rating, at, duration_ms, state_before, state_after, "
-        "due_after, id FROM live_events"
+        "due_after, data, id FROM live_events"
     ).fetchall()
-    assert log == [("mini:c00:front", "answer", 3, AT, 4200, 0, 1, AT + 10 * MINUTE, log[0][8])]
-    assert len(log[0][8]) == 26  # a ULID
+    assert log == [
+        (
+            "mini:c00:front",
+            "answer",
+            3,
+            AT,
+            4200,
+            0,
+            1,
+            AT + 10 * MINUTE,
+            '{"ordered":1}',  # given under the Hard < Good < Easy rule
+            log[0][9],
+        )
+    ]
+    assert len(log[0][9]) == 26  # a ULID
     state = other.execute("SELECT state, due, reps FROM cards WHERE key = 'mini:c00:front'")
     assert state.fetchone() == (1, AT + 10 * MINUTE, 1)
     other.close()
@@ -111,7 +124,9 @@ def test_answer_writes_log_row_and_state_in_one_transaction(store: Store) -> Non
 
 def test_failed_answer_leaves_nothing(store: Store) -> None:
     class Exploding(Scheduler):
-        def answer(self, key: str, memory: Memory, rating: int, at_ms: int) -> Memory:
+        def answer(
+            self, key: str, memory: Memory, rating: int, at_ms: int, *, ordered: bool = True
+        ) -> Memory:
             raise RuntimeError("boom")
 
     before = all_rows(store)

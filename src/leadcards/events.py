@@ -31,6 +31,12 @@ class EventKind(str, Enum):
     UNDO = "undo"  # takes back the event named in ``target``
 
 
+# The data of an answer given under the interval-order rule (see ``scheduling``): one
+# shared object, which the stored JSON text maps back to without parsing.
+ORDERED: dict[str, Any] = {"ordered": 1}
+ORDERED_JSON = '{"ordered":1}'
+
+
 class Event(NamedTuple):
     """One row of the log. ``id`` is a ULID; (``at``, ``id``) is the global order."""
 
@@ -62,13 +68,20 @@ class CardRecord(NamedTuple):
 NEW_RECORD = CardRecord()
 
 
+def is_ordered(event: Event) -> bool:
+    data = event.data
+    return data is ORDERED or bool(data and data.get("ordered"))
+
+
 def apply(record: CardRecord, event: Event, scheduler: Scheduler | None) -> CardRecord:
     """The card after ``event``. Answers need the scheduler in force at the event's time."""
     kind = event.kind
     if kind is EventKind.ANSWER:
         if scheduler is None or event.card_key is None or event.rating is None:
             raise ValueError(f"answer event {event.id} lacks a card, rating or scheduler")
-        memory = scheduler.answer(event.card_key, record.memory, event.rating, event.at)
+        memory = scheduler.answer(
+            event.card_key, record.memory, event.rating, event.at, ordered=is_ordered(event)
+        )
         return CardRecord(memory, record.suspended, record.leech, record.buried_until)
     if kind is EventKind.FORGET:
         return record._replace(memory=NEW_MEMORY)
@@ -149,7 +162,9 @@ def replay(
         if kind is answer:
             scheduler = by_deck.get(deck) or timeline.scheduler(deck)
             memory = memories.get(key, NEW_MEMORY)
-            memories[key] = scheduler.answer(key, memory, event.rating or 0, event.at)
+            memories[key] = scheduler.answer(
+                key, memory, event.rating or 0, event.at, ordered=is_ordered(event)
+            )
         elif kind is forget:
             memories[key] = NEW_MEMORY
         else:

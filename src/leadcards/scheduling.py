@@ -6,11 +6,16 @@ from a module-level ``random()``; each answer swaps in a generator seeded from t
 card key and the time of the card's previous review (and its review count). That makes
 replays exact, and the interval shown on a rating button is exactly the one the answer
 then gets, however long the learner looks at the card.
+
+On a card in review, Hard, Good and Easy are kept apart by at least a day each, as Anki
+does: FSRS alone can round all three to the same interval, and three buttons promising
+one outcome tell the learner their choice does not matter. Answers logged before this
+rule existed carry no ``ordered`` mark and replay without it, so their due dates stay.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
@@ -51,6 +56,7 @@ class Rating(IntEnum):
 
 
 RATINGS = {rating.value: rating.label for rating in Rating}
+DAY_MS = 86_400_000
 _STATES = tuple(State)  # by number: faster than State(n) on the answer path
 
 
@@ -138,8 +144,32 @@ class Scheduler:
             last_review=from_ms(memory.last_review) if memory.last_review is not None else None,
         )
 
-    def answer(self, key: str, memory: Memory, rating: int, at_ms: int) -> Memory:
-        """The memory after answering ``rating`` at ``at_ms``."""
+    def answer(
+        self, key: str, memory: Memory, rating: int, at_ms: int, *, ordered: bool = True
+    ) -> Memory:
+        """The memory after answering ``rating`` at ``at_ms``; ``ordered`` keeps a review
+        card's Hard < Good < Easy in whole days (off only to replay older answers)."""
+        after = self._review(key, memory, rating, at_ms)
+        # Only Good and Easy on a card in review can meet a lower button's interval.
+        if not ordered or rating < 3 or memory.state != 2:
+            return after
+        below = [self._review(key, memory, r, at_ms) for r in range(2, rating)]
+        days = self._spread([*below, after], at_ms)[-1]
+        due = at_ms + days * DAY_MS
+        return after if due == after.due else replace(after, due=due)
+
+    def _spread(self, answers: list[Memory], at_ms: int) -> list[int]:
+        """Days until due after Hard, Good, Easy (as many as given), each at least one
+        more than the one before, up to the maximum interval."""
+        days: list[int] = []
+        for memory in answers:
+            own = ((memory.due or at_ms) - at_ms) // DAY_MS
+            days.append(
+                max(own, min(days[-1] + 1, self.settings.maximum_interval)) if days else own
+            )
+        return days
+
+    def _review(self, key: str, memory: Memory, rating: int, at_ms: int) -> Memory:
         card = self._to_fsrs(memory)
         # py-fsrs draws fuzz from its module's random(): swap in this card's seeded one.
         module = self._module
@@ -162,11 +192,14 @@ class Scheduler:
         )
 
     def preview(self, key: str, memory: Memory, at_ms: int) -> dict[int, int]:
-        """Milliseconds until due for each rating, as the review screen shows them."""
-        return {
-            rating: (self.answer(key, memory, rating, at_ms).due or at_ms) - at_ms
-            for rating in RATINGS
-        }
+        """Milliseconds until due for each rating, as the review screen shows them: what
+        ``answer`` gives, with each of the four reviews computed once."""
+        answers = {rating: self._review(key, memory, rating, at_ms) for rating in RATINGS}
+        waits = {rating: (m.due or at_ms) - at_ms for rating, m in answers.items()}
+        if memory.state == 2:
+            days = self._spread([answers[2], answers[3], answers[4]], at_ms)
+            waits.update({3: days[1] * DAY_MS, 4: days[2] * DAY_MS})
+        return waits
 
     def retrievability(self, memory: Memory, at: datetime) -> float | None:
         if memory.state == State.NEW or memory.stability is None:

@@ -16,6 +16,8 @@ from typing import Any, NamedTuple
 from leadcards.errors import CardNotFound
 from leadcards.events import (
     NEW_RECORD,
+    ORDERED,
+    ORDERED_JSON,
     CardRecord,
     Event,
     EventKind,
@@ -90,7 +92,7 @@ def _event(row: Any) -> Event:
         duration_ms,
         picked,
         target,
-        json.loads(data) if data else None,
+        (ORDERED if data == ORDERED_JSON else json.loads(data)) if data else None,
     )
 
 
@@ -215,6 +217,7 @@ class LogQueries(CardQueries):
                 rating=rating,
                 duration_ms=max(0, int(duration_ms)),
                 picked=picked,
+                data=ORDERED,
             )
             after = apply(record, event, scheduler)
             m = after.memory

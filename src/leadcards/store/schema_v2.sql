@@ -10,7 +10,7 @@ CREATE TABLE events (
     duration_ms      INTEGER,               -- answer: time from showing the card to the rating
     picked           TEXT,                  -- answer: the option or side picked, if any
     target           TEXT,                  -- undo: the undone event; leech: the answer that made it
-    data             TEXT,                  -- JSON: bury {"until"}, setting {"scope","key","value"}
+    data             TEXT,                  -- JSON: bury {"until"}, setting {"scope","key","value"}, answer {"ordered":1}
     state_before     INTEGER,               -- answer: the card's state when answered
     state_after      INTEGER,               -- answer, as computed when logged:
     due_after        INTEGER,               --   state, due (ms UTC), stability, difficulty
