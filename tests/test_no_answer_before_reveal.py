@@ -1,5 +1,6 @@
 """Nothing shown before the reveal gives the answer away, for every card kind, on the
-review screen and in line mode (the learner's own recall is what is being scheduled).
+review screen, in line mode and in Anki (the learner's own recall is what is being
+scheduled).
 
 An answer part may appear before the reveal only as one of the choices offered (the
 options of a choice card, the sides of an identify card), and no more often than the
@@ -8,6 +9,7 @@ other choices: nothing may single it out.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from pathlib import Path
@@ -15,9 +17,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from leadcards.deck.card_types import card_type
 from leadcards.deck.card_types.cloze import cloze_answers
 from leadcards.deck.load import load_deck
 from leadcards.deck.model import Card
+from leadcards.export import apkg
 from leadcards.session import Session
 from leadcards.store import open_store
 from leadcards.sync import sync_deck
@@ -145,3 +149,43 @@ def test_choice_options_are_rendered_not_raw_markdown(controller: Controller) ->
     screen, lines = shown_before_reveal(controller, card, 80)
     assert "*Transformational*" not in screen and "Transformational" in screen
     assert "*Transformational*" not in lines
+
+
+def test_no_anki_card_shows_its_answer_on_the_front(tmp_path: Path) -> None:
+    """The same rule in Anki: each card of the deck exported, imported into a real
+    collection, and its question rendered by Anki itself."""
+    pytest.importorskip("anki")
+    from anki.collection import Collection
+    from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    path = tmp_path / "leak.yaml"
+    path.write_text(DECK)
+    deck = load_deck(path)
+    package = tmp_path / "leak.apkg"
+    apkg.write_apkg([deck], package)
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    options = ImportAnkiPackageOptions(with_scheduling=False)
+    col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package), options=options))
+    for card in deck.cards:
+        note = col.db.scalar(
+            "select id from notes where guid = ?", apkg.note_guid(deck.id, card.note_id)
+        )
+        ordinal = card_type(card.kind).note_type.ordinal(card.template)
+        anki_card = col.get_card(
+            col.db.scalar("select id from cards where nid = ? and ord = ?", note, ordinal)
+        )
+        question = html.unescape(
+            re.sub(r"<[^>]+>", " ", anki_card.question().split("</style>")[-1])
+        )
+        question = " ".join(question.split())
+        answer = html.unescape(re.sub(r"<[^>]+>", " ", anki_card.answer().split("</style>")[-1]))
+        parts = answer_parts(card)
+        if card.template == "identify" and card.origin is not None:
+            parts.append(card.origin.table_title)  # the title tells one table's side from another's
+        choices = offered(card)
+        for part in parts:
+            allowed = min(question.count(c) for c in choices) if part in choices else 0
+            assert question.count(part) <= allowed, (card.key, part, question)
+            assert part in " ".join(answer.split()), (card.key, part, answer)
+    col.close()

@@ -91,23 +91,35 @@ class _SeededRandom:
     """Stands in for ``random()`` in py-fsrs; seeds itself only if fuzz is drawn.
 
     Most answers (learning steps, short intervals) draw no fuzz, so hashing and
-    seeding are skipped for them: that keeps replays of long logs fast.
+    seeding are skipped for them: that keeps replays of long logs fast. ``rewind``
+    replays the same draws, so every rating of one answer sees the same fuzz.
     """
 
-    __slots__ = ("_rng", "_text")
+    __slots__ = ("_drawn", "_next", "_rng", "_text")
 
     def __init__(self, key: str, memory: Memory) -> None:
         self._text = f"{key}@{memory.last_review or 0}#{memory.reps}"
         self._rng: random.Random | None = None
+        self._drawn: list[float] = []
+        self._next = 0
+
+    def rewind(self) -> None:
+        self._next = 0
 
     def __call__(self) -> float:
-        if self._rng is None:
-            import hashlib
-            import random
+        if self._next < len(self._drawn):
+            value = self._drawn[self._next]
+        else:
+            if self._rng is None:
+                import hashlib
+                import random
 
-            digest = hashlib.sha256(self._text.encode()).digest()
-            self._rng = random.Random(int.from_bytes(digest[:8], "big"))
-        return self._rng.random()
+                digest = hashlib.sha256(self._text.encode()).digest()
+                self._rng = random.Random(int.from_bytes(digest[:8], "big"))
+            value = self._rng.random()
+            self._drawn.append(value)
+        self._next += 1
+        return value
 
 
 class Scheduler:
@@ -149,36 +161,59 @@ class Scheduler:
     ) -> Memory:
         """The memory after answering ``rating`` at ``at_ms``; ``ordered`` keeps a review
         card's Hard < Good < Easy in whole days (off only to replay older answers)."""
-        after = self._review(key, memory, rating, at_ms)
         # Only Good and Easy on a card in review can meet a lower button's interval.
         if not ordered or rating < 3 or memory.state != 2:
-            return after
-        below = [self._review(key, memory, r, at_ms) for r in range(2, rating)]
-        days = self._spread([*below, after], at_ms)[-1]
+            return self._memory(
+                memory, rating, at_ms, self._reviews(key, memory, (rating,), at_ms)[0]
+            )
+        ratings = tuple(range(2, rating + 1))
+        reviewed = self._reviews(key, memory, ratings, at_ms)
+        after = self._memory(memory, rating, at_ms, reviewed[-1])
+        days = self._spread([to_ms(card.due) - at_ms for card in reviewed])[-1]
         due = at_ms + days * DAY_MS
         return after if due == after.due else replace(after, due=due)
 
-    def _spread(self, answers: list[Memory], at_ms: int) -> list[int]:
+    def preview(self, key: str, memory: Memory, at_ms: int) -> dict[int, int]:
+        """Milliseconds until due for each rating, as the review screen shows them: what
+        ``answer`` gives, with each of the four reviews computed once."""
+        reviewed = self._reviews(key, memory, tuple(RATINGS), at_ms)
+        waits = [to_ms(card.due) - at_ms for card in reviewed]
+        if memory.state == 2:
+            waits[1:] = [days * DAY_MS for days in self._spread(waits[1:])]
+        return dict(zip(RATINGS, waits, strict=True))
+
+    def _spread(self, waits: list[int]) -> list[int]:
         """Days until due after Hard, Good, Easy (as many as given), each at least one
         more than the one before, up to the maximum interval."""
         days: list[int] = []
-        for memory in answers:
-            own = ((memory.due or at_ms) - at_ms) // DAY_MS
+        for wait in waits:
+            own = wait // DAY_MS
             days.append(
                 max(own, min(days[-1] + 1, self.settings.maximum_interval)) if days else own
             )
         return days
 
-    def _review(self, key: str, memory: Memory, rating: int, at_ms: int) -> Memory:
+    def _reviews(
+        self, key: str, memory: Memory, ratings: tuple[int, ...], at_ms: int
+    ) -> list[fsrs.Card]:
+        """py-fsrs's card after each of ``ratings``, all drawing the same fuzz."""
         card = self._to_fsrs(memory)
+        when = from_ms(at_ms)
         # py-fsrs draws fuzz from its module's random(): swap in this card's seeded one.
         module = self._module
         original = module.random
-        module.random = _SeededRandom(key, memory)
+        module.random = draw = _SeededRandom(key, memory)
         try:
-            card, _ = self._fsrs.review_card(card, self._ratings[rating], from_ms(at_ms))
+            reviewed = []
+            for rating in ratings:
+                draw.rewind()
+                reviewed.append(self._fsrs.review_card(card, self._ratings[rating], when)[0])
         finally:
             module.random = original
+        return reviewed
+
+    @staticmethod
+    def _memory(memory: Memory, rating: int, at_ms: int, card: fsrs.Card) -> Memory:
         lapse = memory.state == 2 and rating == 1  # State.REVIEW, Rating.AGAIN
         return Memory(
             state=_STATES[card.state],
@@ -190,16 +225,6 @@ class Scheduler:
             reps=memory.reps + 1,
             lapses=memory.lapses + (1 if lapse else 0),
         )
-
-    def preview(self, key: str, memory: Memory, at_ms: int) -> dict[int, int]:
-        """Milliseconds until due for each rating, as the review screen shows them: what
-        ``answer`` gives, with each of the four reviews computed once."""
-        answers = {rating: self._review(key, memory, rating, at_ms) for rating in RATINGS}
-        waits = {rating: (m.due or at_ms) - at_ms for rating, m in answers.items()}
-        if memory.state == 2:
-            days = self._spread([answers[2], answers[3], answers[4]], at_ms)
-            waits.update({3: days[1] * DAY_MS, 4: days[2] * DAY_MS})
-        return waits
 
     def retrievability(self, memory: Memory, at: datetime) -> float | None:
         if memory.state == State.NEW or memory.stability is None:

@@ -55,13 +55,13 @@ _TEMPLATES = (
         wrap("table", _ORIGIN + f"<div>{_CELL_QUESTION}?</div>"),
         ANSWER + wrap("table", "{{Cell}}"),
     ),
+    # The table's title and the row name say which side or row a cell is from: an
+    # identify card shows them only with its answer.
     _flagged(
         "identify",
         "Identify",
-        wrap(
-            "table", _ORIGIN + '<div>{{Cell}}</div><div class="lc-prompt">{{IdentifyPrompt}}</div>'
-        ),
-        ANSWER + wrap("table", "{{IdentifyAnswer}}"),
+        wrap("table", '<div>{{Cell}}</div><div class="lc-prompt">{{IdentifyPrompt}}</div>'),
+        ANSWER + wrap("table", "{{IdentifyAnswer}}" + _ORIGIN),
     ),
     _flagged(
         "choice",
