@@ -347,3 +347,36 @@ def test_with_history_from_a_real_store(tmp_path: Path) -> None:
         )
     assert col.db.scalar("select count() from cards where type = 0") == 142 - len(answered)
     col.close()
+
+
+def test_with_history_refuses_answers_ahead_of_the_clock(tmp_path: Path) -> None:
+    """Answers given under a future LEADCARDS_NOW: Anki would reject the package, so the
+    export says why in one line and writes nothing (it used to end in a traceback)."""
+    pytest.importorskip("anki")
+    import time
+
+    from leadcards.deck.load import load_deck
+    from leadcards.store import open_store
+    from leadcards.sync import sync_deck
+
+    from .conftest import BUILTIN_DECK, DAY
+
+    ahead = int(time.time() * 1000) + 30 * DAY  # 30 days ahead of the real clock
+    home = tmp_path / "home"
+    with open_store(home) as store:
+        deck = load_deck(BUILTIN_DECK)
+        sync_deck(store, deck, ahead)
+        for card in deck.cards[:3]:
+            store.answer(card.key, 3, 2000, ahead)
+    out = tmp_path / "history.apkg"
+    result = run("anki", "lvm", "-o", str(out), "--with-history", "--home", str(home))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(
+        "error: 3 answers in the log are later than this computer's clock (the last at "
+    )
+    assert "export without --with-history" in result.stderr
+    assert not out.exists()
+    # without the history the same deck exports
+    assert run("anki", "lvm", "-o", str(out), "--home", str(home)).exit_code == 0

@@ -8,12 +8,15 @@ package is an optional extra (``leadcards[anki]``) and is imported only here.
 
 Anki applies scheduling only to cards it does not have yet: re-importing into a
 profile that already holds these cards updates the notes and keeps Anki's own
-schedule for them.
+schedule for them. Anki runs on this computer's clock and refuses a package whose
+reviews lie ahead of it (answers given with ``LEADCARDS_NOW`` set in the future), so
+such an export stops with a message before anything is written.
 """
 
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -38,6 +41,27 @@ QUEUE_SUSPENDED, QUEUE_LEARN, QUEUE_REVIEW, QUEUE_DAY_LEARN = -1, 1, 2, 3
 
 class AnkiMissingError(LeadcardsError):
     """The optional ``anki`` package is not installed."""
+
+
+class FutureReviewsError(LeadcardsError):
+    """The log holds answers later than this computer's clock, which Anki refuses."""
+
+
+def check_not_ahead(schedules: dict[str, CardSchedule], wall_clock_s: float) -> None:
+    ahead = [
+        review.reviewed_at
+        for schedule in schedules.values()
+        for review in schedule.reviews
+        if review.reviewed_at.timestamp() > wall_clock_s
+    ]
+    if ahead:
+        latest = max(ahead).strftime("%Y-%m-%d %H:%M UTC")
+        raise FutureReviewsError(
+            f"{len(ahead)} answer{'s' if len(ahead) != 1 else ''} in the log "
+            f"{'are' if len(ahead) != 1 else 'is'} later than this computer's clock "
+            f"(the last at {latest}) and Anki refuses reviews from the future: "
+            "export without --with-history, or once the clock has passed that time"
+        )
 
 
 def require_anki() -> None:
@@ -82,6 +106,7 @@ def write_apkg_with_history(
     from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
     schedules = load_schedules()
+    check_not_ahead(schedules, time.time())
     package = apkg.build_package(decks, progress)
     with tempfile.TemporaryDirectory(prefix="leadcards-export-") as work:
         bare = Path(work) / "notes.apkg"
