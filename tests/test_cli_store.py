@@ -170,16 +170,21 @@ def test_cards_filters(isolated_home: Path) -> None:
     assert len(everything) == 142 and [r["key"] for r in everything] == keys
     first = everything[0]
     assert list(first) == [
-        "key", "deck", "state", "due", "stability", "difficulty", "retrievability",
-        "reps", "lapses", "flags",
+        "key", "deck", "question", "answer", "state", "due", "last_review", "stability",
+        "difficulty", "retrievability", "reps", "lapses", "flags", "tags", "table",
     ]  # fmt: skip
-    assert (first["key"], first["deck"], first["state"], first["reps"]) == (
-        keys[0],
-        "lvm",
-        "review",
-        1,
-    )
-    assert first["retrievability"] < 0.9 and first["due"] < "2026-03-02 09:00"
+    assert first == first | {
+        "key": "lvm:management-functions:planning:what-it-means:recall",
+        "deck": "lvm",
+        "question": "Planning (Function) — What it means?",
+        "answer": "Setting policies and procedures",
+        "state": "review",
+        "reps": 1,
+        "last_review": "2026-02-10T09:00:00+00:00",  # ISO-8601 UTC, as status --json
+        "table": "management-functions",
+    }
+    assert first["retrievability"] < 0.9 and first["due"] < "2026-03-02T09:00:00+00:00"
+    assert first["due"].endswith("+00:00") and "management-functions::planning" in first["tags"]
     assert [r["key"] for r in cards_json("--due")] == [keys[0]]
     new = cards_json("--new")
     assert len(new) == 139 and keys[0] not in {r["key"] for r in new}
@@ -188,6 +193,8 @@ def test_cards_filters(isolated_home: Path) -> None:
         (keys[2], ["suspended", "leech"])
     ]
     assert [r["key"] for r in cards_json("--leeches")] == [keys[2]]
+    assert [r["key"] for r in cards_json("--learning")] == [keys[2]]
+    assert [r["key"] for r in cards_json("--buried")] == [keys[3]]
     assert [r["flags"] for r in cards_json("--search", keys[3])] == [["buried"]]
     risk = cards_json("lvm", "--search", "RISK ATTITUDE")
     assert risk and all("risk-attitude" in r["key"] for r in risk)
@@ -195,7 +202,7 @@ def test_cards_filters(isolated_home: Path) -> None:
     assert cards_json("--new", "--leeches") == []
     wide = runner.invoke(app, ["cards", "--leeches"], env={"COLUMNS": "200"})
     assert wide.exit_code == 0
-    assert wide.stdout.startswith("1 cards") and "suspended leech" in wide.stdout
+    assert wide.stdout.startswith("1 card\n") and "suspended leech" in wide.stdout
 
 
 def test_cards_unknown_deck() -> None:

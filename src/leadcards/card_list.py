@@ -1,12 +1,22 @@
-"""Rows for `leadcards cards`: each card's schedule and flags, searchable by its text."""
+"""What `leadcards cards` lists and `cards KEY` shows: each card's text beside its
+schedule and flags, and one card's whole history.
+
+Rows are plain dicts because they are also the ``--json`` output; times in them are
+ISO-8601 UTC, as in ``status --json``, so scripts never parse a local clock.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from leadcards.clock import from_ms, local_text, next_study_day_start, to_ms
-from leadcards.scheduling import State
+from leadcards.clock import from_ms, next_study_day_start, to_ms
+from leadcards.deck.model import Card, Deck
+from leadcards.deck.text import plain
+from leadcards.errors import UsageError
+from leadcards.events import EventKind
+from leadcards.scheduling import RATINGS, State
+from leadcards.store import CardRow, Store
 from leadcards.workspace import Workspace
 
 
@@ -14,59 +24,184 @@ from leadcards.workspace import Workspace
 class CardFilter:
     due: bool = False
     new: bool = False
+    learning: bool = False
     suspended: bool = False
     leeches: bool = False
+    buried: bool = False
+    tag: str | None = None
+    table: str | None = None
     search: str | None = None
 
 
+def iso(ms: int | None) -> str | None:
+    return from_ms(ms).isoformat() if ms is not None else None
+
+
+def one_line(text: str) -> str:
+    """Card text for a list: Markdown emphasis and line breaks dropped."""
+    return " ".join(plain(text).split())
+
+
+def has_tag(card: Card, tag: str) -> bool:
+    """As Anki's ``tag:``: the tag itself or any tag below it (``a::b`` is under ``a``)."""
+    wanted = tag.casefold()
+    return any(t.casefold() == wanted or t.casefold().startswith(wanted + "::") for t in card.tags)
+
+
+def in_table(card: Card, table: str) -> bool:
+    origin = card.origin
+    wanted = table.casefold()
+    return origin is not None and wanted in (
+        origin.table_id.casefold(),
+        origin.table_title.casefold(),
+    )
+
+
+def _check_names(decks: list[Deck], only: CardFilter) -> None:
+    """A --tag or --table no card has is a typo far more often than an empty answer."""
+    cards = [c for d in decks for c in d.cards]
+    if only.tag and not any(has_tag(c, only.tag) for c in cards):
+        known = sorted({t for c in cards for t in c.tags})
+        raise UsageError(f"no card has the tag '{only.tag}' (tags: {_listed(known)})")
+    if only.table and not any(in_table(c, only.table) for c in cards):
+        known = sorted({c.origin.table_id for c in cards if c.origin is not None})
+        raise UsageError(f"no table '{only.table}' (tables: {_listed(known)})")
+
+
+def _listed(names: list[str], most: int = 12) -> str:
+    if not names:
+        return "none"
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def _flags(row: CardRow, at_ms: int) -> list[str]:
+    record = row.record
+    return [
+        name
+        for name, on in (
+            ("suspended", record.suspended),
+            ("leech", record.leech),
+            ("buried", (record.buried_until or 0) > at_ms),
+        )
+        if on
+    ]
+
+
+def _wanted(row: CardRow, card: Card, only: CardFilter, at_ms: int, day_end: int) -> bool:
+    memory, record = row.memory, row.record
+    state = memory.state
+    is_due = state != State.NEW and memory.due is not None and memory.due < day_end
+    checks = (
+        (only.due, is_due and not record.suspended),
+        (only.new, state == State.NEW),
+        (only.learning, state in (State.LEARNING, State.RELEARNING)),
+        (only.suspended, record.suspended),
+        (only.leeches, record.leech),
+        (only.buried, (record.buried_until or 0) > at_ms),
+    )
+    if any(asked and not holds for asked, holds in checks):
+        return False
+    if only.tag and not has_tag(card, only.tag):
+        return False
+    if only.table and not in_table(card, only.table):
+        return False
+    if only.search:
+        text = f"{card.key}\n{card.front}\n{card.back}\n{card.extra}".casefold()
+        if only.search.casefold() not in text:
+            return False
+    return True
+
+
 def card_rows(ws: Workspace, only: CardFilter = CardFilter()) -> list[dict[str, Any]]:
-    """The parsed decks' cards in deck order, as `cards` shows and ``--json`` prints them."""
+    """The parsed decks' cards in deck order, as `cards` lists them and ``--json`` prints."""
+    _check_names(ws.decks, only)
     store, at_ms = ws.store, ws.now_ms
     at = from_ms(at_ms)
-    needle = only.search.casefold() if only.search else None
-    text = {
-        c.key: f"{c.key}\n{c.front}\n{c.back}\n{c.extra}".casefold()
-        for d in ws.decks
-        for c in d.cards
-    }
     rows: list[dict[str, Any]] = []
     for deck in ws.decks:
+        cards = {c.key: c for c in deck.cards}
         scheduler = store.scheduler(deck.id)
         day_end = to_ms(next_study_day_start(at, store.settings(deck.id).day_start))
-        for card in store.deck_cards(deck.id):
-            memory, record = card.memory, card.record
-            is_due = memory.state != State.NEW and memory.due is not None and memory.due < day_end
-            if only.due and not (is_due and not record.suspended):
+        for row in store.deck_cards(deck.id):
+            card = cards.get(row.key)
+            if card is None or not _wanted(row, card, only, at_ms, day_end):
                 continue
-            if only.new and memory.state != State.NEW:
-                continue
-            if only.suspended and not record.suspended:
-                continue
-            if only.leeches and not record.leech:
-                continue
-            if needle and needle not in text.get(card.key, card.key.casefold()):
-                continue
-            flags = [
-                name
-                for name, on in (
-                    ("suspended", record.suspended),
-                    ("leech", record.leech),
-                    ("buried", (record.buried_until or 0) > at_ms),
-                )
-                if on
-            ]
+            memory = row.memory
             rows.append(
                 {
-                    "key": card.key,
+                    "key": row.key,
                     "deck": deck.id,
+                    "question": one_line(card.front),
+                    "answer": one_line(card.back),
                     "state": State(memory.state).label,
-                    "due": local_text(memory.due) if memory.due is not None else None,
+                    "due": iso(memory.due),
+                    "last_review": iso(memory.last_review),
                     "stability": memory.stability,
                     "difficulty": memory.difficulty,
                     "retrievability": scheduler.retrievability(memory, at),
                     "reps": memory.reps,
                     "lapses": memory.lapses,
-                    "flags": flags,
+                    "flags": _flags(row, at_ms),
+                    "tags": list(card.tags),
+                    "table": card.origin.table_id if card.origin else None,
                 }
             )
     return rows
+
+
+def card_detail(store: Store, deck: Deck | None, key: str, at_ms: int) -> dict[str, Any]:
+    """One card in full: its text (when its deck still has it), schedule and history."""
+    row = store.card(key)
+    card = next((c for c in deck.cards if c.key == key), None) if deck else None
+    memory = row.memory
+    detail: dict[str, Any] = {
+        "key": key,
+        "deck": row.deck_id,
+        "deck_name": deck.name if deck else None,
+        "in_deck": card is not None and not row.removed,
+        "template": row.template,
+        "question": card.front if card else None,
+        "answer": card.back if card else None,
+        "options": list(card.options) if card else [],
+        "extra": card.extra if card and card.extra else None,
+        "tags": list(card.tags) if card else [],
+        "origin": None,
+        "state": State(memory.state).label,
+        "due": iso(memory.due),
+        "last_review": iso(memory.last_review),
+        "stability": memory.stability,
+        "difficulty": memory.difficulty,
+        "retrievability": store.scheduler(row.deck_id).retrievability(memory, from_ms(at_ms)),
+        "reps": memory.reps,
+        "lapses": memory.lapses,
+        "flags": _flags(row, at_ms),
+        "buried_until": iso(row.buried_until) if (row.buried_until or 0) > at_ms else None,
+        "history": [],
+    }
+    if card is not None and card.origin is not None:
+        o = card.origin
+        detail["origin"] = {
+            "table": o.table_id,
+            "title": o.table_title,
+            "row": o.row,
+            "column": o.column,
+        }
+    for logged in store.history(key):
+        event = logged.event
+        entry: dict[str, Any] = {"at": iso(event.at), "kind": event.kind.value}
+        if event.kind is EventKind.ANSWER and event.rating is not None:
+            entry.update(
+                rating=event.rating,
+                rating_label=RATINGS[event.rating],
+                duration_ms=event.duration_ms,
+                picked=event.picked,
+                due_after=iso(logged.due_after),
+                interval_ms=(logged.due_after - event.at) if logged.due_after else None,
+                stability_after=logged.stability_after,
+                difficulty_after=logged.difficulty_after,
+            )
+        elif event.kind is EventKind.BURY:
+            entry["until"] = iso((event.data or {}).get("until"))
+        detail["history"].append(entry)
+    return detail

@@ -12,62 +12,115 @@ from leadcards.cli.support import (
     JsonOption,
     KeyArgument,
     console,
+    err,
     handles_errors,
     open_workspace,
     print_json,
 )
 from leadcards.errors import UsageError
 
+CARDS_EPILOG = (
+    "Examples: `leadcards cards lvm --due`; `leadcards cards --table comparison --tag "
+    "leadership`; `leadcards cards lvm:comparison:focus:leadership:recall` shows that card "
+    "with every answer it had."
+)
 
-@app.command()
+
+def _is_key(target: str) -> bool:
+    """A card key has colons (deck:note:template); a deck id never does. A file that
+    exists wins, so a path with a colon in it still names a deck."""
+    from pathlib import Path
+
+    return ":" in target and not Path(target).expanduser().exists()
+
+
+@app.command(epilog=CARDS_EPILOG)
 @handles_errors
 def cards(
-    deck: Annotated[
-        str | None, typer.Argument(help="A deck id or path (default: every known deck).")
+    target: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[DECK|KEY]",
+            help="A deck id or file to list (default: every known deck), or one card's key "
+            "to show it in full with its history.",
+            show_default=False,
+        ),
     ] = None,
     due: Annotated[bool, typer.Option("--due", help="Only cards due today.")] = False,
     new: Annotated[bool, typer.Option("--new", help="Only new cards.")] = False,
+    learning: Annotated[
+        bool, typer.Option("--learning", help="Only cards in (re)learning steps.")
+    ] = False,
     suspended: Annotated[bool, typer.Option("--suspended", help="Only suspended cards.")] = False,
     leeches: Annotated[bool, typer.Option("--leeches", help="Only leeches.")] = False,
+    buried: Annotated[bool, typer.Option("--buried", help="Only cards buried now.")] = False,
+    tag: Annotated[
+        str | None,
+        typer.Option("--tag", metavar="TAG", help="Only cards with this tag (or one below it)."),
+    ] = None,
+    table_id: Annotated[
+        str | None,
+        typer.Option("--table", metavar="TABLE", help="Only cards of this table (id or title)."),
+    ] = None,
     search: Annotated[
-        str | None, typer.Option("--search", help="Only cards whose key or text contains TEXT.")
+        str | None,
+        typer.Option("--search", metavar="TEXT", help="Only cards whose key or text has TEXT."),
     ] = None,
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Browse cards with their state, due date, stability, difficulty and retrievability."""
+    """Browse cards: question, answer, state, due date and memory; or one card in full."""
     from leadcards.card_list import CardFilter, card_rows
 
+    if target is not None and _is_key(target):
+        _show_card(target, home, as_json)
+        return
     if due and new:
         raise UsageError("--due and --new exclude each other (a new card is never due): give one")
-    only = CardFilter(due=due, new=new, suspended=suspended, leeches=leeches, search=search)
-    with open_workspace(home, parse=[deck] if deck else []) as ws:
+    only = CardFilter(
+        due=due,
+        new=new,
+        learning=learning,
+        suspended=suspended,
+        leeches=leeches,
+        buried=buried,
+        tag=tag,
+        table=table_id,
+        search=search,
+    )
+    with open_workspace(home, parse=[target] if target else []) as ws:
         rows = card_rows(ws, only)
+        now_ms = ws.now_ms
     if as_json:
         print_json(rows)
         return
-    from rich.table import Table
-    from rich.text import Text
+    from leadcards.clock import from_ms
+    from leadcards.ui.card_views import card_list
 
-    table = Table(title=f"{len(rows)} cards", title_justify="left")
-    table.add_column("key", overflow="fold", min_width=24)
-    table.add_column("state", no_wrap=True)
-    table.add_column("due", no_wrap=True)
-    for name in ("stability", "difficulty", "R", "lapses"):
-        table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("flags", overflow="fold")
-    for row in rows:
-        table.add_row(
-            Text(row["key"]),
-            row["state"],
-            row["due"] or "—",
-            "—" if row["stability"] is None else f"{row['stability']:.1f}d",
-            "—" if row["difficulty"] is None else f"{row['difficulty']:.1f}",
-            "—" if row["retrievability"] is None else f"{row['retrievability']:.0%}",
-            str(row["lapses"]),
-            " ".join(row["flags"]),
-        )
-    console().print(table)
+    out = console()
+    out.print(card_list(rows, out.width, from_ms(now_ms).astimezone()))
+
+
+def _show_card(key: str, home: HomeOption, as_json: bool) -> None:
+    from leadcards.card_list import card_detail
+    from leadcards.errors import LeadcardsError
+
+    with open_workspace(home, sync=False) as ws:
+        deck_id = ws.store.card(key).deck_id  # an unknown key stops here, with a hint
+    try:  # only the card's own deck is parsed
+        ws = open_workspace(home, parse=[deck_id])
+    except LeadcardsError as error:  # its file is gone or broken: the history remains
+        err(f"warning: {error}")
+        ws = open_workspace(home, sync=False)
+    with ws:
+        deck = next((d for d in ws.decks if d.id == deck_id), None)
+        detail = card_detail(ws.store, deck, key, ws.now_ms)
+    if as_json:
+        print_json(detail)
+        return
+    from leadcards.ui.card_views import card_view
+
+    console().print(card_view(detail))
 
 
 def _change(key: str, home: HomeOption, action: str) -> str:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import re
 from collections.abc import Iterable, Sequence
+
+# Markdown emphasis in deck text: **bold**, __bold__, *italic*, _italic_, `code`.
+EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+
+
+def plain(text: str) -> str:
+    """Deck text with its Markdown emphasis dropped, for places that cannot style it
+    (line mode, which screen readers read aloud, and lists)."""
+    return EMPHASIS.sub(r"\2", text)
 
 
 def fold(text: str) -> str:

@@ -21,7 +21,14 @@ from leadcards.store.connection import (
     is_file_error,
 )
 from leadcards.store.decks import CardChanges, CardText, DeckFile, DeckQueries
-from leadcards.store.log import Answered, AnswerResult, LogQueries, UndoResult, is_leech_lapse
+from leadcards.store.log import (
+    Answered,
+    AnswerResult,
+    Logged,
+    LogQueries,
+    UndoResult,
+    is_leech_lapse,
+)
 
 __all__ = [
     "APPLICATION_ID",
@@ -32,6 +39,7 @@ __all__ = [
     "CardRow",
     "CardText",
     "DeckFile",
+    "Logged",
     "Store",
     "UndoResult",
     "is_leech_lapse",

@@ -37,6 +37,15 @@ LIVE = "NOT EXISTS (SELECT 1 FROM events u WHERE u.kind = 'undo' AND u.target = 
 EVENT_COLUMNS = "id, at, kind, card_key, rating, duration_ms, picked, target, data"
 
 
+class Logged(NamedTuple):
+    """One live event of a card as logged, with what an answer gave it."""
+
+    event: Event
+    due_after: int | None
+    stability_after: float | None
+    difficulty_after: float | None
+
+
 class AnswerResult(NamedTuple):
     """One answer as stored. Records on the start-up path are named tuples: a frozen
     dataclass costs ten times as much to define, and every command pays that."""
@@ -316,6 +325,17 @@ class LogQueries(CardQueries):
             _event(r)
             for r in self._rows(
                 f"SELECT {EVENT_COLUMNS} FROM events WHERE card_key = ? ORDER BY at, id", (key,)
+            )
+        ]
+
+    def history(self, key: str) -> list[Logged]:
+        """One card's live events, oldest first: what `cards KEY` shows."""
+        return [
+            Logged(_event(tuple(r)[:9]), r[9], r[10], r[11])
+            for r in self._rows(
+                f"SELECT {EVENT_COLUMNS}, due_after, stability_after, difficulty_after "
+                f"FROM live_events WHERE card_key = ? ORDER BY at, id",
+                (key,),
             )
         ]
 

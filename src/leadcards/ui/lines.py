@@ -6,21 +6,14 @@ the next card), never a redrawn screen, and no Markdown emphasis.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TextIO
 
+from leadcards.deck.text import plain
 from leadcards.ui.controller import HELP_LINES, OPTION_LETTERS, Controller, side_keys
 from leadcards.ui.render import origin_title
 
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
-
 Say = Callable[[list[str]], None]
-
-
-def plain(text: str) -> str:
-    """Markdown emphasis dropped: screen readers should not read out asterisks."""
-    return _EMPHASIS.sub(r"\2", text)
 
 
 def card_lines(controller: Controller) -> list[str]:

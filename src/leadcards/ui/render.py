@@ -15,6 +15,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from leadcards.deck.model import Card, Deck, Table
+from leadcards.deck.text import EMPHASIS
 
 _MARKDOWN_HINT = re.compile(r"[*_`#>\[\]]|^\s*(?:[-+] |\d+\. )", re.MULTILINE)
 
@@ -26,7 +27,6 @@ def markdown(text: str) -> RenderableType:
     return Text(text)
 
 
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 _STYLES = {"**": "bold", "__": "bold", "*": "italic", "_": "italic", "`": "bold cyan"}
 
 
@@ -35,7 +35,7 @@ def inline(text: str) -> Text:
     never as asterisks, and nothing read as Rich markup."""
     out = Text()
     end = 0
-    for match in _EMPHASIS.finditer(text):
+    for match in EMPHASIS.finditer(text):
         out.append(text[end : match.start()])
         out.append(match.group(2), style=_STYLES[match.group(1)])
         end = match.end()
