@@ -507,3 +507,28 @@ def test_leadcards_alone_shows_today_and_the_main_commands() -> None:
     assert result.stdout.startswith("Today")
     assert "Next card: now" in result.stdout
     assert "leadcards review     study what is due" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("columns", "headers"),
+    [
+        (60, ["deck", "new", "learning", "due", "reviewed", "total"]),
+        (80, ["deck", "new", "learning", "due", "reviewed", "suspended", "leeches", "total"]),
+    ],
+)
+def test_status_is_readable_at_60_and_80_columns(
+    isolated_home: Path, columns: int, headers: list[str]
+) -> None:
+    """Headers whole (the columns that do not fit give way), names never squeezed out."""
+    decks = isolated_home / "decks"
+    decks.mkdir(parents=True)
+    (decks / "mini.yaml").write_text("id: mini\nname: QI tools\ncards:\n  - {front: q, back: a}\n")
+    result = runner.invoke(app, ["status"], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= columns for line in lines) and "…" not in result.stdout
+    assert lines[1].split() == headers
+    assert lines[3].split()[:3] == ["CPHQ::Leadership", "20", "0"]
+    assert lines[4].strip() == "vs Management"
+    assert lines[5].split()[:3] == ["QI", "tools", "1"]
+    assert lines[6].split()[:2] == ["all", "decks"] and lines[6].split()[-1] == "143"

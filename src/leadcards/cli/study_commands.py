@@ -97,27 +97,14 @@ def status(home: HomeOption = None, as_json: JsonOption = False) -> None:
             }
         )
         return
-    from rich.table import Table
     from rich.text import Text
 
-    table = Table(title="Today", title_justify="left")
-    table.add_column("deck", overflow="fold")
-    for name, style in (("new", "blue"), ("learning", "red"), ("due", "green")):
-        table.add_column(name, justify="right", style=style, no_wrap=True)
-    for name in ("reviewed", "suspended", "leeches", "total"):
-        table.add_column(name, justify="right", no_wrap=True)
-    for c in counts:
-        table.add_row(
-            Text(c.name),
-            *map(str, (c.new, c.learning, c.due, c.reviewed_today, c.suspended, c.leeches)),
-            str(c.total),
-        )
+    from leadcards.ui.status_view import status_table
+
+    rows = [(c.name, c.to_json()) for c in counts]
     if len(counts) > 1:
-        table.add_row(
-            Text("all decks", style="bold"),
-            *(str(total[k]) for k in ("new", "learning", "due", "reviewed_today")),
-            *(str(total[k]) for k in ("suspended", "leeches", "total")),
-        )
+        rows.append(("all decks", total))
     out = console()
+    table = status_table(rows, out.width)
     out.print(table)
     out.print(Text(f"Next card: {due_text(next_ms, at)}"))
