@@ -113,6 +113,9 @@ class Queue:
         self.refills: dict[str, str] = {}  # a buried or suspended card → the one taken instead
         self.free: set[str] = set()  # shown even if a sibling was answered today
         self.burying: dict[str, tuple[bool, bool]] = {}  # deck → (new, review) siblings
+        # deck → (new, reviews) today's limits, as the log counts them; no new limit when
+        # the session set its own
+        self.limits: dict[str, tuple[int | None, int]] = {}
         self.days: dict[str, Today] = {}
         self.day_end_ms = now_ms
         for deck_id in deck_ids:
@@ -132,6 +135,10 @@ class Queue:
         # siblings did, so none waits behind a sibling more than one study day.
         taken = set(day.notes)
         self.burying[deck_id] = (settings.bury_new_siblings, settings.bury_review_siblings)
+        self.limits[deck_id] = (
+            settings.new_per_day if new_limit is None else None,
+            settings.reviews_per_day,
+        )
         review_room = max(0, settings.reviews_per_day - day.reviews_done)
         self._gather(self._reviews(deck_id, now_ms), self.reviews, review_room, deck_id, taken)
         new_room = max(0, settings.new_per_day - day.introduced)
@@ -188,20 +195,36 @@ class Queue:
                 return key
         return None
 
-    def _pop(self, pending: deque[str]) -> str | None:
+    def _pop(self, pending: deque[str], now_ms: int, *, new: bool) -> str | None:
+        """The next card of a list built at the start, confirmed still new or due and
+        still within today's limit: another terminal may have answered, buried or
+        suspended it, or spent the limit, since."""
         while pending:
             key = pending.popleft()
             if self._waiting(key):
                 continue
+            deck_id = self.note_of[key][0]
+            if self._limit_reached(deck_id, new=new):
+                continue
+            if not self.store.still_waiting(key, now_ms, self.days[deck_id].end_ms):
+                continue
             return key
         return None
+
+    def _limit_reached(self, deck_id: str, *, new: bool) -> bool:
+        new_limit, review_limit = self.limits[deck_id]
+        limit = new_limit if new else review_limit
+        if limit is None:
+            return False
+        introduced, reviewed = self.store.started_since(deck_id, self.days[deck_id].start_ms)
+        return (introduced if new else reviewed) >= limit
 
     def next(self, now_ms: int) -> str | None:
         """The key of the card to show now, or None when nothing is left today."""
         return (
             self._learning(now_ms, now_ms)
-            or self._pop(self.reviews)
-            or self._pop(self.new)
+            or self._pop(self.reviews, now_ms, new=False)
+            or self._pop(self.new, now_ms, new=True)
             or self._learning(now_ms + LEARN_AHEAD_MS, now_ms)
         )
 

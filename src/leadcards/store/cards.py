@@ -160,6 +160,18 @@ class CardQueries(StoreBase):
             )
         )
 
+    def still_waiting(self, key: str, now_ms: int, end_ms: int) -> bool:
+        """Whether a card listed as new, or as a review due before ``end_ms``, still is:
+        another terminal may have answered, buried or suspended it since. One read by key."""
+        return (
+            self._one(
+                f"SELECT 1 FROM cards WHERE key = :key AND {ACTIVE} AND (state = "
+                f"{State.NEW.value} OR (state = {State.REVIEW.value} AND due < :end))",
+                {"key": key, "now": now_ms, "end": end_ms},
+            )
+            is not None
+        )
+
     def learning_due(self, deck_ids: list[str], until_ms: int, now_ms: int) -> Iterator[str]:
         """Keys of learning and relearning cards due by ``until_ms``, soonest first."""
         decks, params = _deck_list(deck_ids, until=until_ms, now=now_ms)

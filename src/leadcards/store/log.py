@@ -373,6 +373,18 @@ class LogQueries(CardQueries):
             )
         ]
 
+    def started_since(self, deck_id: str, start_ms: int) -> tuple[int, int]:
+        """(new cards introduced, reviews done) in the deck since ``start_ms``, by any
+        terminal: what today's limits are spent on."""
+        row = self._one(
+            "SELECT coalesce(sum(e.state_before = 0), 0), coalesce(sum(e.state_before = 2), 0) "
+            "FROM events e CROSS JOIN cards c ON c.key = e.card_key WHERE e.at >= ? "
+            f"AND e.kind = 'answer' AND c.deck_id = ? AND {LIVE}",
+            (start_ms, deck_id),
+        )
+        assert row is not None
+        return int(row[0]), int(row[1])
+
     def logged_settings(self) -> dict[str, dict[str, Any]]:
         """Settings as the whole log has them, by scope: what the settings table caches."""
         timeline = SettingsTimeline()
