@@ -250,7 +250,10 @@ def test_doctor_finds_and_rebuilds_a_tampered_cache(isolated_home: Path) -> None
     for i, key in enumerate(keys[:10]):
         answer(isolated_home, key, 1 + i % 4, AT - DAY + i * MINUTE)
     clean = invoke("doctor")
-    assert clean.stdout == "integrity: ok\nreplay: 142 cards match their 10 log events\n"
+    assert (
+        clean.stdout
+        == "integrity: ok\ndecks: every card has its row (1 deck)\nreplay: 142 cards match their 10 log events\n"
+    )
     db = isolated_home / "leadcards.db"
     conn = sqlite3.connect(db)
     good = conn.execute("SELECT * FROM cards WHERE key = ?", (keys[4],)).fetchone()
@@ -260,11 +263,16 @@ def test_doctor_finds_and_rebuilds_a_tampered_cache(isolated_home: Path) -> None
     result = invoke("doctor", code=1)
     assert result.stdout == (
         "integrity: ok\n"
+        "decks: every card has its row (1 deck)\n"
         f"replay: 1 of 142 cards differ from their log ({keys[4]}); "
         "`leadcards doctor --rebuild` rewrites them from the log\n"
     )
     rebuilt = invoke("doctor", "--rebuild")
-    assert rebuilt.stdout == "integrity: ok\nreplay: rebuilt 1 of 142 cards from 10 log events\n"
+    assert rebuilt.stdout == (
+        "integrity: ok\n"
+        "decks: every card has its row (1 deck)\n"
+        "replay: rebuilt 1 of 142 cards from 10 log events\n"
+    )
     assert invoke("doctor").stdout == clean.stdout
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT * FROM cards WHERE key = ?", (keys[4],)).fetchone() == good
@@ -411,7 +419,9 @@ def test_doctor_rebuild_still_exits_1_for_log_rows_without_a_card(isolated_home:
         )
     result = invoke("doctor", "--rebuild", code=1)
     assert result.stdout == (
-        "integrity: 1 log rows name no card\nreplay: 142 cards match their 2 log events\n"
+        "integrity: 1 log rows name no card\n"
+        "decks: every card has its row (1 deck)\n"
+        "replay: 142 cards match their 2 log events\n"
     )
 
 
@@ -457,7 +467,9 @@ def test_settings_changes_are_events_and_rebuild_the_settings_table(isolated_hom
         "learning_steps = 2m 20m  (set for lvm)\n"
     )
     assert invoke("config", "fuzz").stdout == "fuzz = on\n"
-    assert invoke("doctor").stdout.startswith("integrity: ok\nreplay: ")
+    assert invoke("doctor").stdout.startswith(
+        "integrity: ok\ndecks: every card has its row (1 deck)\nreplay: "
+    )
 
 
 def test_exit_codes_are_pinned() -> None:

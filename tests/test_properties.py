@@ -217,7 +217,11 @@ def test_cache_equals_model_and_replay(
         ]
         result = runner.invoke(app, ["doctor", "--home", str(home)])
         assert result.exit_code == 0
-        assert result.stdout == f"integrity: ok\nreplay: 30 cards match their {logged} log events\n"
+        assert result.stdout == (
+            "integrity: ok\n"
+            "decks: every card has its row (1 deck)\n"
+            f"replay: 30 cards match their {logged} log events\n"
+        )
         # the log alone gives every row back: wipe the cache, rebuild, compare every column
         with sqlite3.connect(store.path) as raw:
             raw.execute(

@@ -570,4 +570,8 @@ def test_two_processes_answer_at_once(isolated_home: Path, tmp_path: Path) -> No
         assert db_rows(store, "PRAGMA integrity_check")[0][0] == "ok"
     doctor = runner.invoke(app, ["doctor"])
     assert doctor.exit_code == 0, doctor.stdout
-    assert doctor.stdout == ("integrity: ok\nreplay: 142 cards match their 426 log events\n")
+    assert doctor.stdout == (
+        "integrity: ok\n"
+        "decks: every card has its row (1 deck)\n"
+        "replay: 142 cards match their 426 log events\n"
+    )

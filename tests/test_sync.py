@@ -326,3 +326,101 @@ def test_one_broken_deck_does_not_block_the_others(
     user_deck.write_text(DECK)
     assert mine(status())["total"] == 4
     assert cache(isolated_home)["mine:one:front"] == before["mine:one:front"]
+
+
+# one deck id, two files ---------------------------------------------------------------
+
+COPY = DECK.replace("  - id: two\n    front: Second question\n    back: Second answer\n", "")
+
+
+def total(deck_id: str = "mine") -> int:
+    (deck,) = [d for d in status()["decks"] if d["id"] == deck_id]
+    return int(deck["total"])
+
+
+def test_a_copy_named_on_the_command_line_is_refused_and_hides_nothing(
+    user_deck: Path, isolated_home: Path, tmp_path: Path
+) -> None:
+    assert total() == 4
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(COPY)  # the same id, one card fewer
+    result = runner.invoke(app, ["review", str(copy)], input="q\n")
+    assert result.exit_code == 1
+    assert result.stderr == f"{copy}:1:1: deck id 'mine' is already used by {user_deck}\n"
+    assert total() == 4 and not any(r["removed"] for r in cache(isolated_home).values())
+
+
+def test_a_copy_in_the_decks_folder_is_skipped_with_one_line(
+    user_deck: Path, isolated_home: Path
+) -> None:
+    assert total() == 4
+    copy = user_deck.parent / "zz-copy.yaml"
+    copy.write_text(COPY)
+    result = runner.invoke(app, ["status", "--json"])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"warning: {copy}:1:1: deck id 'mine' is already used by {user_deck}; "
+        "this file is skipped — give one of the two another id\n"
+    )
+    assert total() == 4
+    # the first file by name is the deck, deterministically, for every command
+    listed = json.loads(runner.invoke(app, ["decks", "--json"]).stdout)
+    assert [d["path"] for d in listed if d["id"] == "mine"] == [str(user_deck)]
+    assert len(cards_json("mine")) == 4
+    copy.unlink()
+    assert total() == 4 and not any(r["removed"] for r in cache(isolated_home).values())
+
+
+def test_deleting_a_copy_an_older_version_synced_brings_the_deck_back(
+    user_deck: Path, isolated_home: Path, tmp_path: Path
+) -> None:
+    """An older release let a copy sync over the deck (hiding the cards it lacks) and
+    then hid the whole deck when the copy was deleted. Both steps are simulated on the
+    database; deleting the copy now reads the real file afresh."""
+    assert total() == 4
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(COPY)
+    with open_store(isolated_home) as store:  # what the older release did
+        sync_deck(store, load_deck(copy), AT)
+        store._run(
+            "INSERT INTO deck_files (path, deck_id, name, size, mtime_ns, sha256, synced_at) "
+            "VALUES (?, 'mine', 'My deck', 1, 1, 'x', ?)",
+            (str(copy.resolve()), AT),
+        )
+    assert total() == 3
+    copy.unlink()
+    assert total() == 4
+    assert not any(r["removed"] for r in cache(isolated_home).values())
+
+
+def test_doctor_finds_rows_deleted_or_hidden_by_hand_and_rebuilds_them(
+    user_deck: Path, isolated_home: Path
+) -> None:
+    assert total() == 4
+    answer(isolated_home, "mine:one:front", 4)
+    db = isolated_home / "leadcards.db"
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DELETE FROM cards WHERE key IN ('mine:one:front', 'mine:two:front')")
+        conn.execute("UPDATE cards SET removed = 1 WHERE key = 'mine:three:reverse'")
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [
+        "integrity: 1 log rows name no card",
+        "decks: mine: 2 cards have no row, 1 are hidden as gone; "
+        "`leadcards doctor --rebuild` rebuilds them",
+    ]
+    rebuilt = runner.invoke(app, ["doctor", "--rebuild"])
+    assert rebuilt.exit_code == 0, rebuilt.stdout
+    assert rebuilt.stdout.splitlines()[:2] == [
+        "integrity: ok",
+        "decks: mine: 2 cards have no row, 1 are hidden as gone; rows rebuilt from its file",
+    ]
+    again = runner.invoke(app, ["doctor"])
+    assert again.exit_code == 0 and "decks: every card has its row (2 decks)" in again.stdout
+    assert total() == 4
+    one = cache(isolated_home)["mine:one:front"]  # its answer came back from the log
+    assert (one["state"], one["reps"], one["removed"]) == (2, 1, 0)

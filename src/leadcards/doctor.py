@@ -1,17 +1,22 @@
-"""`leadcards doctor`: is the file sound, and do the caches match the log?
+"""`leadcards doctor`: is the file sound, and do the caches match the decks and the log?
 
 The log is the truth; the cards table is a cache of replaying it — memory, suspension,
-leech mark and bury alike — and the settings table one of its settings events. A
-mismatch means a bug, a hand edit, or a crash mid-way in an older version; ``--rebuild``
-rewrites the caches from the log alone.
+leech mark and bury alike — and the settings table one of its settings events. Which
+card rows exist (and which are hidden as gone) is the deck files' business. A mismatch
+means a bug, a hand edit, or a crash mid-way in an older version; ``--rebuild`` makes
+the rows the decks' cards again, then rewrites every cached state from the log alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from leadcards.events import NEW_RECORD, replay
 from leadcards.store import Store
+
+if TYPE_CHECKING:
+    from leadcards.deck.model import Deck
 
 
 @dataclass
@@ -20,7 +25,10 @@ class DoctorReport:
     lines: list[str] = field(default_factory=list)
 
 
-def check(store: Store, *, rebuild: bool = False) -> DoctorReport:
+def check(
+    store: Store, *, rebuild: bool = False, decks: list[Deck] | None = None, now_ms: int = 0
+) -> DoctorReport:
+    """``decks``: the known decks that load, whose cards the rows must be."""
     report = DoctorReport()
     problems = store.integrity_problems()
     if problems:
@@ -28,12 +36,17 @@ def check(store: Store, *, rebuild: bool = False) -> DoctorReport:
         report.lines += [f"integrity: {p}" for p in problems[:20]]
         report.lines.append("integrity: the file is damaged; restore a backup")
         return report
+    rows = DoctorReport()  # first, since a rebuilt row is a log row's card again
+    if decks is not None:
+        _check_rows(store, decks, rows, rebuild, now_ms)
     dangling = store.dangling_events()
     if dangling:
         report.ok = False
         report.lines.append(f"integrity: {dangling} log rows name no card")
     else:
         report.lines.append("integrity: ok")
+    report.ok = report.ok and rows.ok
+    report.lines += rows.lines
     _check_settings(store, report, rebuild)
     cards = {row.key: row for row in store.all_cards()}
     replayed = replay(store.events(), {k: row.deck_id for k, row in cards.items()}, store.undone())
@@ -75,3 +88,42 @@ def _check_settings(store: Store, report: DoctorReport, rebuild: bool) -> None:
         report.lines.append(
             "settings: differ from the log; `leadcards doctor --rebuild` rewrites them"
         )
+
+
+def _check_rows(
+    store: Store, decks: list[Deck], report: DoctorReport, rebuild: bool, now_ms: int
+) -> None:
+    """Each deck's cards have rows, shown; rows of cards its file no longer has are hidden."""
+    from leadcards.sync import sync_deck
+
+    wrong = []
+    for deck in decks:
+        rows = store.deck_keys(deck.id)
+        present = {card.key for card in deck.cards}
+        missing = len(present - rows.keys())
+        hidden = sum(1 for key in present if rows.get(key))
+        shown = sum(1 for key, removed in rows.items() if not removed and key not in present)
+        if missing or hidden or shown:
+            wrong.append((deck, missing, hidden, shown))
+    if not wrong:
+        count = f"{len(decks)} deck{'s' if len(decks) != 1 else ''}"
+        report.lines.append(f"decks: every card has its row ({count})")
+        return
+    for deck, missing, hidden, shown in wrong:
+        what = ", ".join(
+            text
+            for n, text in (
+                (missing, f"{missing} cards have no row"),
+                (hidden, f"{hidden} are hidden as gone"),
+                (shown, f"{shown} rows are of cards it no longer has"),
+            )
+            if n
+        )
+        if rebuild:
+            sync_deck(store, deck, now_ms)
+            report.lines.append(f"decks: {deck.id}: {what}; rows rebuilt from its file")
+        else:
+            report.ok = False
+            report.lines.append(
+                f"decks: {deck.id}: {what}; `leadcards doctor --rebuild` rebuilds them"
+            )

@@ -2,8 +2,10 @@
 
 New cards appear as new; a card whose wording changed keeps its history (its key did
 not change); a card gone from its deck is hidden, not deleted, and comes back with its
-history if it returns. Files whose size and mtime, or failing that whose bytes, are
-unchanged are not parsed again: that keeps every command's start-up cheap.
+history if it returns. A deck id belongs to one file: a second file claiming it (a
+copy) is refused, since syncing it would hide every card the copy lacks. Files whose
+size and mtime, or failing that whose bytes, are unchanged are not parsed again: that
+keeps every command's start-up cheap.
 """
 
 from __future__ import annotations
@@ -56,9 +58,17 @@ def sync_files(
         decks, report.broken = load_each([Path(p) for p in missing])
         for loaded in decks:
             parsed[str(loaded.path.resolve())] = loaded
+    owners = {f.deck_id: f.path for f in store.deck_files().values() if Path(f.path).exists()}
     for seen in stale:
         deck = parsed.get(seen.path)
         if deck is None:  # broken: not remembered, so it is read again next time
+            continue
+        owner = owners.setdefault(deck.id, seen.path)
+        if owner != seen.path:  # a copy of another file's deck: it must not touch its cards
+            from leadcards.deck.catalog import Broken, clash
+
+            problem = clash(seen.path, deck.id, owner)
+            report.broken.append(Broken(Path(seen.path), [problem], clashes=True))
             continue
         file = DeckFile(seen.path, deck.id, deck.name, seen.size, seen.mtime_ns, seen.sha256)
         report.add(sync_deck(store, deck, now_ms, file))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from leadcards import paths
 from leadcards.clock import now, to_ms
 from leadcards.deck import catalog
+from leadcards.errors import DeckError
 from leadcards.store import Store, open_store
 from leadcards.sync import forget_missing_files, sync_files
 
@@ -68,8 +69,13 @@ class Workspace:
             if parse is not None or loaded is not None:
                 forget_missing_files(store)
                 parsed = {str(d.path.resolve()): d for d in decks}
-                sync_files(store, [d.path for d in decks], at, parsed)
-                workspace.infos = [DeckInfo(d.id, d.name, str(d.path)) for d in decks]
+                refused = sync_files(store, [d.path for d in decks], at, parsed).broken
+                if refused and parse:  # a deck named on the command line: say why not
+                    raise DeckError([p for b in refused for p in b.problems])
+                skipped = {b.path.resolve() for b in refused}
+                workspace.decks = [d for d in decks if d.path.resolve() not in skipped]
+                broken.extend(refused)
+                workspace.infos = [DeckInfo(d.id, d.name, str(d.path)) for d in workspace.decks]
             elif sync:
                 workspace.infos = workspace._sync_known()
         except BaseException:

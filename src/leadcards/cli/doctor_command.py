@@ -1,13 +1,14 @@
-"""``doctor``: is the file sound, and does the cache match the log?"""
+"""``doctor``: is the file sound, and do the caches match the decks and the log?"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from leadcards.cli.app import app
-from leadcards.cli.support import HomeOption, handles_errors
+from leadcards.cli.support import HomeOption, handles_errors, open_workspace, warn_broken
 from leadcards.errors import ExitStatus
 
 
@@ -20,12 +21,18 @@ def doctor(
     ] = False,
     home: HomeOption = None,
 ) -> None:
-    """Check the database, and compare each card's cached state with a replay of its log."""
+    """Check the database; compare the card rows with the decks, and each card's cached
+    state with a replay of its log."""
+    from leadcards.deck import catalog
     from leadcards.doctor import check
-    from leadcards.workspace import Workspace
 
-    with Workspace.open(home, sync=False) as ws:
-        report = check(ws.store, rebuild=rebuild)
+    # The files this database has synced are parsed, not synced again: doctor compares
+    # the rows with them, and only --rebuild changes a row.
+    with open_workspace(home, sync=False) as ws:
+        files = [Path(f.path) for f in ws.store.deck_files().values()]
+        decks, broken = catalog.load_each([f for f in files if f.exists()])
+        warn_broken(broken)
+        report = check(ws.store, rebuild=rebuild, decks=decks, now_ms=ws.now_ms)
     for line in report.lines:
         print(line)
     if not report.ok:

@@ -37,9 +37,12 @@ class Broken:
 
     path: Path
     problems: list[Problem]
+    clashes: bool = False  # loads, but another file already has its deck id
 
     def warning(self) -> str:
         first = self.problems[0]
+        if self.clashes:
+            return f"warning: {first}; this file is skipped — give one of the two another id"
         more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
         return (
             f"warning: {first}{more}; this deck is skipped — "
@@ -48,10 +51,24 @@ class Broken:
 
 
 def load_each(files: list[Path]) -> tuple[list[Deck], list[Broken]]:
-    """The files that load, and those that do not; two files claiming one id still fail."""
-    decks, broken = _load(files)
-    _refuse_shared_ids(decks, [])
+    """The files that load, and those that do not. Of two files claiming one deck id the
+    first (built-in before the user's, then by name) is the deck; the other is skipped
+    like a broken file, with a line saying which files clash."""
+    loaded, broken = _load(files)
+    decks: list[Deck] = []
+    seen: dict[str, Deck] = {}
+    for deck in loaded:
+        first = seen.setdefault(deck.id, deck)
+        if first is deck:
+            decks.append(deck)
+        else:
+            broken.append(Broken(deck.path, [clash(deck.path, deck.id, first.path)], True))
     return decks, broken
+
+
+def clash(path: Path | str, deck_id: str, owner: Path | str) -> Problem:
+    """The problem of a second file claiming a deck id: cards belong to one file only."""
+    return Problem(str(path), 1, 1, f"deck id '{deck_id}' is already used by {owner}")
 
 
 def load_all(files: list[Path]) -> list[Deck]:
@@ -78,16 +95,9 @@ def _refuse_shared_ids(decks: list[Deck], problems: list[Problem]) -> None:
     """Raise every problem at once, adding one for each deck id claimed twice."""
     seen: dict[str, Deck] = {}
     for deck in decks:
-        if deck.id in seen:
-            problems.append(
-                Problem(
-                    str(deck.path),
-                    1,
-                    1,
-                    f"deck id '{deck.id}' is already used by {seen[deck.id].path}",
-                )
-            )
-        seen[deck.id] = deck
+        first = seen.setdefault(deck.id, deck)
+        if first is not deck:
+            problems.append(clash(deck.path, deck.id, first.path))
     if problems:
         raise DeckError(problems)
 

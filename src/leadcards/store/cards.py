@@ -117,6 +117,13 @@ class CardQueries(StoreBase):
             )
         ]
 
+    def deck_keys(self, deck_id: str) -> dict[str, bool]:
+        """Every card row of the deck, present or not: key → marked removed."""
+        return {
+            row[0]: bool(row[1])
+            for row in self._rows("SELECT key, removed FROM cards WHERE deck_id = ?", (deck_id,))
+        }
+
     def all_cards(self) -> Iterator[CardRow]:
         return (_card(row) for row in self._stream("SELECT * FROM cards"))
 

@@ -113,9 +113,19 @@ class DeckQueries(StoreBase):
         )
 
     def drop_deck_files(self, files: list[DeckFile]) -> None:
-        """Forget files that no longer exist; their decks' cards are marked removed."""
+        """Forget files that no longer exist; their decks' cards are marked removed —
+        unless another file still holds the deck (left by an older version that let two
+        files share an id): that one is then read afresh at the next sync."""
         if files:
             with self._transaction():
                 for file in files:
-                    self._run("UPDATE cards SET removed = 1 WHERE deck_id = ?", (file.deck_id,))
                     self._run("DELETE FROM deck_files WHERE path = ?", (file.path,))
+                    if self._value(
+                        "SELECT count(*) FROM deck_files WHERE deck_id = ?", (file.deck_id,)
+                    ):
+                        self._run(
+                            "UPDATE deck_files SET sha256 = '', size = -1 WHERE deck_id = ?",
+                            (file.deck_id,),
+                        )
+                    else:
+                        self._run("UPDATE cards SET removed = 1 WHERE deck_id = ?", (file.deck_id,))
