@@ -15,7 +15,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -575,3 +575,54 @@ def test_two_processes_answer_at_once(isolated_home: Path, tmp_path: Path) -> No
         "decks: every card has its row (1 deck)\n"
         "replay: 142 cards match their 426 log events\n"
     )
+
+
+def damage_page_of(db: Path, name: str) -> None:
+    """Overwrite the root page of table or index ``name`` with garbage."""
+    with closing(sqlite3.connect(db)) as conn:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (name,))
+    with db.open("r+b") as handle:
+        handle.seek((root[0] - 1) * page_size)
+        handle.write(b"\xa5" * page_size)
+
+
+def test_a_damaged_page_no_command_reads_is_still_refused(isolated_home: Path) -> None:
+    """Damage where today's work does not look: SQLite alone would never notice, and
+    answers were appended to the damaged file. Every command refuses it now, before any
+    write; doctor still opens it to say what is wrong."""
+    db = make_real_database(isolated_home)
+    damage_page_of(db, "events_card")  # status never reads it
+    tail = (
+        "); it was left as it is — `leadcards doctor` says more; restore a backup or "
+        "move it aside to start afresh\n"
+    )
+    for command in (("status",), ("cards",), ("review",), ("suspend", "lvm:x:y")):
+        before = fingerprint(db)
+        result = runner.invoke(app, list(command), input="\n3\nq\n")
+        assert result.exit_code == 1, (command, result.stdout)
+        assert result.stdout == ""
+        assert result.stderr.startswith(f"error: {db} is damaged ("), result.stderr
+        assert result.stderr.endswith(tail) and result.stderr.count("\n") == 1
+        del result
+        gc.collect()
+        assert fingerprint(db) == before
+    doctor = runner.invoke(app, ["doctor"])
+    assert doctor.exit_code == 1
+    assert doctor.stdout.splitlines()[-1] == "integrity: the file is damaged; restore a backup"
+
+
+def test_the_check_runs_only_after_the_file_changed(isolated_home: Path) -> None:
+    db = make_real_database(isolated_home)
+    assert runner.invoke(app, ["status"]).exit_code == 0
+    checked = isolated_home / "leadcards.db-checked"
+    size, mtime = db.stat().st_size, db.stat().st_mtime_ns
+    assert checked.read_text() == f"{size}:{mtime} -"  # no write-ahead log left open
+    # Damage that keeps the size and time the file had when last seen clean is not
+    # looked for: the check costs a read of the whole file, so it runs after changes.
+    damage_page_of(db, "events_card")
+    os.utime(db, ns=(mtime, mtime))
+    unchanged = runner.invoke(app, ["status"])
+    assert unchanged.exit_code == 0, unchanged.stderr
+    db.touch()  # any change: a sync tool, a copy, a hand edit
+    assert runner.invoke(app, ["status"]).exit_code == 1

@@ -51,19 +51,21 @@ class Workspace:
         parse: list[str] | None = None,
         loaded: list[Deck] | None = None,
         now_ms: int | None = None,
+        check: bool = True,
     ) -> Workspace:
         """Open the data folder.
 
         ``sync``: bring the cache up to date with every known deck file (unchanged files
         cost a stat). ``parse``: also load these decks (ids or paths; all known decks when
         the list is empty) and sync exactly them; ``loaded``: the same for decks the caller
-        has parsed already. Neither: just the store (doctor, config).
+        has parsed already. Neither: just the store (doctor, config). ``check``: refuse a
+        file with a damaged page (off only for doctor, whose job is to say what is wrong).
         """
         home_dir = paths.home(home)
         at = now_ms if now_ms is not None else to_ms(now())
         broken: list[Broken] = []
         decks = catalog.resolve(parse, home_dir, broken) if parse is not None else loaded or []
-        store = open_store(home_dir)
+        store = open_store(home_dir, check=check)
         workspace = cls(home_dir, store, at, decks=decks, broken=broken)
         try:
             if parse is not None or loaded is not None:

@@ -19,6 +19,7 @@ from leadcards.store.connection import (
     SCHEMA_VERSION,
     connect,
     is_file_error,
+    remember_clean,
 )
 from leadcards.store.decks import CardChanges, CardText, DeckFile, DeckQueries
 from leadcards.store.log import (
@@ -50,11 +51,12 @@ __all__ = [
 class Store(LogQueries, DeckQueries):
     """One open leadcards database."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, check: bool = True) -> None:
         self.path = path
         self._schedulers: dict[Settings, Scheduler] = {}
         self._parsed_settings: dict[tuple[tuple[str, str, str], ...], Settings] = {}
-        self._conn = connect(path)
+        self._conn = connect(path, check=check)
+        self._checked = check
 
     def integrity_problems(self) -> list[str]:
         """What ``PRAGMA integrity_check`` finds; empty when the file is sound. Damage bad
@@ -72,7 +74,10 @@ class Store(LogQueries, DeckQueries):
         return len(self._rows("PRAGMA foreign_key_check"))
 
     def close(self) -> None:
+        """Close, and note the file as sound: it was at open, and our writes keep it so."""
         self._conn.close()
+        if self._checked:
+            remember_clean(self.path)
 
     def __enter__(self) -> Store:
         return self
@@ -81,7 +86,7 @@ class Store(LogQueries, DeckQueries):
         self.close()
 
 
-def open_store(home_dir: Path) -> Store:
+def open_store(home_dir: Path, *, check: bool = True) -> Store:
     from leadcards.paths import database_path
 
-    return Store(database_path(home_dir))
+    return Store(database_path(home_dir), check=check)

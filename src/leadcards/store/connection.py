@@ -3,6 +3,13 @@
 A file we did not create is never written to; a newer schema is refused; a damaged,
 read-only, full or busy file becomes a ``StoreError``. Programming errors (wrong SQL,
 a broken constraint) are not the file's fault and stay exceptions.
+
+SQLite notices a damaged page only when it reads it, and a command reads few pages: a
+file damaged where today's work does not look would still be written to. So a file
+that changed since leadcards last saw it (a sync tool, a copy, a disk error, a hand
+edit) gets ``PRAGMA quick_check`` before use; its size and time after each clean use
+are kept in ``leadcards.db-checked`` beside it, so the check runs only after such a
+change, never on every command.
 """
 
 from __future__ import annotations
@@ -52,8 +59,54 @@ def explain(path: Path, exc: sqlite3.Error) -> StoreError:
     return StoreError(f"database error in {path}: {message}")
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """An open connection to a vetted file, migrated to ``SCHEMA_VERSION``."""
+def checked_path(path: Path) -> Path:
+    return path.with_name(path.name + "-checked")
+
+
+def fingerprint(path: Path) -> str:
+    """The database and its write-ahead log as the file system sees them."""
+    parts = []
+    for part in (path, path.with_name(path.name + "-wal")):
+        try:
+            stat = part.stat()
+            parts.append(f"{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            parts.append("-")
+    return " ".join(parts)
+
+
+def remember_clean(path: Path) -> None:
+    """Note the file as sound as it is now; without a writable folder, check each time."""
+    target = checked_path(path)
+    temp = target.with_name(target.name + ".tmp")
+    try:
+        temp.write_text(fingerprint(path))
+        temp.replace(target)
+    except OSError:
+        pass
+
+
+def verify(conn: sqlite3.Connection, path: Path, seen: str) -> None:
+    """Refuse a file with a damaged page, checking only when it changed since last seen.
+    ``seen`` is its fingerprint from before it was opened: opening starts a log file."""
+    try:
+        if checked_path(path).read_text() == seen:
+            return
+    except OSError:
+        pass
+    found = [str(row[0]) for row in conn.execute("PRAGMA quick_check(5)")]
+    if found != ["ok"]:
+        first = " ".join(found[0].replace("***", " ").split())  # SQLite's spans lines
+        raise StoreError(
+            f"{path} is damaged ({first}); it was left as it is — "
+            "`leadcards doctor` says more; restore a backup or move it aside to start afresh"
+        )
+    remember_clean(path)
+
+
+def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
+    """An open connection to a vetted file, migrated to ``SCHEMA_VERSION``; ``check``
+    refuses a damaged one (doctor opens it without, to say what is wrong)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -64,6 +117,7 @@ def connect(path: Path) -> sqlite3.Connection:
     existed = path.exists() and path.stat().st_size > 0
     if existed:
         _require_sqlite_header(path)
+    seen = fingerprint(path)
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as exc:
@@ -76,6 +130,8 @@ def connect(path: Path) -> sqlite3.Connection:
             from leadcards.store.migrations import migrate
 
             migrate(conn, version)
+        if check:
+            verify(conn, path, seen)
     except BaseException as exc:
         conn.close()
         if is_file_error(exc):
