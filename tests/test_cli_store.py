@@ -18,7 +18,7 @@ from leadcards.scheduling import Scheduler, format_interval
 from leadcards.settings import DEFAULTS
 from leadcards.store import open_store
 
-from .conftest import AT, DAY, MINUTE, db_rows
+from .conftest import AT, DAY, HOUR, MINUTE, db_rows
 
 runner = CliRunner()
 
@@ -544,3 +544,18 @@ def test_status_is_readable_at_60_and_80_columns(
     assert lines[4].strip() == "vs Management"
     assert lines[5].split()[:3] == ["QI", "tools", "1"]
     assert lines[6].split()[:2] == ["all", "decks"] and lines[6].split()[-1] == "143"
+
+
+def test_answers_stamped_later_do_not_count_for_an_earlier_day(isolated_home: Path) -> None:
+    """A clock set back: answers logged two days ahead belong to that day, not to today."""
+    status_json()
+    keys = lvm_keys(isolated_home)
+    with open_store(isolated_home) as store:
+        for i, card in enumerate(keys[:60:3]):  # 20 new cards, one per note
+            store.answer(card, 4, 1000, AT + 2 * DAY + i * MINUTE)
+    today = status_json()["total"]
+    assert (today["reviewed_today"], today["new"]) == (0, 20)
+    ahead = from_ms(AT + 2 * DAY + HOUR).isoformat()  # on their own day they do count
+    result = runner.invoke(app, ["status", "--json"], env={"LEADCARDS_NOW": ahead})
+    later = json.loads(result.stdout)["total"]
+    assert (later["reviewed_today"], later["new"]) == (20, 0)

@@ -53,7 +53,7 @@ def today(store: Store, deck_id: str, now_ms: int, day_start: str | None = None)
     now = from_ms(now_ms)
     start = to_ms(study_day_start(now, day_start))
     end = to_ms(next_study_day_start(now, day_start))
-    answers = store.answers_since(deck_id, start)
+    answers = store.answers_in(deck_id, start, end)
     return Today(
         start,
         end,
@@ -216,7 +216,8 @@ class Queue:
         limit = new_limit if new else review_limit
         if limit is None:
             return False
-        introduced, reviewed = self.store.started_since(deck_id, self.days[deck_id].start_ms)
+        day = self.days[deck_id]
+        introduced, reviewed = self.store.started_in(deck_id, day.start_ms, day.end_ms)
         return (introduced if new else reviewed) >= limit
 
     def next(self, now_ms: int) -> str | None:

@@ -357,30 +357,32 @@ class LogQueries(CardQueries):
                 found.setdefault(r["card_key"], []).append(Answered(*r))
         return found
 
-    def answers_since(self, deck_id: str, start_ms: int) -> list[tuple[str, int]]:
-        """(note id, state before) of each live answer given in the deck since ``start_ms``.
+    def answers_in(self, deck_id: str, start_ms: int, end_ms: int) -> list[tuple[str, int]]:
+        """(note id, state before) of each live answer given in the deck in [start, end):
+        a study day. Bounded at both ends: answers stamped later (a clock set back since)
+        belong to their own day, not to every day before it.
 
-        "events e CROSS JOIN cards c" makes SQLite start from the few recent log rows (by
-        the time index) instead of from every card of the deck.
+        "events e CROSS JOIN cards c" makes SQLite start from the few log rows of the day
+        (by the time index) instead of from every card of the deck.
         """
         return [
             (r[0], r[1])
             for r in self._rows(
                 "SELECT c.note_id, e.state_before FROM events e CROSS JOIN cards c "
-                "ON c.key = e.card_key WHERE e.at >= ? AND e.kind = 'answer' "
+                "ON c.key = e.card_key WHERE e.at >= ? AND e.at < ? AND e.kind = 'answer' "
                 f"AND c.deck_id = ? AND {LIVE}",
-                (start_ms, deck_id),
+                (start_ms, end_ms, deck_id),
             )
         ]
 
-    def started_since(self, deck_id: str, start_ms: int) -> tuple[int, int]:
-        """(new cards introduced, reviews done) in the deck since ``start_ms``, by any
-        terminal: what today's limits are spent on."""
+    def started_in(self, deck_id: str, start_ms: int, end_ms: int) -> tuple[int, int]:
+        """(new cards introduced, reviews done) in the deck in [start, end), by any
+        terminal: what a study day's limits are spent on."""
         row = self._one(
             "SELECT coalesce(sum(e.state_before = 0), 0), coalesce(sum(e.state_before = 2), 0) "
             "FROM events e CROSS JOIN cards c ON c.key = e.card_key WHERE e.at >= ? "
-            f"AND e.kind = 'answer' AND c.deck_id = ? AND {LIVE}",
-            (start_ms, deck_id),
+            f"AND e.at < ? AND e.kind = 'answer' AND c.deck_id = ? AND {LIVE}",
+            (start_ms, end_ms, deck_id),
         )
         assert row is not None
         return int(row[0]), int(row[1])
