@@ -69,3 +69,39 @@ def test_due_text(local_zone: Callable[[str], None]) -> None:
     assert due_text(AT + 39 * DAY, AT) == "in 1.3mo (2026-04-10 09:00)"
     local_zone("America/New_York")
     assert due_text(AT + 3 * HOUR, AT) == "in 3h (2026-03-02 07:00)"
+
+
+# the study day where daylight saving skips its start -----------------------------------
+
+SKIPPED_MIDNIGHT = [  # zone, a local date whose midnight does not exist, its UTC jump
+    ("America/Santiago", "2026-09-06", "2026-09-06T04:00:00+00:00"),
+    ("America/Havana", "2026-03-08", "2026-03-08T05:00:00+00:00"),
+    ("Asia/Beirut", "2026-03-29", "2026-03-28T22:00:00+00:00"),
+]
+
+
+@pytest.mark.parametrize(("zone", "day", "jump"), SKIPPED_MIDNIGHT)
+def test_a_study_day_whose_start_is_skipped_begins_at_the_jump(
+    local_zone: Callable[[str], None], zone: str, day: str, jump: str
+) -> None:
+    from datetime import datetime, timedelta
+
+    from leadcards.clock import next_study_day_start, study_day_start
+
+    local_zone(zone)
+    begins = datetime.fromisoformat(jump)
+    for day_start in ("00:00", "00:30"):
+        offset = timedelta(minutes=int(day_start[3:]))
+        assert study_day_start(begins + offset, day_start) == begins
+        # every moment of the week around it lies in one study day, which ends later
+        moment = begins - 3 * timedelta(days=1)
+        while moment < begins + 3 * timedelta(days=1):
+            start = study_day_start(moment, day_start)
+            after = next_study_day_start(moment, day_start)
+            assert start <= moment < after, (zone, day_start, moment, start, after)
+            assert timedelta(hours=22) <= after - start <= timedelta(hours=26)
+            moment += timedelta(minutes=10)
+        # the evening before, "tomorrow" (a bury's end) is the jump, not an hour earlier
+        evening = begins - timedelta(minutes=30)
+        assert next_study_day_start(evening, "00:00") == begins
+        assert begins.astimezone().strftime("%Y-%m-%d") == day

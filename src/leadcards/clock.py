@@ -7,7 +7,7 @@ what time it is; FSRS needs aware UTC datetimes, so everything here returns thos
 from __future__ import annotations
 
 import os
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from leadcards.errors import UsageError
 
@@ -42,6 +42,38 @@ def parse_day_start(value: str) -> time:
         raise UsageError(f"day start {value!r} must be HH:MM, e.g. 04:00") from None
 
 
+def _rollover(day: date, at: time) -> datetime:
+    """The first instant at which the local clock reads ``day`` ``at`` or later (UTC).
+
+    Where daylight saving skips that time (midnight in Santiago, Havana, Beirut or São
+    Paulo on the night clocks go forward), the day begins at the jump itself; converting
+    the missing time directly lands an hour early, before the previous day has ended.
+    """
+    wall = datetime.combine(day, at)
+    guess = wall.astimezone()
+    if guess.astimezone().replace(tzinfo=None) == wall:  # it exists (if twice, the first)
+        return guess.astimezone(timezone.utc)
+
+    def reached(seconds: int) -> bool:
+        return datetime.fromtimestamp(seconds).replace(tzinfo=None) >= wall
+
+    low = int(guess.timestamp()) - 6 * 3600  # the clock shows less than ``wall`` here
+    high = int(guess.timestamp()) + 6 * 3600  # and more here: a gap is never 6 h wide
+    while high - low > 1:
+        middle = (low + high) // 2
+        if reached(middle):
+            high = middle
+        else:
+            low = middle
+    return datetime.fromtimestamp(high, timezone.utc)
+
+
+def _study_date(moment: datetime, rollover: time) -> date:
+    """The local date whose rollover began the study day containing ``moment``."""
+    day = moment.astimezone().date()
+    return day if moment >= _rollover(day, rollover) else day - timedelta(days=1)
+
+
 def study_day_start(moment: datetime, day_start: str = DEFAULT_DAY_START) -> datetime:
     """UTC start of the study day containing ``moment``.
 
@@ -49,17 +81,13 @@ def study_day_start(moment: datetime, day_start: str = DEFAULT_DAY_START) -> dat
     late-night session still counts towards the evening's day, as in Anki.
     """
     rollover = parse_day_start(day_start)
-    local = moment.astimezone()
-    start = datetime.combine(local.date(), rollover).astimezone()
-    if local < start:
-        start = datetime.combine(local.date() - timedelta(days=1), rollover).astimezone()
-    return start.astimezone(timezone.utc)
+    return _rollover(_study_date(moment, rollover), rollover)
 
 
 def next_study_day_start(moment: datetime, day_start: str = DEFAULT_DAY_START) -> datetime:
-    """UTC start of the study day after the one containing ``moment``."""
-    start = study_day_start(moment, day_start)
-    return study_day_start(start + timedelta(hours=36), day_start)
+    """UTC start of the study day after the one containing ``moment``: always later."""
+    rollover = parse_day_start(day_start)
+    return _rollover(_study_date(moment, rollover) + timedelta(days=1), rollover)
 
 
 def to_ms(moment: datetime) -> int:
