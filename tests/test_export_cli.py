@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
+import time
 import types
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from typer.testing import CliRunner
 from leadcards.cli import export_commands as command
 from leadcards.cli.export_commands import export_app
 from leadcards.deck.model import Deck
-from leadcards.export import apkg
+from leadcards.export import apkg, output
 from leadcards.export.apkg_history import MISSING_ANKI
 
 runner = CliRunner()
@@ -114,7 +116,7 @@ def test_folder_without_write_permission(tmp_path: Path, monkeypatch: pytest.Mon
     # os.access, so a folder it reports as unwritable is what is simulated here.
     real_access = os.access
     monkeypatch.setattr(
-        apkg.os, "access", lambda p, mode: False if Path(p) == tmp_path else real_access(p, mode)
+        output.os, "access", lambda p, mode: False if Path(p) == tmp_path else real_access(p, mode)
     )
     out = tmp_path / "out.apkg"
     result = run("anki", "lvm", "-o", str(out))
@@ -129,7 +131,7 @@ def test_write_refused_by_the_system(tmp_path: Path, monkeypatch: pytest.MonkeyP
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(apkg.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
     out = tmp_path / "out.apkg"
     result = run("anki", "lvm", "-o", str(out))
     assert_refused(result, f"error: cannot write {out}: Permission denied", tmp_path, 1)
@@ -194,7 +196,7 @@ def test_failure_while_writing_leaves_nothing(
 
 def test_interrupt_while_writing_leaves_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out.apkg"
-    with pytest.raises(KeyboardInterrupt), apkg.atomic_output(out) as temp:
+    with pytest.raises(KeyboardInterrupt), output.atomic_output(out) as temp:
         temp.write_bytes(b"partial")
         raise KeyboardInterrupt
     assert list(tmp_path.iterdir()) == []
@@ -231,10 +233,10 @@ def test_with_history_checks_once_and_reads_the_log_last(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytest.importorskip("anki")
-    from leadcards.export import apkg_history
+    from leadcards.export import apkg_history, output
 
     calls: list[str] = []
-    real_check = apkg.check_output
+    real_check = output.check_output
 
     def check_output(path: Path, *, force: bool) -> None:
         calls.append("check output")
@@ -247,7 +249,7 @@ def test_with_history_checks_once_and_reads_the_log_last(
         calls.append("read the log")
         return {}
 
-    monkeypatch.setattr(apkg, "check_output", check_output)
+    monkeypatch.setattr(apkg_history, "check_output", check_output)
     monkeypatch.setattr(apkg_history, "require_anki", require_anki)
     fake = types.ModuleType("leadcards.schedules")
     fake.card_schedules = card_schedules  # type: ignore[attr-defined]
@@ -380,3 +382,72 @@ def test_with_history_refuses_answers_ahead_of_the_clock(tmp_path: Path) -> None
     assert not out.exists()
     # without the history the same deck exports
     assert run("anki", "lvm", "-o", str(out), "--home", str(home)).exit_code == 0
+
+
+# nothing left behind, nothing but a regular file replaced --------------------------------
+
+
+@pytest.fixture
+def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The system's temporary folder, for this test alone."""
+    import tempfile
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_an_export_leaves_nothing_in_the_temporary_folder(
+    tmp_path: Path, private_tmp: Path
+) -> None:
+    import zipfile
+
+    out = tmp_path / "lvm.apkg"
+    assert run("anki", "lvm", "-o", str(out)).exit_code == 0
+    assert list(private_tmp.iterdir()) == []  # genanki alone leaves its collection there
+    with zipfile.ZipFile(out) as package:
+        assert package.namelist() == ["collection.anki2", "media"]
+        assert package.getinfo("collection.anki2").compress_type == zipfile.ZIP_DEFLATED
+
+
+def test_leftovers_of_killed_exports_are_swept_when_old(tmp_path: Path, private_tmp: Path) -> None:
+    out = tmp_path / "lvm.apkg"
+    old, fresh = tmp_path / ".lvm.apkg.abc123.part", tmp_path / ".lvm.apkg.def456.part"
+    work = private_tmp / "leadcards-export-xyz"
+    other = tmp_path / ".notes.txt.abc123.part"  # another export's: not this one's to take
+    for path in (old, fresh, other):
+        path.write_bytes(b"half")
+    work.mkdir()
+    (work / "collection.anki2").write_bytes(b"half")
+    hours_ago = time.time() - 2 * 3600
+    for path in (old, other, work):
+        os.utime(path, (hours_ago, hours_ago))
+    assert run("anki", "lvm", "-o", str(out)).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [out.name, fresh.name, other.name, "tmp"]
+    )  # a fresh one may be an export still running
+    assert list(private_tmp.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", ["symlink", "device", "fifo"])
+def test_force_never_replaces_what_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
+    out = tmp_path / "out.apkg"
+    if kind == "symlink":
+        target = tmp_path / "real.apkg"
+        target.write_text("precious")
+        out.symlink_to(target)
+        message = f"error: cannot write {out}: it is a symbolic link; name the file itself\n"
+    elif kind == "device":
+        out = Path("/dev/null")
+        message = f"error: cannot write {out}: it is not a regular file\n"
+    else:
+        os.mkfifo(out)
+        message = f"error: cannot write {out}: it is not a regular file\n"
+    result = run("anki", "lvm", "-o", str(out), "--force")
+    assert result.exit_code == 2
+    assert result.stderr == message
+    if kind == "symlink":
+        assert out.is_symlink() and (tmp_path / "real.apkg").read_text() == "precious"
+    elif kind == "fifo":
+        assert stat.S_ISFIFO(out.lstat().st_mode)

@@ -310,3 +310,28 @@ def test_a_resize_redraws_header_card_and_keys_at_the_new_size(isolated_home: Pa
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_terminated_or_hung_up_the_terminal_is_restored_and_answers_kept(
+    isolated_home: Path, name: str
+) -> None:
+    """A kill from outside or a closed terminal ends the session as Ctrl-C does: through
+    the code that restores the terminal, with exit 128 + the signal, every answer kept."""
+    import termios
+
+    child = _spawn(isolated_home)
+    child.expect(loose("Planning"))
+    child.send(" ")
+    child.expect(loose("3 Good"))
+    child.send("3")
+    child.expect(loose("Good: next in 10m"))
+    before = termios.tcgetattr(child.child_fd)
+    assert not before[3] & termios.ICANON  # the screen has the terminal in cbreak mode
+    child.kill(getattr(signal, name))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 128 + getattr(signal, name)
+    assert "Traceback" not in (child.before or "")
+    answered = _rows(isolated_home, "SELECT count(*) FROM live_events WHERE kind = 'answer'")
+    assert answered == [(1,)]

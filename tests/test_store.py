@@ -448,6 +448,28 @@ def test_read_only_home_with_a_database(isolated_home: Path) -> None:
         refused(db, message, ("suspend", "lvm:comparison:focus:leadership:recall"))
 
 
+def test_read_only_home_with_log_files_left_in_it(isolated_home: Path) -> None:
+    """The write-ahead log and shared-memory files a crash (or another reader) left in a
+    folder made read-only since: SQLite would write through them; leadcards refuses
+    as it does without them."""
+    db = make_real_database(isolated_home)
+    holder = sqlite3.connect(db)
+    holder.execute("SELECT count(*) FROM cards").fetchone()  # keeps -wal and -shm there
+    try:
+        assert (isolated_home / "leadcards.db-wal").exists()
+        wal = fingerprint(isolated_home / "leadcards.db-wal")
+        with read_only(isolated_home):
+            refused(
+                db,
+                f"cannot open {db}: the folder is not writable or does not exist "
+                "(choose another with --home or LEADCARDS_HOME)",
+                ("suspend", "lvm:comparison:focus:leadership:recall"),
+            )
+        assert fingerprint(isolated_home / "leadcards.db-wal") == wal
+    finally:
+        holder.close()
+
+
 def test_read_only_empty_home(isolated_home: Path) -> None:
     isolated_home.mkdir()
     with read_only(isolated_home):

@@ -6,6 +6,7 @@ the commands that need them, because start-up time is paid every day.
 
 from __future__ import annotations
 
+import signal
 import sys
 
 from leadcards.cli import (
@@ -33,8 +34,20 @@ COMMAND_MODULES = (
 )
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    Termination and a closed terminal end the command as Ctrl-C does, through every
+    ``finally``: the terminal is restored and an export's temporary files are removed.
+    (An answer is committed the moment it is given, so none is lost either way.)
+    """
+    for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop)
     try:
         app()
     except KeyboardInterrupt:

@@ -20,6 +20,7 @@ from pathlib import Path
 from leadcards.deck.card_types import card_type
 from leadcards.deck.model import Deck
 from leadcards.export import apkg
+from leadcards.export.output import atomic_output, check_output
 
 HEADER = (
     "#separator:tab",
@@ -59,9 +60,9 @@ def write_csv(
     progress: apkg.Progress | None = None,
 ) -> apkg.ExportSummary:
     """Write the text file atomically; a real CSV writer quotes what needs quoting."""
-    apkg.check_output(path, force=force)
+    check_output(path, force=force)
     table = rows(decks, progress)
-    with apkg.atomic_output(path) as temp, temp.open("w", encoding="utf-8", newline="") as out:
+    with atomic_output(path) as temp, temp.open("w", encoding="utf-8", newline="") as out:
         out.write("\n".join(HEADER) + "\n")
         writer = csv.writer(out, delimiter="\t", quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
         writer.writerows(table)

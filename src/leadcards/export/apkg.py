@@ -9,28 +9,21 @@ checks that instead of trusting it.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import re
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from leadcards.deck.card_types import TYPES, card_type
 from leadcards.deck.model import Deck, Kind, Note
-from leadcards.errors import LeadcardsError, UsageError
 from leadcards.export.anki_html import CSS, field_html, render
+from leadcards.export.output import ExportError, atomic_output, check_output, work_folder
 
 Progress = Callable[[int], None]
 """Called with the number of cards just handled, so a front end can draw a bar."""
-
-
-class ExportError(LeadcardsError):
-    """The export could not be written, or would not be faithful."""
 
 
 @dataclass(frozen=True)
@@ -119,54 +112,6 @@ def note_fields(note: Note) -> list[str]:
 # --- output files ---------------------------------------------------------------
 
 
-def check_output(path: Path, *, force: bool) -> None:
-    """Refuse before any work is done: a missing folder, a folder, an existing file."""
-    folder = path.parent
-    if path.is_dir():
-        raise UsageError(f"cannot write {path}: it is a folder")
-    if not folder.exists():
-        raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {path}: {folder} is not a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"cannot write {path}: no permission to write in {folder}")
-    if path.exists() and not force:
-        raise UsageError(f"{path} already exists; use --force to overwrite it")
-
-
-@contextlib.contextmanager
-def atomic_output(path: Path) -> Iterator[Path]:
-    """A temporary file beside ``path`` that replaces it only if the block succeeds.
-
-    Nothing half-written is ever left under the final name, and the temporary file
-    is removed on any failure, Ctrl-C included.
-    """
-    try:
-        handle, name = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".part", dir=path.parent or Path(".")
-        )
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    os.close(handle)
-    temp = Path(name)
-    try:
-        yield temp
-        # mkstemp makes the file private; give it the mode a plain open() would.
-        os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, path)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 # --- the package ----------------------------------------------------------------
 
 
@@ -248,12 +193,32 @@ def write_apkg(
 
 
 def write_package(package: Any, path: Path, mtime: float | None) -> None:
-    import warnings
+    """The package as Anki reads it: its collection, compressed, in a zip.
 
-    with warnings.catch_warnings():
-        # genanki warns about HTML tags it does not know; ours are all standard.
-        warnings.simplefilter("ignore")
-        package.write_to_file(str(path), timestamp=time.time() if mtime is None else mtime)
+    genanki's own ``write_to_file`` leaves its temporary collection behind in the
+    system's temporary folder on every call, and stores it uncompressed; this builds
+    the same collection in a folder that is removed, then zips it.
+    """
+    import itertools
+    import sqlite3
+    import warnings
+    import zipfile
+
+    stamp = time.time() if mtime is None else mtime
+    with work_folder() as work:
+        db = work / "collection.anki2"
+        conn = sqlite3.connect(db)
+        try:
+            with warnings.catch_warnings():
+                # genanki warns about HTML tags it does not know; ours are all standard.
+                warnings.simplefilter("ignore")
+                package.write_to_db(conn.cursor(), stamp, itertools.count(int(stamp * 1000)))
+            conn.commit()
+        finally:
+            conn.close()
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as out:
+            out.write(db, "collection.anki2")
+            out.writestr("media", "{}")
 
 
 def summarize(decks: list[Deck], path: Path, reviews: int | None = None) -> ExportSummary:

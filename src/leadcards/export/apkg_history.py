@@ -15,7 +15,6 @@ such an export stops with a message before anything is written.
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from leadcards.deck.card_types import card_type
 from leadcards.deck.model import Deck
 from leadcards.errors import LeadcardsError
 from leadcards.export import apkg
+from leadcards.export.output import atomic_output, check_output, work_folder
 from leadcards.export.records import CardSchedule, ReviewRecord
 
 MISSING_ANKI = "--with-history needs the anki package: pip install 'leadcards[anki]'"
@@ -100,7 +100,7 @@ def write_apkg_with_history(
     fine, so reading the review log is not wasted on an export that cannot happen.
     ``progress`` is told about every card twice: once built, once scheduled.
     """
-    apkg.check_output(path, force=force)
+    check_output(path, force=force)
     require_anki()
     from anki.collection import Collection, ExportAnkiPackageOptions, NoteIdsLimit
     from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
@@ -108,17 +108,17 @@ def write_apkg_with_history(
     schedules = load_schedules()
     check_not_ahead(schedules, time.time())
     package = apkg.build_package(decks, progress)
-    with tempfile.TemporaryDirectory(prefix="leadcards-export-") as work:
-        bare = Path(work) / "notes.apkg"
+    with work_folder() as work:
+        bare = work / "notes.apkg"
         apkg.write_package(package, bare, mtime)
-        col = Collection(str(Path(work) / "collection.anki2"))
+        col = Collection(str(work / "collection.anki2"))
         try:
             col.import_anki_package(
                 ImportAnkiPackageRequest(package_path=str(bare), options=ImportAnkiPackageOptions())
             )
             reviews = apply_schedules(col, decks, schedules, progress)
             note_ids = col.find_notes("")
-            with apkg.atomic_output(path) as temp:
+            with atomic_output(path) as temp:
                 col.export_anki_package(
                     out_path=str(temp),
                     options=ExportAnkiPackageOptions(

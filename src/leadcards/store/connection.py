@@ -14,6 +14,7 @@ change, never on every command.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -117,6 +118,10 @@ def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
     existed = path.exists() and path.stat().st_size > 0
     if existed:
         _require_sqlite_header(path)
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            # SQLite needs the folder for its log files, and would still write through
+            # ones a crash left there: refuse alike whether or not they exist.
+            raise explain(path, sqlite3.OperationalError("unable to open database file"))
     seen = fingerprint(path)
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)

@@ -1,0 +1,103 @@
+"""Where an export is written: refused up front when it cannot be, replaced atomically,
+and nothing left behind, not even by an export that was killed.
+
+An export writes a temporary file beside the target (so the final rename is atomic)
+and, for packages, a working folder under the system's temporary directory. Both are
+removed when the export ends in any way Python sees; a SIGKILL or a power cut leaves
+them, so each export first sweeps what earlier ones left that is old enough not to be
+another export still running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import stat
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from leadcards.errors import LeadcardsError, UsageError
+
+WORK_PREFIX = "leadcards-export-"
+STALE_SECONDS = 3600  # older than any export runs: a leftover, not a running export
+
+
+class ExportError(LeadcardsError):
+    """The export could not be written, or would not be faithful."""
+
+
+def check_output(path: Path, *, force: bool) -> None:
+    """Refuse before any work is done: a missing folder, a folder, an existing file, or
+    anything that is not a regular file (a link, a device, a pipe), which --force must
+    not turn into one."""
+    folder = path.parent
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a folder")
+    if not folder.exists():
+        raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write {path}: no permission to write in {folder}")
+    if path.is_symlink():
+        raise UsageError(f"cannot write {path}: it is a symbolic link; name the file itself")
+    if path.exists() and not stat.S_ISREG(path.stat().st_mode):
+        raise UsageError(f"cannot write {path}: it is not a regular file")
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists; use --force to overwrite it")
+
+
+def _sweep(pattern: str, folder: Path) -> None:
+    """Remove leftovers matching ``pattern`` in ``folder`` not touched for an hour."""
+    cutoff = time.time() - STALE_SECONDS
+    for leftover in folder.glob(pattern):
+        with contextlib.suppress(OSError):
+            if leftover.lstat().st_mtime < cutoff:
+                if leftover.is_dir() and not leftover.is_symlink():
+                    shutil.rmtree(leftover)
+                else:
+                    leftover.unlink()
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` that replaces it only if the block succeeds.
+
+    Nothing half-written is ever left under the final name, and the temporary file
+    is removed on any failure, Ctrl-C and termination included.
+    """
+    folder = path.parent or Path(".")
+    _sweep(f".{path.name}.*.part", folder)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    os.close(handle)
+    temp = Path(name)
+    try:
+        yield temp
+        # mkstemp makes the file private; give it the mode a plain open() would.
+        os.chmod(temp, 0o666 & ~_umask())
+        os.replace(temp, path)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+@contextlib.contextmanager
+def work_folder() -> Iterator[Path]:
+    """A private working folder for building a package, removed afterwards."""
+    _sweep(f"{WORK_PREFIX}*", Path(tempfile.gettempdir()))
+    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX) as work:
+        yield Path(work)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
