@@ -439,7 +439,11 @@ def test_force_never_replaces_what_is_not_a_regular_file(tmp_path: Path, kind: s
         out.symlink_to(target)
         message = f"error: cannot write {out}: it is a symbolic link; name the file itself\n"
     elif kind == "device":
-        out = Path("/dev/null")
+        # A device node of its own (never the system's /dev/null: a regression would
+        # replace it with a file); making one needs root.
+        if os.geteuid() != 0:
+            pytest.skip("making a device node needs root")
+        os.mknod(out, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
         message = f"error: cannot write {out}: it is not a regular file\n"
     else:
         os.mkfifo(out)
@@ -449,5 +453,7 @@ def test_force_never_replaces_what_is_not_a_regular_file(tmp_path: Path, kind: s
     assert result.stderr == message
     if kind == "symlink":
         assert out.is_symlink() and (tmp_path / "real.apkg").read_text() == "precious"
-    elif kind == "fifo":
+    elif kind == "device":
+        assert stat.S_ISCHR(out.lstat().st_mode)
+    else:
         assert stat.S_ISFIFO(out.lstat().st_mode)
