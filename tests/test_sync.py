@@ -424,3 +424,17 @@ def test_doctor_finds_rows_deleted_or_hidden_by_hand_and_rebuilds_them(
     assert total() == 4
     one = cache(isolated_home)["mine:one:front"]  # its answer came back from the log
     assert (one["state"], one["reps"], one["removed"]) == (2, 1, 0)
+
+
+def test_doctor_does_not_call_a_deck_edited_since_its_last_sync_a_problem(
+    user_deck: Path, isolated_home: Path
+) -> None:
+    assert total() == 4
+    user_deck.write_text(DECK + "  - id: four\n    front: Fourth\n    back: Four\n")
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.splitlines()[1:3] == [
+        "decks: every card has its row (1 deck)",
+        "decks: 1 file changed since last synced; the next command syncs them",
+    ]
+    assert total() == 5

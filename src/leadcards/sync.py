@@ -47,7 +47,7 @@ def sync_files(
     Decks the caller already parsed (by resolved path, in ``parsed``) are not parsed again.
     """
     report = SyncReport()
-    stale = _changed_files(store, files)
+    stale = changed_files(store, files)
     if not stale:
         return report
     parsed = parsed or {}
@@ -76,11 +76,12 @@ def sync_files(
     return report
 
 
-def _changed_files(store: Store, files: list[Path]) -> list[DeckFile]:
-    """Files whose content changed since the last sync; files only touched are re-stamped."""
+def changed_files(store: Store, files: list[Path], *, touch: bool = True) -> list[DeckFile]:
+    """Files whose content changed since the last sync; files only touched are re-stamped
+    (unless ``touch`` is off: doctor only looks)."""
     known = store.deck_files()
     stale: list[DeckFile] = []
-    touch: list[tuple[str, int, int]] = []
+    touched: list[tuple[str, int, int]] = []
     for path in files:
         resolved = str(path.resolve())
         stat = path.stat()
@@ -91,10 +92,11 @@ def _changed_files(store: Store, files: list[Path]) -> list[DeckFile]:
 
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if row and row.sha256 == digest:
-            touch.append((resolved, stat.st_size, stat.st_mtime_ns))
+            touched.append((resolved, stat.st_size, stat.st_mtime_ns))
             continue
         stale.append(DeckFile(resolved, "", "", stat.st_size, stat.st_mtime_ns, digest))
-    store.touch_files(touch)
+    if touch:
+        store.touch_files(touched)
     return stale
 
 
