@@ -6,6 +6,7 @@ the commands that need them, because start-up time is paid every day.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -22,6 +23,9 @@ from leadcards.cli.support import err
 from leadcards.errors import ExitStatus
 
 __all__ = ["app", "main"]
+
+# Set by the scripts `--install-completion` writes when the shell wants candidates.
+COMPLETE_VAR = "_LEADCARDS_COMPLETE"
 
 # Registration happens on import; the names keep linters from calling these unused.
 COMMAND_MODULES = (
@@ -45,6 +49,11 @@ def main() -> None:
     ``finally``: the terminal is restored and an export's temporary files are removed.
     (An answer is committed the moment it is given, so none is lost either way.)
     """
+    if os.environ.get(COMPLETE_VAR):
+        from leadcards.cli.completion import complete
+
+        complete(app, COMPLETE_VAR)
+        return
     for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)

@@ -12,7 +12,6 @@ app = typer.Typer(
     help="Spaced-repetition flashcards in the terminal: leadership vs management "
     "in healthcare quality (CPHQ), or any deck you write in YAML.",
     invoke_without_command=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from leadcards.cli import completers
 from leadcards.cli.app import app
 from leadcards.cli.support import (
     HomeOption,
@@ -44,6 +45,7 @@ def cards(
             help="A deck id or file to list (default: every known deck), or one card's key "
             "to show it in full with its history.",
             show_default=False,
+            autocompletion=completers.decks_or_keys,
         ),
     ] = None,
     due: Annotated[bool, typer.Option("--due", help="Only cards due today.")] = False,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from leadcards.cli import completers
 from leadcards.cli.app import app
 from leadcards.cli.support import HomeOption, handles_errors, open_workspace
 from leadcards.errors import UsageError
@@ -15,10 +16,16 @@ from leadcards.errors import UsageError
 @app.command(context_settings={"ignore_unknown_options": True})
 @handles_errors
 def config(
-    key: Annotated[str | None, typer.Argument(help="A setting name.")] = None,
+    key: Annotated[
+        str | None,
+        typer.Argument(help="A setting name.", autocompletion=completers.setting_names),
+    ] = None,
     value: Annotated[str | None, typer.Argument(help="Its new value.")] = None,
     deck: Annotated[
-        str | None, typer.Option("--deck", help="Change or show one deck's override.")
+        str | None,
+        typer.Option(
+            "--deck", help="Change or show one deck's override.", autocompletion=completers.deck_ids
+        ),
     ] = None,
     reset: Annotated[
         bool, typer.Option("--reset", help="Remove the setting (back to the default).")

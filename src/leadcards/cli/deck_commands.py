@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from leadcards import paths
+from leadcards.cli import completers
 from leadcards.cli.app import app
 from leadcards.cli.support import (
     HomeOption,
@@ -79,7 +80,12 @@ def check(
 @app.command()
 @handles_errors
 def show(
-    deck: Annotated[str, typer.Argument(help="A deck id or the path to a deck file.")],
+    deck: Annotated[
+        str,
+        typer.Argument(
+            help="A deck id or the path to a deck file.", autocompletion=completers.deck_ids
+        ),
+    ],
     home: HomeOption = None,
 ) -> None:
     """Study view of a deck: each table in full, then the other cards."""

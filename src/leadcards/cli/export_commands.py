@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from leadcards import paths
+from leadcards.cli import completers
 from leadcards.cli.app import app
 from leadcards.cli.support import HomeOption, handles_errors, warn_broken
 
@@ -41,6 +42,7 @@ DecksArgument = Annotated[
         help="Deck ids or deck files (default: every known deck).",
         metavar="[DECK]...",
         show_default=False,
+        autocompletion=completers.deck_ids,
     ),
 ]
 ForceOption = Annotated[

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from leadcards.cli import completers
 from leadcards.cli.app import app
 from leadcards.cli.support import (
     HomeOption,
@@ -30,7 +31,11 @@ action; b (or -) buries the card until tomorrow; s suspends it; e edits its deck
 def review(
     decks: Annotated[
         list[str] | None,
-        typer.Argument(help="Deck ids or files (default: every known deck).", show_default=False),
+        typer.Argument(
+            help="Deck ids or files (default: every known deck).",
+            show_default=False,
+            autocompletion=completers.deck_ids,
+        ),
     ] = None,
     new: Annotated[
         int | None,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
+from leadcards.cli import completers
 from leadcards.errors import DeckError, ExitStatus, LeadcardsError
 
 if TYPE_CHECKING:
@@ -32,7 +33,12 @@ HomeOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-KeyArgument = Annotated[str, typer.Argument(help="The card's key (see `leadcards cards`).")]
+KeyArgument = Annotated[
+    str,
+    typer.Argument(
+        help="The card's key (see `leadcards cards`).", autocompletion=completers.card_keys
+    ),
+]
 
 
 def console() -> Console:

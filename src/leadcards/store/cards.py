@@ -127,6 +127,20 @@ class CardQueries(StoreBase):
     def all_cards(self) -> Iterator[CardRow]:
         return (_card(row) for row in self._stream("SELECT * FROM cards"))
 
+    def card_keys(self, prefix: str, limit: int, *, descending: bool = False) -> list[str]:
+        """Keys of present cards that start with ``prefix``, in key order (or from the
+        end), at most ``limit``: a range on the key's index, so a shell completing among
+        100,000 keys reads only the rows it gets. Keys are slugs and colons, so each one
+        with the prefix sorts below the prefix followed by the last code point."""
+        return [
+            row[0]
+            for row in self._rows(
+                "SELECT key FROM cards WHERE key >= ? AND key < ? AND removed = 0 "
+                f"ORDER BY key {'DESC' if descending else 'ASC'} LIMIT ?",
+                (prefix, prefix + "\U0010ffff", limit),
+            )
+        ]
+
     def write_records(self, records: dict[str, CardRecord]) -> None:
         """Replace cached records (after a replay) in one transaction."""
         assignments = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS)
