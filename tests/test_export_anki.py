@@ -276,6 +276,69 @@ def test_edge_decks_counts_fields_and_safety(edge_decks: list[Deck], tmp_path: P
     col.close()
 
 
+# A deck that would have Anki load pictures from the network, hide its tag-like text, and
+# carry terminal escape sequences into the collection.
+HOSTILE = r"""
+id: pics
+name: "Pictures \e]0;pwned-name\a"
+tags: ["tag\e]0;x\a"]
+cards:
+  - id: remote
+    front: "Where is it? ![tracker](https://tracker.example/p.png)"
+    back: "![](//cdn.example/q.png) and [![inner](https://tracker.example/i.png)](https://example.org/)"
+    extra: "![local chart](chart.png) ![inline](data:image/png;base64,iVBORw0KGgo=)"
+  - id: er
+    front: What does <ER> stand for?
+    back: "<b>Emergency</b> room; a < b > c \x9b31m"
+  - type: choice
+    id: pick
+    question: "Which one? ![ref][r]\n\n[r]: https://tracker.example/r.png"
+    answer: "![a](https://tracker.example/a.png)"
+    distractors: ["<b>b</b>"]
+"""
+CONTROL = "".join(map(chr, [*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]))
+
+
+def test_no_image_loads_tag_like_text_shows_and_no_control_arrives(
+    tmp_path: Path, write_deck: Any
+) -> None:
+    deck = load_deck(write_deck(HOSTILE))
+    out = tmp_path / "pics.apkg"
+    apkg.write_apkg([deck], out)
+    col = fresh_collection(tmp_path)
+    import_apkg(col, out)
+    assert_renders_cleanly(col)
+    sides = [body(side) for _, question, answer in rendered(col) for side in (question, answer)]
+    assert len(sides) == 6
+    for side in sides:
+        assert "<img" not in side.lower() and "src=" not in side.lower(), side
+
+    remote = col.get_note(note_id(col, "pics", "remote"))
+    assert remote["Front"] == 'Where is it? <a href="https://tracker.example/p.png">tracker</a>'
+    assert remote["Back"] == (
+        '<a href="//cdn.example/q.png">//cdn.example/q.png</a> and '
+        '<a href="https://example.org/">inner</a>'
+    )
+    assert remote["Extra"] == "local chart inline"
+    er = col.get_note(note_id(col, "pics", "er"))
+    assert er["Front"] == "What does &lt;ER&gt; stand for?"
+    assert er["Back"] == "&lt;b&gt;Emergency&lt;/b&gt; room; a &lt; b &gt; c \ufffd31m"
+    assert "What does &lt;ER&gt; stand for?" in er.cards()[0].question()
+    pick = col.get_note(note_id(col, "pics", "pick"))
+    assert '<a href="https://tracker.example/r.png">ref</a>' in pick["Question"]
+    assert '<a href="https://tracker.example/a.png">a</a>' in pick["Options"]
+    assert "&lt;b&gt;b&lt;/b&gt;" in pick["Options"]
+
+    assert col.decks.id_for_name("Pictures ␛]0;pwned-name␇") is not None
+    every = [d["name"] for d in col.decks.all()]
+    for nid in col.find_notes(""):
+        note = col.get_note(nid)
+        every += [*note.fields, *note.tags]
+    assert "tag␛]0;x␇" in every
+    assert not [text for text in every if any(ch in CONTROL for ch in text)]
+    col.close()
+
+
 def test_guid_depends_on_keys_not_text() -> None:
     # The literal GUIDs are pinned in test_pinned.py.
     assert len({apkg.note_guid(d, n) for d in ("x", "y") for n in ("a", "b")}) == 4

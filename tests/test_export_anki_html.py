@@ -26,6 +26,23 @@ from leadcards.export import apkg
         ('"quoted"', "&quot;quoted&quot;"),
         ("[x](javascript:alert(1))", "[x](javascript:alert(1))"),
         ("[site](https://example.org)", '<a href="https://example.org">site</a>'),
+        ("What does <ER> stand for?", "What does &lt;ER&gt; stand for?"),
+        ("![pixel](https://t.example/p.png)", '<a href="https://t.example/p.png">pixel</a>'),
+        (
+            "![](HTTP://t.example/p.png)",
+            '<a href="HTTP://t.example/p.png">HTTP://t.example/p.png</a>',
+        ),
+        ("![chart *one*](chart.png)", "chart one"),
+        ("![](chart.png)", "chart.png"),
+        ("![x](data:image/png;base64,AAAA)", "x"),
+        (
+            "[![x](https://t.example/p.png)](https://b.example/)",
+            '<a href="https://b.example/">x</a>',
+        ),
+        (
+            "![<b>&](https://t.example/p.png)",
+            '<a href="https://t.example/p.png">&lt;b&gt;&amp;</a>',
+        ),
         ("", ""),
     ],
 )
@@ -120,3 +137,23 @@ def test_summary_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
         summary.line()
         == f"Exported 1 note, 2 cards, 1 deck, 1 review → {tmp_path / 'o.apkg'} (45.2 KB)"
     )
+
+
+_SOURCES = st.sampled_from(["https://", "http://", "HTTPS://", "//", "", "data:image/png;base64,"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=20),
+    st.text(max_size=20),
+    _SOURCES,
+    st.text(alphabet="abc.png/?=&%:#", max_size=20),
+    st.text(max_size=20),
+)
+def test_no_image_ever_becomes_an_img(
+    before: str, alt: str, scheme: str, path: str, after: str
+) -> None:
+    """Anki would load an ``<img>`` when the card shows: a deck never makes one."""
+    html.render.cache_clear()
+    rendered = html.render(f"{before}![{alt}]({scheme}{path}){after}").lower()
+    assert "<img" not in rendered and "src=" not in rendered

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -335,3 +336,39 @@ def test_terminated_or_hung_up_the_terminal_is_restored_and_answers_kept(
     assert "Traceback" not in (child.before or "")
     answered = _rows(isolated_home, "SELECT count(*) FROM live_events WHERE kind = 'answer'")
     assert answered == [(1,)]
+
+
+def test_escape_sequences_in_a_deck_never_reach_the_terminal(
+    isolated_home: Path, tmp_path: Path
+) -> None:
+    """A deck that tries to set the window title, write the clipboard (OSC 52) and send
+    a one-character CSI: the terminal gets them as visible symbols, and only Rich's own
+    control sequences (styles, cursor, the alternate screen)."""
+    deck = tmp_path / "evil.yaml"
+    deck.write_text(
+        'id: evil\nname: "Evil \\e]0;pwned-name\\a"\ncards:\n'
+        '  - {id: b, front: "Front \\e]0;pwned-front\\a?", back: "Back \\e]52;c;SGVsbG8=\\a",'
+        ' extra: "Extra \\x9b2J \\x7f"}\n'
+        '  - {id: c, type: choice, question: "Pick \\e]0;pwned-q\\a", answer: "Right \\x9b31m",'
+        ' distractors: ["Wrong \\e]0;pwned-opt\\a"]}\n'
+    )
+    child = _spawn(isolated_home, str(deck))
+    seen = io.StringIO()
+    child.logfile_read = seen
+    child.expect(loose("Front ␛]0;pwned-front␇?"))
+    child.send(" ")
+    child.expect(loose("Back ␛]52;c;SGVsbG8=␇"))
+    child.expect(loose("Extra \ufffd2J ␡"))
+    child.send("3")
+    child.expect(loose("Pick ␛]0;pwned-q␇"))
+    child.expect(loose("Wrong ␛]0;pwned-opt␇"))
+    child.send(" ")
+    child.expect(loose("Right \ufffd31m"))
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    shown = seen.getvalue()
+    assert "Evil ␛]0;pwned-name␇" in shown
+    for sequence in ("\x1b]", "\x07", "\x9b", "\x7f"):
+        assert sequence not in shown, repr(sequence)

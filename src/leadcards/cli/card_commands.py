@@ -13,6 +13,7 @@ from leadcards.cli.support import (
     JsonOption,
     KeyArgument,
     console,
+    echo,
     err,
     handles_errors,
     open_workspace,
@@ -154,18 +155,18 @@ def _change(key: str, home: HomeOption, action: str) -> str:
 @handles_errors
 def suspend(key: KeyArgument, home: HomeOption = None) -> None:
     """Keep a card out of reviews until it is unsuspended."""
-    print(_change(key, home, "suspend"))
+    echo(_change(key, home, "suspend"))
 
 
 @app.command()
 @handles_errors
 def unsuspend(key: KeyArgument, home: HomeOption = None) -> None:
     """Let a suspended card (a leech, say) come back into reviews."""
-    print(_change(key, home, "unsuspend"))
+    echo(_change(key, home, "unsuspend"))
 
 
 @app.command()
 @handles_errors
 def forget(key: KeyArgument, home: HomeOption = None) -> None:
     """Reset a card to new; its review history is kept."""
-    print(_change(key, home, "forget"))
+    echo(_change(key, home, "forget"))

@@ -8,7 +8,7 @@ import typer
 
 from leadcards.cli import completers
 from leadcards.cli.app import app
-from leadcards.cli.support import HomeOption, handles_errors, open_workspace
+from leadcards.cli.support import HomeOption, echo, handles_errors, open_workspace
 from leadcards.errors import UsageError
 
 
@@ -66,6 +66,6 @@ def config(
         mark = "" if name not in overridden else f"  (set{' for ' + deck if deck else ''})"
         default = format_value(name, getattr(DEFAULTS, name))
         if key:
-            print(f"{name} = {shown}{mark}")
+            echo(f"{name} = {shown}{mark}")
         else:
-            print(f"{name} = {shown}{mark}    # {HELP[name]}; default {default}")
+            echo(f"{name} = {shown}{mark}    # {HELP[name]}; default {default}")

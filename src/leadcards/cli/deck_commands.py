@@ -14,6 +14,7 @@ from leadcards.cli.support import (
     HomeOption,
     JsonOption,
     console,
+    echo,
     handles_errors,
     print_json,
     warn_broken,
@@ -72,7 +73,7 @@ def check(
 
     targets = list(files or []) or [f.path for f in catalog.deck_files(paths.home(home))]
     for deck in catalog.load_all(targets):
-        print(
+        echo(
             f"{deck.path}: ok — deck '{deck.id}', {len(deck.notes)} notes, {len(deck.cards)} cards"
         )
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from leadcards.cli.app import app
-from leadcards.cli.support import HomeOption, handles_errors, open_workspace, warn_broken
+from leadcards.cli.support import HomeOption, echo, handles_errors, open_workspace, warn_broken
 from leadcards.errors import ExitStatus
 
 
@@ -45,6 +45,6 @@ def doctor(
             "synced; the next command syncs them",
         )
     for line in report.lines:
-        print(line)
+        echo(line)
     if not report.ok:
         raise typer.Exit(ExitStatus.ERROR)

@@ -19,7 +19,7 @@ import typer
 from leadcards import paths
 from leadcards.cli import completers
 from leadcards.cli.app import app
-from leadcards.cli.support import HomeOption, handles_errors, warn_broken
+from leadcards.cli.support import HomeOption, echo, handles_errors, warn_broken
 
 if TYPE_CHECKING:
     from leadcards.deck.catalog import Broken
@@ -56,10 +56,11 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
     if total <= LARGE_EXPORT or not sys.stderr.isatty():
         yield None
         return
-    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
+    from leadcards.ui.safe_console import SafeConsole
+
+    with Progress(console=SafeConsole(stderr=True), transient=True) as bar:
         task = bar.add_task("Exporting", total=total)
         yield lambda done: bar.advance(task, done)
 
@@ -124,7 +125,7 @@ def anki_command(
     else:
         with _progress(total) as advance:
             summary = apkg.write_apkg(found, output, force=force, progress=advance)
-    print(summary.line())
+    echo(summary.line())
 
 
 @export_app.command("csv")
@@ -149,7 +150,7 @@ def csv_command(
     found = _unique(_resolve(decks, home))
     with _progress(apkg.count(found)[1]) as advance:
         summary = write_csv(found, output, force=force, progress=advance)
-    print(summary.line())
+    echo(summary.line())
 
 
 app.add_typer(export_app, name="export")

@@ -1,5 +1,10 @@
 """Pieces every command module shares: common options, the console, and turning errors
-into one line and an exit code."""
+into one line and an exit code.
+
+Everything a command prints goes through ``console()``, ``echo`` or ``err``, which make
+control characters visible (``leadcards.printable``): a deck's text is clean once
+loaded, but a file path or a name kept by an older version may not be.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import typer
 
 from leadcards.cli import completers
 from leadcards.errors import DeckError, ExitStatus, LeadcardsError
+from leadcards.printable import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -42,13 +48,19 @@ KeyArgument = Annotated[
 
 
 def console() -> Console:
-    from rich.console import Console
+    from leadcards.ui.safe_console import SafeConsole
 
-    return Console()
+    return SafeConsole()
+
+
+def echo(line: str) -> None:
+    """One line on stdout."""
+    sys.stdout.write(printable(line) + "\n")
 
 
 def err(message: str) -> None:
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    """One line (or a few, for a deck's problems) on stderr."""
+    sys.stderr.write(printable(message.rstrip("\n")) + "\n")
     sys.stderr.flush()
 
 

@@ -20,6 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from leadcards.deck.model import SLUG_RE
 from leadcards.deck.text import closest
 from leadcards.errors import DeckError, Problem
+from leadcards.printable import printable
 
 MAX_DECK_BYTES = 32 * 1024 * 1024
 # Aliases let a small file describe a huge tree; reading stops after this many nodes.
@@ -124,8 +125,9 @@ class Reader:
             self.problem_at(line_of(node), int(node.start_mark.column) + 1, message)
 
     def problem_at(self, line: int, column: int, message: str) -> None:
-        """Report a problem at a 1-based line and column."""
-        self.problems.append(Problem(self.path, line, column, message))
+        """Report a problem at a 1-based line and column. A message may quote the deck
+        (a misspelt field name), so it gets the rule every deck text gets."""
+        self.problems.append(Problem(self.path, line, column, printable(message)))
 
     def suggest(self, word: str, choices: Sequence[str]) -> str:
         """``"; did you mean 'x'?"`` for a misspelt name, or nothing when none is close."""
@@ -204,6 +206,8 @@ class Reader:
         """A scalar as stripped text; None (reported) if it is not text or is empty.
 
         An optional field left empty (``extra:``) is the empty string, not a problem.
+        Every text of a deck passes here, so this is where control characters (a
+        ``"\\e]0;title\\a"`` in quotes) are made visible, once for every front end.
         """
         if node is None:
             return None
@@ -220,7 +224,7 @@ class Reader:
                     self.problem(node, f"{what} must be text, got nothing")
                     return None
                 return ""
-            value = str(node.value).strip()
+            value = printable(str(node.value).strip())
             if required and not value:
                 self.problem(node, f"{what} must not be empty")
                 return None

@@ -2,21 +2,27 @@
 
 Anki shows fields as HTML and sanitizes nothing, so every field goes through
 markdown-it with raw HTML switched off: a ``<script>`` written in a deck arrives as
-text. The note types themselves (ids, fields, templates) belong to the card types in
-``leadcards.deck.card_types``; this module renders the values they give. (Named for what
-it makes, HTML for Anki, and so as not to be mistaken for the standard ``html``.)
+text, and so does ``<ER>``. Nor does a deck make Anki load anything: a Markdown image
+is never an ``<img>`` (see ``_image``). The note types themselves (ids, fields,
+templates) belong to the card types in ``leadcards.deck.card_types``; this module
+renders the values they give. (Named for what it makes, HTML for Anki, and so as not to
+be mistaken for the standard ``html``.)
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from leadcards.deck.card_types.base import AnkiField, Choices, Markdown
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.token import Token
+    from markdown_it.utils import EnvType, OptionsDict
 
 # Markers Anki interprets inside field text (audio, LaTeX images) and MathJax
 # delimiters: a deck must not trigger any of them, so their bracket is made inert.
@@ -32,11 +38,43 @@ _PLAIN = re.compile(
 )
 
 
+# An image source Anki would fetch from the network: http(s), or scheme-relative.
+_REMOTE = re.compile(r"(?:https?:)?//", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt  # imported on first use: only exports need it
 
-    return MarkdownIt("commonmark", {"html": False})
+    parser = MarkdownIt("commonmark", {"html": False})
+    parser.add_render_rule("image", _image)
+    return parser
+
+
+def _image(
+    renderer: RendererHTML,
+    tokens: Sequence[Token],
+    idx: int,
+    options: OptionsDict,
+    env: EnvType,
+) -> str:
+    """A Markdown image as a link to it, or as its text; never an ``<img>``.
+
+    Anki would load a remote image every time the card shows, which tells its server
+    when and how often the deck is studied (a tracking pixel), so ``![alt](https://…)``
+    becomes a link named ``alt`` that loads nothing until clicked. Any other source (a
+    file name: exports do not carry images yet; a ``data:`` URL) shows as its alt text,
+    and so does an image inside a link, which cannot hold a second link.
+    """
+    from markdown_it.common.utils import escapeHtml
+
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    label = escapeHtml(renderer.renderInlineAsText(token.children, options, env) or src)
+    depth = sum((t.type == "link_open") - (t.type == "link_close") for t in tokens[:idx])
+    if depth == 0 and _REMOTE.match(src):
+        return f'<a href="{escapeHtml(src)}">{label}</a>'
+    return label
 
 
 @functools.lru_cache(maxsize=8192)

@@ -8,5 +8,7 @@
 - ``editor``: the `e` key.
 - ``controller``: what each command does, with no terminal in sight.
 - ``screen``: the review screen and summary as Rich renderables.
-- ``render``: deck content (``show``) as Rich renderables, never as markup.
+- ``render``: deck content (``show``) as Rich renderables, never as markup or HTML.
+- ``safe_console``: the Rich console every command prints through; it shows control
+  characters instead of sending them (``leadcards.printable``).
 """

@@ -1,7 +1,7 @@
 """Line mode: one command per line in, plain text out, for scripts and screen readers.
 
 It prints only what changed after each command (a message, the help, the answer or
-the next card), never a redrawn screen, and no Markdown emphasis.
+the next card), never a redrawn screen, no Markdown emphasis and no control character.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from leadcards.deck.text import plain
+from leadcards.printable import printable
 from leadcards.ui.controller import HELP_LINES, OPTION_LETTERS, Controller, side_keys
 from leadcards.ui.render import origin_title
 
@@ -81,7 +82,7 @@ def run(controller: Controller, stdin: TextIO, out: TextIO) -> None:
     """Read commands until the review is finished or input ends; an empty line is Enter."""
 
     def say(lines: list[str]) -> None:
-        out.write("\n".join(lines) + "\n")
+        out.write(printable("\n".join(lines)) + "\n")
         out.flush()  # a script waits for each card before it answers
 
     say(card_lines(controller))

@@ -1,13 +1,16 @@
 """Deck content as Rich renderables.
 
 Deck text is the author's Markdown and never Rich markup: it goes through
-``Markdown`` or ``Text``, so a literal ``[red]`` in a card stays literal.
+``Markdown`` or ``Text``, so a literal ``[red]`` in a card stays literal. Nor is it
+HTML: ``<ER>`` in a card is four characters to show, as it is in Anki.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
+from markdown_it import MarkdownIt
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.panel import Panel
@@ -20,10 +23,31 @@ from leadcards.deck.text import EMPHASIS
 _MARKDOWN_HINT = re.compile(r"[*_`#>\[\]]|^\s*(?:[-+] |\d+\. )", re.MULTILINE)
 
 
+@functools.lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    """Rich's own parser (CommonMark, strikethrough, tables) with raw HTML off."""
+    return MarkdownIt("commonmark", {"html": False}).enable("strikethrough").enable("table")
+
+
+class _TextMarkdown(Markdown):
+    """Rich's ``Markdown`` reading tag-like text as text.
+
+    Rich parses with raw HTML on and then draws no HTML token, so ``What does <ER>
+    stand for?`` would show as "What does  stand for?" and a line of ``<b>`` would
+    vanish. Parsed with HTML off, they are text like any other; code spans and the
+    rest of Markdown are unchanged.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__("")
+        self.markup = text
+        self.parsed = _parser().parse(text)
+
+
 def markdown(text: str) -> RenderableType:
     """Markdown when the text uses it, else plain ``Text`` (cheaper, keeps wrapping)."""
     if _MARKDOWN_HINT.search(text):
-        return Markdown(text)
+        return _TextMarkdown(text)
     return Text(text)
 
 

@@ -21,6 +21,7 @@ from leadcards.session import Session
 from leadcards.ui import lines
 from leadcards.ui.controller import Controller
 from leadcards.ui.editor import make_editor
+from leadcards.ui.safe_console import SafeConsole
 from leadcards.ui.screen import summary_view
 
 Show = Callable[[RenderableType], None]
@@ -46,7 +47,7 @@ def run_terminal(session: Session, deck_names: dict[str, str], console: Console)
 
 def run_lines(session: Session, deck_names: dict[str, str], stdin: TextIO, out: TextIO) -> int:
     """One command per line, plain text out; end of input quits with the summary."""
-    plain_console = Console(
+    plain_console = SafeConsole(
         file=out, color_system=None, width=80, highlight=False, markup=False, emoji=False
     )
 
