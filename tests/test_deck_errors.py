@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from leadcards.cli import app
-from leadcards.deck import reader
+from leadcards.deck import files, reader
 from leadcards.deck.load import load_deck
 from leadcards.errors import DeckError
 
@@ -110,11 +114,58 @@ def test_node_bound_stops_expansion(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_oversized_file_is_refused_before_reading(
     monkeypatch: pytest.MonkeyPatch, write_deck
 ) -> None:
-    monkeypatch.setattr(reader, "MAX_DECK_BYTES", 100)
+    monkeypatch.setattr(files, "MAX_DECK_BYTES", 100)
     path = write_deck("id: big\nname: Big\n" + "# padding\n" * 20)
     with pytest.raises(DeckError) as info:
         load_deck(path)
     assert str(info.value) == f"{path}:1:1: deck file is 218 bytes; the limit is 100"
+
+
+def test_the_bytes_read_are_capped_whatever_size_the_file_reports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A file in /proc says it is empty and is not: the cap holds on what is read."""
+    status = Path("/proc/self/status")
+    if not status.is_file():
+        pytest.skip("no /proc here")
+    monkeypatch.setattr(files, "MAX_DECK_BYTES", 100)
+    assert status.stat().st_size == 0
+    with pytest.raises(DeckError) as info:
+        load_deck(status)
+    assert str(info.value) == f"{status}:1:1: deck file is over the limit of 100 bytes"
+
+
+def _check(*paths: Path) -> subprocess.CompletedProcess[str]:
+    """``leadcards check`` in a child process: a regression that reads forever is killed
+    by the timeout, and one that fills memory hits the child's limit, not the machine's."""
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    return subprocess.run(
+        [sys.executable, "-m", "leadcards", "check", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limit_memory,
+    )
+
+
+def test_a_device_is_refused_by_name_without_reading_it() -> None:
+    zero = Path("/dev/zero")
+    if not zero.exists():
+        pytest.skip("no /dev/zero here")
+    done = _check(zero)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == "/dev/zero:1:1: is a device, not a deck file\n"
+
+
+def test_a_named_pipe_is_refused_by_name_without_opening_it(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+    done = _check(pipe, BUILTIN_DECK)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"{pipe}:1:1: is a named pipe, not a deck file\n"
 
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:

@@ -50,6 +50,10 @@ class StoreError(LeadcardsError):
     """The database cannot be opened or used as asked."""
 
 
+class DataFolderError(LeadcardsError):
+    """The data folder or its ``decks/`` cannot be used: not a folder, or not readable."""
+
+
 class UsageError(LeadcardsError):
     """A command was given something it cannot work with (unknown deck, bad value)."""
 

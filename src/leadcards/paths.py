@@ -3,22 +3,58 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
+
+from leadcards.errors import DataFolderError, UsageError
 
 BUILTIN_DECKS_PACKAGE_DIR = Path(__file__).parent / "decks"
 SOURCE_TREE_DECKS_DIR = Path(__file__).resolve().parents[2] / "decks"
 
 
-def home(override: str | Path | None = None) -> Path:
-    """The data folder: ``--home``, else ``LEADCARDS_HOME``, else the platform's data dir."""
-    if override:
-        return Path(override).expanduser()
-    env = os.environ.get("LEADCARDS_HOME")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_dir
+CHOOSE = "choose another with --home or LEADCARDS_HOME"
 
-    return Path(user_data_dir("leadcards", appauthor=False))
+
+def home(override: str | Path | None = None) -> Path:
+    """The data folder: ``--home``, else ``LEADCARDS_HOME``, else the platform's data dir.
+    One that exists must be a folder this user can read; one that does not is made
+    when the database is first opened."""
+    env = os.environ.get("LEADCARDS_HOME")
+    if override:
+        folder = _expand(str(override), "--home")
+    elif env:
+        folder = _expand(env, "LEADCARDS_HOME")
+    else:
+        from platformdirs import user_data_dir
+
+        folder = Path(user_data_dir("leadcards", appauthor=False))
+    _check_folder(folder)
+    return folder
+
+
+def _expand(given: str, source: str) -> Path:
+    try:
+        return Path(given).expanduser()
+    except RuntimeError:  # '~someone' for no such user, or '~' with no home known
+        first = given.replace("\\", "/").split("/")[0]
+        raise UsageError(
+            f"{source} {given!r}: no home folder is known for '{first}'; give the full path"
+        ) from None
+
+
+def _check_folder(folder: Path) -> None:
+    try:
+        mode = folder.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return  # made when the database is first opened, which says why it cannot be
+    except OSError as exc:
+        raise DataFolderError(
+            f"cannot use the data folder {folder}: {exc.strerror or exc} ({CHOOSE})"
+        ) from None
+    if not stat.S_ISDIR(mode):
+        raise DataFolderError(f"the data folder {folder} is not a folder ({CHOOSE})")
+    if not os.access(folder, os.R_OK | os.X_OK):
+        raise DataFolderError(f"cannot read the data folder {folder}: permission denied ({CHOOSE})")
 
 
 def builtin_decks_dir() -> Path:

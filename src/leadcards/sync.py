@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from leadcards.deck.files import deck_stat, present, read_deck_bytes
+from leadcards.errors import DeckError
 from leadcards.store import CardChanges, CardText, DeckFile, Store
 
 if TYPE_CHECKING:  # at run time only commands that parse decks load these
@@ -47,7 +49,7 @@ def sync_files(
     Decks the caller already parsed (by resolved path, in ``parsed``) are not parsed again.
     """
     report = SyncReport()
-    stale = changed_files(store, files)
+    stale = changed_files(store, files, broken=report.broken)
     if not stale:
         return report
     parsed = parsed or {}
@@ -55,10 +57,11 @@ def sync_files(
     if missing:
         from leadcards.deck.catalog import load_each
 
-        decks, report.broken = load_each([Path(p) for p in missing])
+        decks, broken = load_each([Path(p) for p in missing])
+        report.broken += broken
         for loaded in decks:
             parsed[str(loaded.path.resolve())] = loaded
-    owners = {f.deck_id: f.path for f in store.deck_files().values() if Path(f.path).exists()}
+    owners = {f.deck_id: f.path for f in store.deck_files().values() if present(Path(f.path))}
     for seen in stale:
         deck = parsed.get(seen.path)
         if deck is None:  # broken: not remembered, so it is read again next time
@@ -76,21 +79,31 @@ def sync_files(
     return report
 
 
-def changed_files(store: Store, files: list[Path], *, touch: bool = True) -> list[DeckFile]:
+def changed_files(
+    store: Store, files: list[Path], *, touch: bool = True, broken: list[Broken] | None = None
+) -> list[DeckFile]:
     """Files whose content changed since the last sync; files only touched are re-stamped
-    (unless ``touch`` is off: doctor only looks)."""
+    (unless ``touch`` is off: doctor only looks). Files that cannot be read (a pipe, a
+    folder, a link to nothing) are left out, and added to ``broken`` when it is given."""
     known = store.deck_files()
     stale: list[DeckFile] = []
     touched: list[tuple[str, int, int]] = []
     for path in files:
-        resolved = str(path.resolve())
-        stat = path.stat()
-        row = known.get(resolved)
-        if row and row.size == stat.st_size and row.mtime_ns == stat.st_mtime_ns:
-            continue
-        import hashlib  # only for files whose size or mtime changed
+        try:
+            stat = deck_stat(path)  # never opens what is not a regular file
+            resolved = str(path.resolve())
+            row = known.get(resolved)
+            if row and row.size == stat.st_size and row.mtime_ns == stat.st_mtime_ns:
+                continue
+            import hashlib  # only for files whose size or mtime changed
 
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = hashlib.sha256(read_deck_bytes(path)).hexdigest()
+        except DeckError as exc:
+            if broken is not None:
+                from leadcards.deck.catalog import Broken
+
+                broken.append(Broken(path, exc.problems))
+            continue
         if row and row.sha256 == digest:
             touched.append((resolved, stat.st_size, stat.st_mtime_ns))
             continue
@@ -106,7 +119,7 @@ def sync_deck(store: Store, deck: Deck, now_ms: int, file: DeckFile | None = Non
     return store.sync_deck(deck.id, cards, now_ms, file)
 
 
-def forget_missing_files(store: Store, exists: Callable[[Path], bool] = Path.exists) -> int:
+def forget_missing_files(store: Store, exists: Callable[[Path], bool] = present) -> int:
     """Hide the cards of deck files that no longer exist; their history stays."""
     missing = [f for f in store.deck_files().values() if not exists(Path(f.path))]
     store.drop_deck_files(missing)

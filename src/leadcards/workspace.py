@@ -86,8 +86,8 @@ class Workspace:
         return workspace
 
     def _sync_known(self) -> list[DeckInfo]:
+        files = [f.path for f in catalog.deck_files(self.home)]  # first: it vets decks/
         forget_missing_files(self.store)
-        files = [f.path for f in catalog.deck_files(self.home)]
         self.broken = sync_files(self.store, files, self.now_ms).broken
         skipped = {b.path for b in self.broken}
         synced = self.store.deck_files()

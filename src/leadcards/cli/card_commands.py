@@ -33,7 +33,12 @@ def _is_key(target: str) -> bool:
     exists wins, so a path with a colon in it still names a deck."""
     from pathlib import Path
 
-    return ":" in target and not Path(target).expanduser().exists()
+    if ":" not in target:
+        return False
+    try:
+        return not Path(target).expanduser().exists()
+    except (OSError, RuntimeError):  # '~nosuchuser:…', or a folder it may not search
+        return True
 
 
 @app.command(epilog=CARDS_EPILOG)

@@ -24,6 +24,7 @@ def doctor(
     """Check the database; compare the card rows with the decks, and each card's cached
     state with a replay of its log."""
     from leadcards.deck import catalog
+    from leadcards.deck.files import present
     from leadcards.doctor import check
     from leadcards.sync import changed_files
 
@@ -31,7 +32,7 @@ def doctor(
     # the rows with them, and only --rebuild changes a row. A file changed since its last
     # sync is not compared: its rows are right until the next command syncs it.
     with open_workspace(home, sync=False, check=False) as ws:
-        files = [Path(f.path) for f in ws.store.deck_files().values() if Path(f.path).exists()]
+        files = [Path(f.path) for f in ws.store.deck_files().values() if present(Path(f.path))]
         changed = {Path(f.path) for f in changed_files(ws.store, files, touch=False)}
         decks, broken = catalog.load_each(
             files if rebuild else [f for f in files if f not in changed]

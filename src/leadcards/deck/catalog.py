@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from leadcards import paths
-from leadcards.errors import DeckError, Problem, UsageError
+from leadcards.errors import DataFolderError, DeckError, Problem, UsageError
 
 if TYPE_CHECKING:  # at run time only commands that parse decks load the model
     from leadcards.deck.model import Deck
@@ -24,6 +25,11 @@ def deck_files(home_dir: Path) -> list[DeckFile]:
     found = [DeckFile(p, True) for p in sorted(paths.builtin_decks_dir().glob("*.yaml"))]
     user_dir = paths.user_decks_dir(home_dir)
     if user_dir.is_dir():
+        if not os.access(user_dir, os.R_OK | os.X_OK):  # glob would find nothing, silently
+            raise DataFolderError(
+                f"cannot read the decks folder {user_dir}: permission denied "
+                "(let this user read it, or move it aside)"
+            )
         found += [
             DeckFile(p, False) for p in sorted([*user_dir.glob("*.yaml"), *user_dir.glob("*.yml")])
         ]

@@ -17,12 +17,12 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from leadcards.deck.files import read_deck_bytes
 from leadcards.deck.model import SLUG_RE
 from leadcards.deck.text import closest
 from leadcards.errors import DeckError, Problem
 from leadcards.printable import printable
 
-MAX_DECK_BYTES = 32 * 1024 * 1024
 # Aliases let a small file describe a huge tree; reading stops after this many nodes.
 MAX_NODES = 2_000_000
 
@@ -43,20 +43,9 @@ TEXT_TAGS = {
 
 
 def read_deck_text(path: Path) -> str:
-    """The file's text, or a DeckError for a missing, huge or non-UTF-8 file."""
+    """The file's text, or a DeckError for a missing, odd, huge or non-UTF-8 file."""
     shown = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_DECK_BYTES:
-            message = f"deck file is {size:,} bytes; the limit is {MAX_DECK_BYTES:,}"
-            raise DeckError([Problem(shown, 1, 1, message)])
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DeckError([Problem(shown, 1, 1, "no such deck file")]) from None
-    except IsADirectoryError:
-        raise DeckError([Problem(shown, 1, 1, "is a folder, not a deck file")]) from None
-    except OSError as exc:
-        raise DeckError([Problem(shown, 1, 1, f"cannot read: {exc.strerror}")]) from None
+    data = read_deck_bytes(path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
