@@ -106,3 +106,12 @@ def db_rows(db: Any, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
     with closing(sqlite3.connect(path)) as conn:
         conn.row_factory = make
         return conn.execute(sql, params).fetchall()
+
+
+def db_execute(db: Any, sql: str, params: tuple[Any, ...] = ()) -> None:
+    """Change the database file as a hand edit or a damaged disk would, through a
+    connection of our own, bypassing every check the store makes."""
+    path = db.path if hasattr(db, "path") else db
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute(sql, params)
+        conn.commit()

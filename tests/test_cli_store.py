@@ -413,8 +413,8 @@ def test_doctor_rebuild_still_exits_1_for_log_rows_without_a_card(isolated_home:
     with sqlite3.connect(isolated_home / "leadcards.db") as conn:
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute(
-            "INSERT INTO events (id, card_key, kind, rating, at, duration_ms) "
-            "VALUES ('X', 'gone:card:front', 'answer', 3, ?, 0)",
+            "INSERT INTO events (id, card_key, kind, rating, at, duration_ms, state_before) "
+            "VALUES ('X', 'gone:card:front', 'answer', 3, ?, 0, 0)",
             (AT,),
         )
     result = invoke("doctor", "--rebuild", code=1)

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from leadcards.cli import app
-from leadcards.clock import due_text, local_text, now
+from leadcards.clock import due_text, local_text, now, to_ms
 from leadcards.errors import UsageError
 
 from .conftest import AT, DAY, HOUR, MINUTE
@@ -105,3 +106,50 @@ def test_a_study_day_whose_start_is_skipped_begins_at_the_jump(
         evening = begins - timedelta(minutes=30)
         assert next_study_day_start(evening, "00:00") == begins
         assert begins.astimezone().strftime("%Y-%m-%d") == day
+
+
+# the times leadcards keeps -----------------------------------------------------------
+
+KEPT = "(1970-01-01 to 2200-01-01 UTC)"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0001-01-01T00:00:00Z",  # FSRS and the date arithmetic fell over in year 0
+        "0001-01-01T00:00:00",  # local time: a zone east of UTC makes it year 0
+        "9999-12-30T00:00:00Z",  # a due date after it is past year 9999
+        "1969-12-31T23:59:59Z",
+        "2200-01-01T00:00:00Z",
+    ],
+)
+@pytest.mark.parametrize("command", [["status"], ["review"], ["config", "new_per_day", "5"]])
+def test_leadcards_now_outside_the_kept_times_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, isolated_home: Path, value: str, command: list[str]
+) -> None:
+    monkeypatch.setenv("LEADCARDS_NOW", value)
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        result = CliRunner().invoke(app, command, input="3\n")
+    finally:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
+    assert result.exit_code == 2, result.exception
+    assert (
+        result.stderr
+        == f"error: LEADCARDS_NOW={value!r} is outside the times leadcards keeps {KEPT}\n"
+    )
+    assert result.stdout == ""
+    assert not (isolated_home / "leadcards.db").exists()  # refused before anything was opened
+
+
+@pytest.mark.parametrize(
+    ("value", "ms"),
+    [("1970-01-01T00:00:00Z", 0), ("2199-12-31T23:59:59.999Z", 7_258_118_399_999)],
+)
+def test_the_first_and_last_kept_instants_are_accepted(
+    monkeypatch: pytest.MonkeyPatch, value: str, ms: int
+) -> None:
+    monkeypatch.setenv("LEADCARDS_NOW", value)
+    assert to_ms(now()) == ms

@@ -255,6 +255,7 @@ def test_parse_steps() -> None:
     assert parse_steps("30s,1h, 1d") == (30, 3600, 86400)
     assert parse_steps("1.5m") == (90,)
     assert parse_steps("") == ()
+    assert parse_steps("365d") == (31_536_000,)  # the longest step
 
 
 @pytest.mark.parametrize(
@@ -279,6 +280,19 @@ def test_parse_steps() -> None:
             "step 'ten' must be a number and a unit: s, m, h or d (e.g. 10m)",
         ),
         ("relearning_steps", "0m", "step '0m' must be longer than zero"),
+        ("learning_steps", "1m 3000000d", "step '3000000d' is too long: a step is at most 365d"),
+        (
+            "learning_steps",
+            "99999999999d",
+            "step '99999999999d' is too long: a step is at most 365d",
+        ),
+        ("relearning_steps", "366d", "step '366d' is too long: a step is at most 365d"),
+        (
+            "learning_steps",
+            "9" * 400 + "s",
+            f"step '{'9' * 400}s' is too long: a step is at most 365d",
+        ),
+        ("learning_steps", "²m", "step '²m' must be a number and a unit: s, m, h or d (e.g. 10m)"),
         ("day_start", "25:00", "day start '25:00' must be HH:MM, e.g. 04:00"),
         ("day_start", "4am", "day start '4am' must be HH:MM, e.g. 04:00"),
         ("new_per_day", "10000", "new_per_day must be between 0 and 9999, not 10000"),

@@ -23,6 +23,7 @@ from leadcards.settings import (
     format_value,
     from_stored,
     parse_value,
+    stored_problem,
     to_stored,
     unknown_setting,
 )
@@ -113,6 +114,46 @@ def test_from_stored_layers_on_a_base_and_ignores_names_no_longer_known() -> Non
     deck_base = dataclasses.replace(DEFAULTS, new_per_day=5)
     merged = from_stored({"reviews_per_day": 50, "retired_setting": 1}, deck_base)
     assert merged == dataclasses.replace(DEFAULTS, new_per_day=5, reviews_per_day=50)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_value_config_stores_reads_back_without_a_problem(name: str) -> None:
+    for value in (
+        getattr(DEFAULTS, name),
+        parse_value(name, format_value(name, getattr(DEFAULTS, name))),
+    ):
+        assert stored_problem(name, json.loads(json.dumps(to_stored(value)))) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("new_per_day", 10000, "holds 10000: new_per_day must be between 0 and 9999, not 10000"),
+        ("new_per_day", 2.5, "holds 2.5, not the kind of value new_per_day takes"),
+        ("new_per_day", True, "holds true, not the kind of value new_per_day takes"),
+        (
+            "desired_retention",
+            1,
+            "holds 1: desired_retention must be between 0.70 and 0.99, not 1.0",
+        ),
+        (
+            "learning_steps",
+            [60, "10m"],
+            'holds [60, "10m"], not the kind of value learning_steps takes',
+        ),
+        ("learning_steps", [0], "holds [0]: step '0d' must be longer than zero"),
+        ("fuzz", "on", 'holds "on", not the kind of value fuzz takes'),
+        ("day_start", "4:00pm", "holds \"4:00pm\": day start '4:00pm' must be HH:MM, e.g. 04:00"),
+    ],
+)
+def test_a_stored_value_config_never_stores_is_a_problem(
+    name: str, value: object, problem: str
+) -> None:
+    assert stored_problem(name, value) == problem
+
+
+def test_a_stored_name_no_longer_known_is_no_problem() -> None:
+    assert stored_problem("retired_setting", {"anything": 1}) is None
 
 
 def test_the_readme_table_lists_every_setting_and_its_range() -> None:

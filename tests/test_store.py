@@ -648,3 +648,44 @@ def test_the_check_runs_only_after_the_file_changed(isolated_home: Path) -> None
     assert unchanged.exit_code == 0, unchanged.stderr
     db.touch()  # any change: a sync tool, a copy, a hand edit
     assert runner.invoke(app, ["status"]).exit_code == 1
+
+
+# the times the store keeps -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("at", "shown"),
+    [
+        (-1, "1969-12-31 23:59 UTC"),
+        (7_258_118_400_000, "2200-01-01 00:00 UTC"),
+        (253_402_128_000_000, "9999-12-30 00:00 UTC"),
+    ],
+)
+def test_no_time_outside_the_kept_ones_enters_the_log(
+    isolated_home: Path, at: int, shown: str
+) -> None:
+    """The store's own guard, for every caller: such a time stops replay, export and
+    display of everything logged after it."""
+    with open_store(isolated_home) as store:
+        deck = load_deck(BUILTIN_DECK)
+        sync_deck(store, deck, AT)
+        key = deck.cards[0].key
+        store.suspend(key, AT)
+        writes = {
+            "answer": lambda: store.answer(key, 3, 1000, at),
+            "suspend": lambda: store.suspend(key, at),
+            "unsuspend": lambda: store.unsuspend(key, at),
+            "forget": lambda: store.forget(key, at),
+            "bury": lambda: store.bury(key, AT + DAY, at),
+            "bury until": lambda: store.bury(key, at, AT),
+            "setting": lambda: store.set_setting("new_per_day", 5, at_ms=at),
+        }
+        for name, write in writes.items():
+            with pytest.raises(UsageError) as refused:
+                write()
+            assert str(refused.value) == (
+                f"the time {shown} is outside the times leadcards keeps "
+                "(1970-01-01 to 2200-01-01 UTC); nothing was stored"
+            ), name
+        assert db_rows(store, "SELECT kind FROM events") == [("suspend",)]
+        assert store.card(key).suspended and store.cached_settings() == {}

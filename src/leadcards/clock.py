@@ -15,12 +15,26 @@ DEFAULT_DAY_START = "04:00"
 LOCAL_FORMAT = "%Y-%m-%d %H:%M"
 """How an instant is shown to the learner: local time, to the minute."""
 
+# The times leadcards keeps, in ms UTC: from 1970 to 2200. An answer is due at most a
+# hundred years (the longest interval) after it is given, and every date that makes
+# stays one datetime, FSRS and Anki can hold; a clock outside is wrong, not the future.
+EARLIEST_MS = 0  # 1970-01-01
+LATEST_MS = 7_258_118_400_000  # 2200-01-01, the first instant no longer kept
+KEPT = "1970-01-01 to 2200-01-01 UTC"
+
 
 def now() -> datetime:
-    """Current time as aware UTC, honouring ``LEADCARDS_NOW``."""
+    """Current time as aware UTC, honouring ``LEADCARDS_NOW``; a time outside the years
+    leadcards keeps is refused here, before anything is read or written."""
     fixed = os.environ.get("LEADCARDS_NOW")
     if not fixed:
-        return datetime.now(timezone.utc)
+        current = datetime.now(timezone.utc)
+        if not in_range(to_ms(current)):
+            raise UsageError(
+                f"this computer's clock reads {utc_text(to_ms(current))}, outside the "
+                f"times leadcards keeps ({KEPT}); set the clock right"
+            )
+        return current
     try:
         parsed = datetime.fromisoformat(fixed.replace("Z", "+00:00"))
     except ValueError:
@@ -28,9 +42,38 @@ def now() -> datetime:
             f"LEADCARDS_NOW={fixed!r} is not an ISO-8601 timestamp "
             "(example: 2026-01-31T09:30:00+00:00)"
         ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.astimezone()  # naive means local time, as a user would mean it
-    return parsed.astimezone(timezone.utc)
+    try:
+        if parsed.tzinfo is None:
+            parsed = parsed.astimezone()  # naive means local time, as a user would mean it
+        moment: datetime | None = parsed.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # in UTC, or locally, it is year 0 or 10000
+        moment = None
+    if moment is None or not in_range(to_ms(moment)):
+        raise UsageError(f"LEADCARDS_NOW={fixed!r} is outside the times leadcards keeps ({KEPT})")
+    return moment
+
+
+def in_range(ms: int) -> bool:
+    """Whether an instant lies in the times leadcards keeps (``KEPT``)."""
+    return EARLIEST_MS <= ms < LATEST_MS
+
+
+def check_time(ms: int) -> None:
+    """Refuse to store an instant outside the times leadcards keeps: one stored there
+    would stop every later replay, export or display that meets it."""
+    if not in_range(ms):
+        raise UsageError(
+            f"the time {utc_text(ms)} is outside the times leadcards keeps ({KEPT}); "
+            "nothing was stored"
+        )
+
+
+def utc_text(ms: int) -> str:
+    """An instant for a message, in UTC; one no datetime can hold is shown as a number."""
+    try:
+        return from_ms(ms).strftime("%Y-%m-%d %H:%M UTC")
+    except (ValueError, OverflowError, OSError):
+        return f"{ms} ms from 1970-01-01 UTC"
 
 
 def parse_day_start(value: str) -> time:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from leadcards.errors import BadRow
 from leadcards.events import NEW_RECORD, replay
 from leadcards.store import Store
 
@@ -35,6 +36,8 @@ def check(
         report.ok = False
         report.lines += [f"integrity: {p}" for p in problems[:20]]
         report.lines.append("integrity: the file is damaged; restore a backup")
+        return report
+    if _bad_rows(store, report):
         return report
     rows = DoctorReport()  # first, since a rebuilt row is a log row's card again
     if decks is not None:
@@ -75,19 +78,38 @@ def check(
     return report
 
 
+def _bad_rows(store: Store, report: DoctorReport) -> bool:
+    """Log rows no replay can read (a hand edit, a damaged disk) stop the check: each
+    is named, and nothing is compared or rebuilt while one remains."""
+    bad = store.bad_rows()
+    if not bad:
+        return False
+    report.ok = False
+    report.lines += [f"rows: {b.row} {b.problem}" for b in bad[:20]]
+    if len(bad) > 20:
+        report.lines.append(f"rows: and {len(bad) - 20} more")
+    report.lines.append(
+        "rows: leadcards never writes these, so it compared and rebuilt nothing; they were "
+        "left as they are — restore a backup, or mend them by hand"
+    )
+    return True
+
+
 def _check_settings(store: Store, report: DoctorReport, rebuild: bool) -> None:
     """The settings table is a cache of the log's settings events too."""
     logged = store.logged_settings()
-    if store.cached_settings() == logged:
-        return
+    try:
+        if store.cached_settings() == logged:
+            return
+        differ = "differ from the log"
+    except BadRow as bad:  # a value no command can read: a cache, so rewritten too
+        differ = f"{bad.row} {bad.problem}"
     if rebuild:
         store.write_settings(logged)
         report.lines.append("settings: rebuilt from the log")
     else:
         report.ok = False
-        report.lines.append(
-            "settings: differ from the log; `leadcards doctor --rebuild` rewrites them"
-        )
+        report.lines.append(f"settings: {differ}; `leadcards doctor --rebuild` rewrites them")
 
 
 def _check_rows(

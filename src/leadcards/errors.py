@@ -50,6 +50,19 @@ class StoreError(LeadcardsError):
     """The database cannot be opened or used as asked."""
 
 
+class BadRow(StoreError):
+    """A row of the file holds what leadcards never writes — a rating of 9, a setting
+    that is not JSON, a time in year 3000 — from a hand edit, a damaged disk or an older
+    version. Reading stops at it rather than guess, naming it and what to do."""
+
+    def __init__(
+        self, row: str, problem: str, hint: str = "`leadcards doctor` lists every such row"
+    ) -> None:
+        self.row = row  # which row: "log event <id>", "setting <key> in the settings table"
+        self.problem = problem
+        super().__init__(f"{row} {problem}; {hint}")
+
+
 class DataFolderError(LeadcardsError):
     """The data folder or its ``decks/`` cannot be used: not a folder, or not readable."""
 

@@ -14,8 +14,9 @@ from collections.abc import Iterable, Iterator
 from enum import Enum
 from typing import Any, NamedTuple
 
+from leadcards.errors import BadRow
 from leadcards.scheduling import NEW_MEMORY, Memory, Scheduler
-from leadcards.settings import DEFAULTS, Settings, from_stored
+from leadcards.settings import DEFAULTS, Settings, from_stored, stored_problem
 
 
 class EventKind(str, Enum):
@@ -97,6 +98,19 @@ def apply(record: CardRecord, event: Event, scheduler: Scheduler | None) -> Card
     return record  # settings and undo events change no card by themselves
 
 
+def setting_change(event: Event) -> tuple[str, str, Any]:
+    """(scope, name, value or None for a reset) of a settings event; a ``BadRow`` for
+    one ``config`` never logs, which a replay could not apply."""
+    data = event.data or {}
+    scope, name, value = data.get("scope", ""), data.get("key"), data.get("value")
+    if not isinstance(scope, str) or not isinstance(name, str):
+        raise BadRow(f"log event {event.id}", "is a settings change naming no setting")
+    problem = stored_problem(name, value) if value is not None else None
+    if problem:
+        raise BadRow(f"log event {event.id} (a change of {name})", problem)
+    return scope, name, value
+
+
 class SettingsTimeline:
     """Settings as the log has them at the point a replay has reached."""
 
@@ -107,12 +121,12 @@ class SettingsTimeline:
 
     def apply(self, event: Event) -> None:
         self.by_deck.clear()
-        data = event.data or {}
-        scope = self.stored.setdefault(str(data.get("scope", "")), {})
-        if data.get("value") is None:
-            scope.pop(str(data.get("key")), None)
+        scope, name, value = setting_change(event)
+        values = self.stored.setdefault(scope, {})
+        if value is None:
+            values.pop(name, None)
         else:
-            scope[str(data["key"])] = data["value"]
+            values[name] = value
 
     def settings(self, deck_id: str) -> Settings:
         merged = from_stored(self.stored.get("", {}), DEFAULTS)

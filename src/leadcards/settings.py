@@ -10,6 +10,8 @@ means adding one field.
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, TypeVar
@@ -23,18 +25,26 @@ Parser = Callable[[str, str], Any]
 """``(name, text) → value``; raises ``UsageError`` with the sentence the user sees."""
 
 
+MAX_STEP_DAYS = 365
+"""The longest step: a 'step' of years is a typo, and every due date a step makes must
+stay one datetime, FSRS and Anki can hold."""
+_STEP = re.compile(r"(\d+\.?\d*|\.\d+)([smhd])", re.ASCII)
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
 def parse_steps(value: str) -> tuple[int, ...]:
     """Steps as Anki writes them (``1m 10m``, ``1h``, ``1d``) → seconds."""
-    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     steps = []
     for part in value.replace(",", " ").split():
-        number, unit = part[:-1], part[-1:]
-        if unit not in units or not number.replace(".", "", 1).isdigit():
+        match = _STEP.fullmatch(part)
+        if match is None:
             raise UsageError(f"step {part!r} must be a number and a unit: s, m, h or d (e.g. 10m)")
-        seconds = int(float(number) * units[unit])
-        if seconds <= 0:
+        seconds = float(match[1]) * _UNITS[match[2]]  # 400 nines make inf here, not a crash
+        if seconds > MAX_STEP_DAYS * _UNITS["d"]:
+            raise UsageError(f"step {part!r} is too long: a step is at most {MAX_STEP_DAYS}d")
+        if int(seconds) <= 0:
             raise UsageError(f"step {part!r} must be longer than zero")
-        steps.append(seconds)
+        steps.append(int(seconds))
     return tuple(steps)
 
 
@@ -120,11 +130,15 @@ class Settings:
         0.90, "chance of recalling a card when it is due, 0.70–0.99", _fraction(0.70, 0.99)
     )
     learning_steps: tuple[int, ...] = _setting(
-        (60, 600), "waits between first answers of a new card, e.g. '1m 10m'", _steps, format_steps
+        (60, 600),
+        f"waits between first answers of a new card, e.g. '1m 10m'; each up to {MAX_STEP_DAYS}d",
+        _steps,
+        format_steps,
     )
     relearning_steps: tuple[int, ...] = _setting(
         (600,),
-        "waits after a lapse before the card is a review again, e.g. '10m'",
+        f"waits after a lapse before the card is a review again, e.g. '10m'; each up to "
+        f"{MAX_STEP_DAYS}d",
         _steps,
         format_steps,
     )
@@ -207,8 +221,42 @@ def to_stored(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+def stored_problem(name: str, value: Any) -> str | None:
+    """Why a stored value (as JSON gave it back) cannot be a setting, or None when it can.
+
+    A value the ``config`` parser would not give — another type, out of its range —
+    comes from a hand edit, a damaged file or an older version that let it through (a
+    step of years), and would stop FSRS or the date arithmetic later, far from its
+    cause. Names no longer known are no problem: they are ignored. The range check is
+    the parser's own: the value, shown as ``config`` shows it, must parse.
+    """
+    spec = SPECS.get(name)
+    if spec is None:
+        return None
+    shown = json.dumps(value)
+    if not _same_kind(value, spec.default):
+        return f"holds {shown}, not the kind of value {name} takes"
+    typed = tuple(value) if isinstance(value, list) else value
+    try:
+        spec.parse(name, spec.show(typed))
+    except UsageError as exc:
+        return f"holds {shown}: {exc}"
+    return None
+
+
+def _same_kind(value: Any, default: Any) -> bool:
+    """JSON's kinds against the default's: a whole number will do for a fraction, and
+    steps are a list of whole numbers."""
+    if isinstance(default, tuple):
+        return isinstance(value, list) and all(type(v) is int for v in value)
+    if type(default) is float:
+        return type(value) in (int, float)
+    return type(value) is type(default)
+
+
 def from_stored(stored: dict[str, Any], base: Settings = DEFAULTS) -> Settings:
-    """``base`` with the stored values on top; names no longer known are ignored."""
+    """``base`` with the stored values on top; names no longer known are ignored.
+    The values were vetted with ``stored_problem`` as they were read."""
     values: dict[str, Any] = {
         k: tuple(v) if isinstance(v, list) else v for k, v in stored.items() if k in SPECS
     }

@@ -13,11 +13,11 @@ import json
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from leadcards.errors import CardNotFound
+from leadcards.clock import check_time
+from leadcards.errors import BadRow, CardNotFound
 from leadcards.events import (
     NEW_RECORD,
     ORDERED,
-    ORDERED_JSON,
     CardRecord,
     Event,
     EventKind,
@@ -25,12 +25,15 @@ from leadcards.events import (
     apply,
     merged,
     replay,
+    setting_change,
     undone_ids,
 )
 from leadcards.ids import ulid_after
 from leadcards.scheduling import Memory, Scheduler
 from leadcards.settings import DEFAULTS, Settings, from_stored
 from leadcards.store.cards import CardQueries, record_of
+from leadcards.store.vet import WRITTEN_AS_USUAL, check_answer, check_stamp, setting_value
+from leadcards.store.vet import event_of as _event
 
 # An answer counts (today's limits, history) unless an undo names it.
 LIVE = "NOT EXISTS (SELECT 1 FROM events u WHERE u.kind = 'undo' AND u.target = e.id)"
@@ -86,25 +89,6 @@ def is_leech_lapse(lapses: int, threshold: int) -> bool:
     return (lapses - threshold) % max(threshold // 2, 1) == 0
 
 
-_KINDS = {kind.value: kind for kind in EventKind}  # a dict lookup: EventKind() is slow
-
-
-def _event(row: Any) -> Event:
-    """An event from a row of ``EVENT_COLUMNS``, in that order."""
-    event_id, at, kind, card_key, rating, duration_ms, picked, target, data = row
-    return Event(
-        event_id,
-        at,
-        _KINDS[kind],
-        card_key,
-        rating,
-        duration_ms,
-        picked,
-        target,
-        (ORDERED if data == ORDERED_JSON else json.loads(data)) if data else None,
-    )
-
-
 class LogQueries(CardQueries):
     _schedulers: dict[Settings, Scheduler]
     _parsed_settings: dict[tuple[tuple[str, str, str], ...], Settings]
@@ -127,8 +111,9 @@ class LogQueries(CardQueries):
         )
         found = self._parsed_settings.get(rows)
         if found is None:
-            merged = from_stored({k: json.loads(v) for s, k, v in rows if not s}, DEFAULTS)
-            found = from_stored({k: json.loads(v) for s, k, v in rows if s}, merged)
+            values = [(s, k, setting_value(s, k, v)) for s, k, v in rows]
+            merged = from_stored({k: v for s, k, v in values if not s}, DEFAULTS)
+            found = from_stored({k: v for s, k, v in values if s}, merged)
             self._parsed_settings[rows] = found
         return found
 
@@ -159,12 +144,14 @@ class LogQueries(CardQueries):
     def _stamp(self, at_ms: int) -> tuple[int, str]:
         """The time and id of a settings change: no earlier than any event, with an id
         after every id already logged in that millisecond."""
+        check_time(at_ms)
         row = self._one(
             "WITH t (at) AS (SELECT max(:at, coalesce((SELECT max(at) FROM events), 0))) "
             "SELECT t.at, (SELECT max(id) FROM events WHERE at = t.at) FROM t",
             {"at": at_ms},
         )
         assert row is not None
+        check_stamp(row[0], row[1])
         return row[0], ulid_after(row[0], row[1])
 
     def _insert(self, event: Event, answer: tuple[Any, ...] = (None,) * 5) -> None:
@@ -191,6 +178,7 @@ class LogQueries(CardQueries):
         the card's record and deck, and the event's time and id — no earlier than the
         card's newest event and the newest settings change, with an id after every id
         already logged in that millisecond."""
+        check_time(at_ms)
         row = self._one(
             "WITH t (at) AS (SELECT max(:at, "
             "coalesce((SELECT max(at) FROM events WHERE card_key = :key), 0), "
@@ -201,6 +189,7 @@ class LogQueries(CardQueries):
         )
         if row is None:
             raise CardNotFound(key)
+        check_stamp(row["stamp"], row["last"])
         return record_of(row), row["deck_id"], row["stamp"], ulid_after(row["stamp"], row["last"])
 
     def answer(
@@ -263,6 +252,7 @@ class LogQueries(CardQueries):
         return self._flag_event(key, EventKind.UNSUSPEND, at_ms)
 
     def bury(self, key: str, until_ms: int, at_ms: int) -> str:
+        check_time(until_ms)
         return self._flag_event(key, EventKind.BURY, at_ms, {"until": until_ms})
 
     def undo(self, event_id: str, at_ms: int) -> UndoResult | None:
@@ -354,6 +344,7 @@ class LogQueries(CardQueries):
             "ORDER BY at, id"
         ):
             if keys is None or r["card_key"] in keys:
+                check_answer(r["id"], r["at"], r["rating"], r["state_before"])
                 found.setdefault(r["card_key"], []).append(Answered(*r))
         return found
 
@@ -398,7 +389,26 @@ class LogQueries(CardQueries):
         """The settings table by scope ('' for global): what was set, not the defaults."""
         found: dict[str, dict[str, Any]] = {}
         for scope, key, value in self._rows("SELECT scope, key, value FROM settings"):
-            found.setdefault(scope, {})[key] = json.loads(value)
+            found.setdefault(scope, {})[key] = setting_value(scope, key, value)
+        return found
+
+    def bad_rows(self) -> list[BadRow]:
+        """Every log row that reading refuses, in log order: what ``doctor`` names, since
+        a command stops at the first it meets. (The settings table is a cache, which
+        ``cached_settings`` vets and ``doctor --rebuild`` rewrites.)"""
+        found: list[BadRow] = []
+        for r in self._stream(
+            f"SELECT {EVENT_COLUMNS}, state_before FROM events "
+            f"WHERE NOT {WRITTEN_AS_USUAL} ORDER BY at, id"
+        ):
+            try:
+                event = _event(tuple(r)[:9])
+                if event.kind is EventKind.ANSWER:
+                    check_answer(event.id, event.at, event.rating, r["state_before"])
+                elif event.kind is EventKind.SETTING:
+                    setting_change(event)
+            except BadRow as bad:
+                found.append(bad)
         return found
 
     def write_settings(self, stored: dict[str, dict[str, Any]]) -> None:
