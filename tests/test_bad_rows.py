@@ -122,8 +122,8 @@ def test_an_answer_row_leadcards_never_writes(
         ),
         (
             '{"scope": "", "key": "learning_steps", "value": [8640000000000]}',
-            "(a change of learning_steps) holds [8640000000000]: step '100000000d' is too "
-            "long: a step is at most 365d",
+            "(a change of learning_steps) holds [8640000000000]: each step must be more "
+            "than 0 and at most 36500d",
         ),
         ('{"scope": 3, "value": 1}', "is a settings change naming no setting"),
     ],
@@ -191,7 +191,7 @@ REBUILD = "; `leadcards doctor --rebuild` rewrites the settings table from the l
             "lvm",
             "learning_steps",
             "[8640000000000]",
-            "holds [8640000000000]: step '100000000d' is too long: a step is at most 365d",
+            "holds [8640000000000]: each step must be more than 0 and at most 36500d",
         ),
         (
             "",
@@ -240,3 +240,23 @@ def test_doctor_names_every_bad_log_row(db: Path) -> None:
         f"log event {change} has data that is not a JSON object ('[]')",
         f"log event {answer} has rating 0; answers are rated 1 to 4",
     )
+
+
+def test_a_long_step_an_older_version_let_through_still_replays(db: Path) -> None:
+    """config now stops steps at 365 days; a log from a version that took 400 days is
+    read as it was written, since the date arithmetic holds it."""
+    four_hundred_days = 400 * 86_400
+    data = f'{{"scope": "", "key": "relearning_steps", "value": [{four_hundred_days}]}}'
+    db_execute(
+        db,
+        "INSERT INTO events (id, at, kind, data) VALUES (?, ?, 'setting', ?)",
+        (ulid(AT + 2 * MINUTE), AT + 2 * MINUTE, data),
+    )
+    db_execute(
+        db,
+        "INSERT OR REPLACE INTO settings VALUES ('', 'relearning_steps', ?)",
+        (f"[{four_hundred_days}]",),
+    )
+    assert "relearning_steps" in invoke("config").stdout
+    doctor = invoke("doctor")
+    assert doctor.stdout.startswith("integrity: ok\n")

@@ -141,7 +141,12 @@ def test_every_value_config_stores_reads_back_without_a_problem(name: str) -> No
             [60, "10m"],
             'holds [60, "10m"], not the kind of value learning_steps takes',
         ),
-        ("learning_steps", [0], "holds [0]: step '0d' must be longer than zero"),
+        ("learning_steps", [0], "holds [0]: each step must be more than 0 and at most 36500d"),
+        (
+            "relearning_steps",
+            [36501 * 86400],
+            "holds [3153686400]: each step must be more than 0 and at most 36500d",
+        ),
         ("fuzz", "on", 'holds "on", not the kind of value fuzz takes'),
         ("day_start", "4:00pm", "holds \"4:00pm\": day start '4:00pm' must be HH:MM, e.g. 04:00"),
     ],
@@ -150,6 +155,12 @@ def test_a_stored_value_config_never_stores_is_a_problem(
     name: str, value: object, problem: str
 ) -> None:
     assert stored_problem(name, value) == problem
+
+
+def test_steps_older_versions_stored_are_read_back() -> None:
+    """config stops steps at 365 days now; a longer one already in a log still counts."""
+    assert stored_problem("learning_steps", [400 * 86400]) is None
+    assert stored_problem("learning_steps", [36500 * 86400]) is None
 
 
 def test_a_stored_name_no_longer_known_is_no_problem() -> None:

@@ -28,6 +28,9 @@ Parser = Callable[[str, str], Any]
 MAX_STEP_DAYS = 365
 """The longest step: a 'step' of years is a typo, and every due date a step makes must
 stay one datetime, FSRS and Anki can hold."""
+KEPT_STEP_DAYS = 36500
+"""The longest step read back from a log: what older versions let ``config`` store and
+date arithmetic still holds (a century from now stays a datetime)."""
 _STEP = re.compile(r"(\d+\.?\d*|\.\d+)([smhd])", re.ASCII)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -236,9 +239,13 @@ def stored_problem(name: str, value: Any) -> str | None:
     shown = json.dumps(value)
     if not _same_kind(value, spec.default):
         return f"holds {shown}, not the kind of value {name} takes"
-    typed = tuple(value) if isinstance(value, list) else value
+    if isinstance(value, list):  # steps: older versions took longer ones than config now
+        longest = KEPT_STEP_DAYS * _UNITS["d"]
+        if not all(0 < v <= longest for v in value):
+            return f"holds {shown}: each step must be more than 0 and at most {KEPT_STEP_DAYS}d"
+        return None
     try:
-        spec.parse(name, spec.show(typed))
+        spec.parse(name, spec.show(value))
     except UsageError as exc:
         return f"holds {shown}: {exc}"
     return None
