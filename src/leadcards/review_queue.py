@@ -118,6 +118,8 @@ class Queue:
         self.limits: dict[str, tuple[int | None, int]] = {}
         self.days: dict[str, Today] = {}
         self.day_end_ms = now_ms
+        self.others_wrote = False
+        self.version = store.data_version()  # from here on: what another terminal does
         for deck_id in deck_ids:
             self._add_deck(deck_id, now_ms, new_limit)
 
@@ -199,17 +201,25 @@ class Queue:
         """The next card of a list built at the start, confirmed still new or due and
         still within today's limit: another terminal may have answered, buried or
         suspended it, or spent the limit, since."""
+        shared = self._shared()
         while pending:
             key = pending.popleft()
             if self._waiting(key):
                 continue
             deck_id = self.note_of[key][0]
-            if self._limit_reached(deck_id, new=new):
+            if shared and self._limit_reached(deck_id, new=new):
                 continue
-            if not self.store.still_waiting(key, now_ms, self.days[deck_id].end_ms):
+            if shared and not self.store.still_waiting(key, now_ms, self.days[deck_id].end_ms):
                 continue
             return key
         return None
+
+    def _shared(self) -> bool:
+        """Whether another connection has written to the file since this queue was built:
+        until one has, the lists are exactly what the file holds and need no reading."""
+        if not self.others_wrote:
+            self.others_wrote = self.store.data_version() != self.version
+        return self.others_wrote
 
     def _limit_reached(self, deck_id: str, *, new: bool) -> bool:
         new_limit, review_limit = self.limits[deck_id]

@@ -69,6 +69,11 @@ class Store(LogQueries, DeckQueries):
             return [str(exc)]
         return [] if found == ["ok"] else found
 
+    def data_version(self) -> int:
+        """Moves when another connection commits to the file, never for this one's own
+        writes (SQLite's ``data_version``): how a session learns another terminal wrote."""
+        return int(self._value("PRAGMA data_version"))
+
     def dangling_events(self) -> int:
         """Log rows whose card has no row (only a damaged or hand-edited file has them)."""
         return len(self._rows("PRAGMA foreign_key_check"))
