@@ -70,9 +70,16 @@ def check(
 ) -> None:
     """Validate deck files and print every problem as path:line:column: message."""
     from leadcards.deck import catalog
+    from leadcards.errors import DeckError
+    from leadcards.export.apkg import export_problems
 
     targets = list(files or []) or [f.path for f in catalog.deck_files(paths.home(home))]
-    for deck in catalog.load_all(targets):
+    loaded = catalog.load_all(targets)
+    # What loads but Anki would not take as it is: an export would refuse it.
+    problems = export_problems(loaded)
+    if problems:
+        raise DeckError(problems)
+    for deck in loaded:
         echo(
             f"{deck.path}: ok — deck '{deck.id}', {len(deck.notes)} notes, {len(deck.cards)} cards"
         )

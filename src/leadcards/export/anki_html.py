@@ -16,7 +16,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from leadcards.deck.card_types.base import AnkiField, Choices, Markdown
+from leadcards.deck.card_types.base import AnkiField, Choices, ClozeField, Markdown
+from leadcards.export.anki_cloze import cloze_html
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -153,4 +154,6 @@ def field_html(value: AnkiField) -> str:
         return render(value.text)
     if isinstance(value, Choices):
         return options_html(value.options, value.answer_index)
+    if isinstance(value, ClozeField):
+        return cloze_html(value, render)
     return "1" if value.on else ""

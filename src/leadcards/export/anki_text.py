@@ -35,20 +35,18 @@ HEADER = (
 def rows(decks: list[Deck], progress: apkg.Progress | None = None) -> list[list[str]]:
     """One row per note: note type, deck, GUID, tags, then the fields."""
     out = []
-    for deck in decks:
-        deck_name = apkg.anki_deck_name(deck.name)
-        for note in deck.notes:
-            out.append(
-                [
-                    card_type(note.kind).note_type.name,
-                    deck_name,
-                    apkg.note_guid(deck.id, note.id),
-                    " ".join(apkg.anki_tags(note.tags)),
-                    *apkg.note_fields(note),
-                ]
-            )
-            if progress:
-                progress(len(note.cards))
+    for deck, note, anki_note in apkg.faithful_notes(decks):
+        out.append(
+            [
+                card_type(note.kind).note_type.name,
+                apkg.anki_deck_name(deck.name),
+                apkg.note_guid(deck.id, note.id),
+                " ".join(apkg.anki_tags(note.tags)),
+                *anki_note.fields,
+            ]
+        )
+        if progress:
+            progress(len(note.cards))
     return out
 
 

@@ -12,13 +12,16 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from leadcards.deck.card_types import TYPES, card_type
+from leadcards.deck.card_types.base import ClozeField, Markdown
 from leadcards.deck.model import Deck, Kind, Note
+from leadcards.errors import Problem
+from leadcards.export.anki_cloze import UnfaithfulField
 from leadcards.export.anki_html import CSS, field_html, render
 from leadcards.export.output import ExportError, atomic_output, check_output, work_folder
 
@@ -109,9 +112,6 @@ def note_fields(note: Note) -> list[str]:
     return [field_html(value) for value in card_type(note.kind).anki_fields(note)]
 
 
-# --- output files ---------------------------------------------------------------
-
-
 # --- the package ----------------------------------------------------------------
 
 
@@ -138,9 +138,8 @@ def build_package(decks: list[Deck], progress: Progress | None = None) -> Any:
     """A genanki Package with every note of every deck, checked card for card."""
     import genanki
 
-    models = _genanki_models()
     anki_decks: dict[str, Any] = {}
-    for deck in decks:
+    for deck, note, anki_note in faithful_notes(decks):
         name = anki_deck_name(deck.name)
         anki_deck = anki_decks.get(name)
         if anki_deck is None:
@@ -148,23 +147,81 @@ def build_package(decks: list[Deck], progress: Progress | None = None) -> Any:
             if deck.source:
                 description += f"<p><em>Source: {render(deck.source)}</em></p>"
             anki_deck = anki_decks[name] = genanki.Deck(anki_deck_id(name), name, description)
-        for note in deck.notes:
-            anki_note = genanki.Note(
-                model=models[note.kind],
-                fields=note_fields(note),
-                tags=anki_tags(note.tags),
-                guid=note_guid(deck.id, note.id),
-            )
-            made = len(anki_note.cards)
-            if made != len(note.cards):
-                raise ExportError(
-                    f"{deck.path}:{note.line}: note '{note.id}' would become "
-                    f"{_plural(made, 'Anki card')} instead of {len(note.cards)}"
-                )
-            anki_deck.add_note(anki_note)
-            if progress:
-                progress(len(note.cards))
+        anki_deck.add_note(anki_note)
+        if progress:
+            progress(len(note.cards))
     return genanki.Package(list(anki_decks.values()))
+
+
+# --- what Anki will make of a note ------------------------------------------------
+
+# A field Anki counts as empty (its ``field_is_empty``): whitespace and empty br/div tags.
+_ANKI_EMPTY = re.compile(r"(?:[\t\n\v\f\r ]|</?(?:br|div) ?/?>)*", re.IGNORECASE)
+
+
+class Unfaithful(Exception):
+    """A note Anki would not take as leadcards has it; one line, not yet located."""
+
+
+def faithful_notes(decks: list[Deck]) -> Iterator[tuple[Deck, Note, Any]]:
+    """Each note with its genanki note, or ExportError at the first note Anki would not
+    make exactly the cards of (``check`` reports them all, through ``export_problems``)."""
+    models = _genanki_models()
+    for deck in decks:
+        for note in deck.notes:
+            try:
+                yield deck, note, _anki_note(models, deck, note)
+            except Unfaithful as exc:
+                raise ExportError(f"{deck.path}:{note.line}: {exc}") from None
+
+
+def export_problems(decks: list[Deck]) -> list[Problem]:
+    """Every note an export would refuse, located: a deck ``check`` passes exports."""
+    models = _genanki_models()
+    problems = []
+    for deck in decks:
+        for note in deck.notes:
+            try:
+                _anki_note(models, deck, note)
+            except Unfaithful as exc:
+                problems.append(Problem(str(deck.path), max(note.line, 1), 1, str(exc)))
+    return problems
+
+
+def _anki_note(models: dict[Kind, Any], deck: Deck, note: Note) -> Any:
+    """The genanki note of ``note``; Unfaithful when Anki would not make exactly its cards.
+
+    Three checks, each a way the HTML can differ from the deck: a cloze deletion the
+    Markdown swallowed, a field with text that renders as nothing in Anki's eyes (its
+    card would be blank, or missing), and the cards genanki makes, counted.
+    """
+    import genanki
+
+    try:
+        fields = note_fields(note)
+    except UnfaithfulField as exc:
+        raise Unfaithful(f"note '{note.id}': {exc}") from None
+    kind = card_type(note.kind)
+    values = kind.anki_fields(note)
+    for name, value, html in zip(kind.note_type.fields, values, fields, strict=True):
+        if isinstance(value, Markdown | ClozeField) and value.text and _ANKI_EMPTY.fullmatch(html):
+            raise Unfaithful(
+                f"note '{note.id}': its Anki field {name} would be empty, "
+                "since its Markdown renders as nothing (a link definition like '[a]: b'?)"
+            )
+    anki_note = genanki.Note(
+        model=models[note.kind],
+        fields=fields,
+        tags=anki_tags(note.tags),
+        guid=note_guid(deck.id, note.id),
+    )
+    made = len(anki_note.cards)
+    if made != len(note.cards):
+        raise Unfaithful(
+            f"note '{note.id}' would become {_plural(made, 'Anki card')} "
+            f"instead of {len(note.cards)}"
+        )
+    return anki_note
 
 
 def count(decks: list[Deck]) -> tuple[int, int]:

@@ -5,8 +5,9 @@ exporters look kinds up in the registry (``leadcards.deck.card_types``) instead 
 branching on names, so a kind cannot be known to one of them and missing in another.
 
 The Anki side is plain data too. A note type's fields are given as values to render
-(``Markdown``, ``Choices``, ``Flag``): the exporter turns them into safe HTML, so this
-package never imports the HTML renderer, and no deck text reaches Anki unescaped.
+(``Markdown``, ``ClozeField``, ``Choices``, ``Flag``): the exporter turns them into safe
+HTML, so this package never imports the HTML renderer, and no deck text reaches Anki
+unescaped.
 """
 
 from __future__ import annotations
@@ -91,7 +92,20 @@ class Flag:
     on: bool
 
 
-AnkiField: TypeAlias = Markdown | Choices | Flag
+@dataclass(frozen=True, slots=True)
+class ClozeField:
+    """Deck text for a field of a cloze note, where Anki reads ``{{c1::...}}`` as a deletion.
+
+    The exporter carries over exactly the deletions leadcards read (``deletions``, the
+    note's text) or none at all (its other fields), whatever the Markdown around them
+    would otherwise make of braces.
+    """
+
+    text: str
+    deletions: bool = True
+
+
+AnkiField: TypeAlias = Markdown | Choices | Flag | ClozeField
 
 
 def wrap(css: str, body: str) -> str:
