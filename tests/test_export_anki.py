@@ -790,3 +790,16 @@ def test_whatever_check_accepts_arrives_in_anki_with_its_cards(
             ), checked.stderr
             return
         assert_anki_makes_the_same_cards([load_deck(path)], work)
+
+
+def test_unicode_row_and_column_ids_export(tmp_path: Path, write_deck: Any) -> None:
+    from .test_slugs import UNICODE_DECK
+
+    deck = load_deck(write_deck(UNICODE_DECK))
+    (tmp_path / "first").mkdir()
+    assert_anki_makes_the_same_cards([deck], tmp_path / "first")
+    col = fresh_collection(tmp_path)
+    import_apkg(col, apkg.write_apkg([deck], tmp_path / "uni.apkg").path)
+    note = col.get_note(note_id(col, "uni", "roles:计划:лидерство"))
+    assert note["Row"] == "计划" and "roles::计划" in note.tags and "roles::лидерство" in note.tags
+    col.close()

@@ -8,6 +8,7 @@ a function with itself. If a value here has to change, that is a migration.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import replace
 
@@ -89,6 +90,10 @@ def test_builtin_deck_card_count_and_templates() -> None:
     "key",
     [
         "lvm:management-functions:planning:what-it-means:recall",
+        "lvm:management-functions:compliance:healthcare-example:choice",
+        "lvm:leadership-traits:cultural-leadership:what-it-means:recall",
+        "lvm:comparison:focus:leadership:recall",
+        "lvm:comparison:style-of-influence:management:identify",
         "lvm:leadership-traits:inspiration:healthcare-example:identify",
         "lvm:comparison:risk-attitude:leadership:recall",
         "lvm:comparison:time-orientation:management:choice",
@@ -101,6 +106,13 @@ def test_builtin_deck_card_count_and_templates() -> None:
 def test_builtin_card_keys_exist(key: str) -> None:
     """A card key is where its review history lives; renaming it orphans that history."""
     assert key in {c.key for c in load_deck(BUILTIN_DECK).cards}
+
+
+def test_every_builtin_card_key_is_pinned() -> None:
+    """All 142 keys at once: a change to how ids are made from text (slugs) that renamed
+    any of them fails here. A new card changes this digest too, on purpose."""
+    keys = sorted(c.key for c in load_deck(BUILTIN_DECK).cards)
+    assert hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16] == "fd04948651c886c4"
 
 
 # --- choice options -----------------------------------------------------------------

@@ -81,7 +81,7 @@ def cards(
     from leadcards.card_list import CardFilter, card_rows
 
     if target is not None and _is_key(target):
-        _show_card(target, home, as_json)
+        _show_card(_typed_key(target), home, as_json)
         return
     if due and new:
         raise UsageError("--due and --new exclude each other (a new card is never due): give one")
@@ -107,6 +107,14 @@ def cards(
 
     out = console()
     out.print(card_list(rows, out.width, from_ms(now_ms).astimezone()))
+
+
+def _typed_key(key: str) -> str:
+    """A key as typed, in the form keys are made in: a key with letters beyond ASCII
+    (``слоги:...``) is NFC, and a terminal may hand over the same letters decomposed."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", key)
 
 
 def _show_card(key: str, home: HomeOption, as_json: bool) -> None:
@@ -135,6 +143,7 @@ def _change(key: str, home: HomeOption, action: str) -> str:
     """Log one change to a card and say what it did; the workspace syncs first, so a
     card never reviewed yet still has a row. A change that would change nothing is
     said so and not logged."""
+    key = _typed_key(key)
     with open_workspace(home) as ws:
         store = ws.store
         before = store.card(key).record

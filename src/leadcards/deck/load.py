@@ -149,7 +149,7 @@ def read_card(reader: Reader, node: Node, deck_id: str, deck_tags: tuple[str, ..
     extra = reader.text(fields.get("extra"), "extra", required=False) or ""
     tags = unique(deck_tags, reader.texts(fields.get("tags"), "tags"))
     values = {name: reader.text(fields.get(name), name) for name in card_type.texts}
-    note_id = _note_id(reader, node, fields, values.get(card_type.id_from) or "")
+    note_id = _note_id(reader, fields, values.get(card_type.id_from) or "")
     read = {name: value for name, value in values.items() if value is not None}
     if len(reader.problems) > before or note_id is None or len(read) < len(values):
         return None
@@ -203,11 +203,9 @@ def _check_fields(
             reader.problem(node, f"a {kind} card is missing the required field '{name}'")
 
 
-def _note_id(reader: Reader, node: Node, fields: dict[str, Node], prompt: str) -> str | None:
-    """The card's ``id``, or one derived from its prompt; None (reported) when neither works."""
+def _note_id(reader: Reader, fields: dict[str, Node], prompt: str) -> str | None:
+    """The card's ``id``, or one derived from its prompt (any text has one: see
+    ``slugify``); None when the id is wrong or the prompt missing, both reported."""
     if "id" in fields:
         return reader.slug(fields["id"], "card id")
-    note_id = slugify(prompt) or None
-    if note_id is None and prompt:
-        reader.problem(node, "cannot derive an id from this card's text: give it an 'id'")
-    return note_id
+    return slugify(prompt) or None  # empty only when the prompt is missing (reported)

@@ -7,18 +7,62 @@ card's history; ``content_hash`` is what tells that the wording changed.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 
 def slugify(text: str, max_words: int = 8) -> str:
-    """A key-safe id from free text: lowercase words joined by '-'."""
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    return "-".join(words[:max_words])
+    """A key-safe id from free text: lowercase words joined by '-'; empty only for blank text.
+
+    Keys made from slugs hold learners' histories, so a slug never changes: text with
+    ASCII letters or digits keeps the slug it always had, made of those alone
+    (``Qualité 2`` is ``qualit-2``). Text without any (``Планирование``, ``计划``) once
+    had no slug, and its row was dropped; it now has its own lowercased Unicode letters
+    and digits, and text with none at all (``✓``, ``?!``) a short hash of itself.
+    """
+    words = ascii_slug(text, max_words)
+    if words or not text.strip():
+        return words
+    words = "-".join(_unicode_words(text)[:max_words])
+    if words:
+        return words
+    canonical = unicodedata.normalize("NFC", text.strip())
+    return hashlib.blake2b(canonical.encode(), digest_size=4).hexdigest()
+
+
+def ascii_slug(text: str, max_words: int = 8) -> str:
+    """The ASCII letters and digits of ``text``, lowercased, as words joined by '-'."""
+    return "-".join(_ASCII_WORD.findall(text.lower())[:max_words])
+
+
+def _unicode_words(text: str) -> list[str]:
+    """Runs of letters and digits in any script (with the marks that follow them),
+    lowercased and NFKC-normalised, so a key reads the same however it was typed.
+
+    Only letters, digits and their marks: no punctuation, space, symbol or invisible
+    format character (a variation selector alone is no word), so keys stay one token
+    on a command line and never contain the ':' that separates their parts.
+    """
+    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text).lower())
+    words: list[str] = []
+    word: list[str] = []
+    for char in folded:
+        kind = unicodedata.category(char)[0]
+        if kind in "LN" or (kind == "M" and word):
+            word.append(char)
+        elif word:
+            words.append("".join(word))
+            word = []
+    if word:
+        words.append("".join(word))
+    return words
 
 
 def card_key(deck_id: str, note_id: str, template: str) -> str:

@@ -28,7 +28,17 @@ from leadcards.deck.card_types.base import (
     wrap,
 )
 from leadcards.deck.choices import choose_options
-from leadcards.deck.model import Card, Kind, Note, Origin, Row, Table, card_key, slugify
+from leadcards.deck.model import (
+    Card,
+    Kind,
+    Note,
+    Origin,
+    Row,
+    Table,
+    ascii_slug,
+    card_key,
+    slugify,
+)
 from leadcards.deck.reader import Reader, line_of
 from leadcards.deck.text import unique
 
@@ -193,7 +203,7 @@ def _read_row(
 
 def table_notes(deck_id: str, table: Table, deck_tags: tuple[str, ...]) -> list[Note]:
     """One note per cell, carrying the templates the table asks for."""
-    column_ids = [slug_column(c) for c in table.columns]
+    column_ids = slug_columns(table.columns)
     # Distractor pools, built once: the cell's own column first (parallel wording),
     # then the whole table. The answer itself is skipped when options are drawn.
     by_column = [[row.cells[i] for row in table.rows] for i in range(len(table.columns))]
@@ -222,8 +232,17 @@ def table_notes(deck_id: str, table: Table, deck_tags: tuple[str, ...]) -> list[
     return notes
 
 
-def slug_column(name: str) -> str:
-    return slugify(name) or "column"
+def slug_columns(columns: tuple[str, ...]) -> list[str]:
+    """Each column's part of its cells' keys: its name as a slug.
+
+    A column whose name has no ASCII letter or digit was once called ``column``; a table
+    with one such column (and no other called so) loaded, and its cards' keys hold
+    their history, so that column keeps the name. With two or more, the table could not
+    load (their keys collided): each now has its own slug.
+    """
+    legacy = [name for name in columns if not ascii_slug(name)]
+    keep = len(legacy) == 1 and "column" not in {ascii_slug(name) for name in columns}
+    return ["column" if keep and name in legacy else slugify(name) for name in columns]
 
 
 def identify_prompt(table: Table) -> str:
