@@ -235,3 +235,65 @@ def test_duplicate_deck_ids_across_files(write_deck) -> None:
     result = CliRunner().invoke(app, ["check", str(a), str(b)])
     assert result.exit_code == 1
     assert result.stderr.strip() == f"{b}:1:1: deck id 'same' is already used by {a}"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"\x01", "YAML error: the control character U+0001 is not allowed in a deck file"),
+        (b"\x1b", "YAML error: the control character U+001B is not allowed in a deck file"),
+        (b"\x7f", "YAML error: the control character U+007F is not allowed in a deck file"),
+        (b"\x00", "YAML error: the control character U+0000 is not allowed in a deck file"),
+        ("\x9b".encode(), "YAML error: the control character U+009B is not allowed in a deck file"),
+        ("\ufffe".encode(), "YAML error: the character U+FFFE is not allowed in a deck file"),
+        (b"\xff", "not UTF-8 text (byte 0xff)"),
+        (b"\xed\xa0\x80", "not UTF-8 text (byte 0xed)"),
+    ],
+)
+def test_a_bad_character_is_reported_where_it_is(write_deck, raw: bytes, message: str) -> None:
+    # They were reported at 1:1, over two lines. Columns count characters: é and 😀
+    # are one each, though two and four bytes.
+    path = write_deck("")
+    path.write_bytes(b"id: x\nname: X\ncards:\n  - front: \xc3\xa9\xf0\x9f\x98\x80" + raw + b"b\n")
+    with pytest.raises(DeckError) as info:
+        load_deck(path)
+    assert [str(p) for p in info.value.problems] == [f"{path}:4:14: {message}"]
+
+
+def test_a_byte_order_mark_does_not_shift_positions(write_deck) -> None:
+    path = write_deck("")
+    path.write_bytes(b"\xef\xbb\xbfid: x\xff\n")
+    with pytest.raises(DeckError) as info:
+        load_deck(path)
+    assert str(info.value) == f"{path}:1:6: not UTF-8 text (byte 0xff)"  # not 0x3a
+
+
+def test_line_ends_only_yaml_sees_do_not_shift_positions(write_deck) -> None:
+    # YAML ends a line at U+2028 (and U+0085, U+2029, a lone CR); editors do not. A
+    # problem after one was reported a line too far down, past the end of the file.
+    path = write_deck('id: x\nname: "a\u2028b"\ncards:\n  - front: a\n    bak: c\n')
+    with pytest.raises(DeckError) as info:
+        load_deck(path)
+    assert str(info.value).startswith(f"{path}:5:5: unknown field 'bak' in a card")
+
+
+def test_a_syntax_error_names_the_line_end_only_yaml_sees(write_deck) -> None:
+    path = write_deck("id: x\nname: X\ncards:\n  - front: a\x85b\n    back: c\n")
+    with pytest.raises(DeckError) as info:
+        load_deck(path)
+    assert str(info.value) == (
+        f"{path}:5:9: YAML syntax error: could not find expected ':' (while scanning a "
+        "simple key at line 4, column 14); YAML ends a line at the U+0085 at line 4, column 13"
+    )
+
+
+def test_a_message_quoting_text_with_line_breaks_stays_one_line(write_deck) -> None:
+    path = write_deck(
+        'id: x\nname: X\ntables:\n  - id: t\n    row_label: R\n    columns: ["a\\nb", c]\n'
+        "    rows:\n      - {label: L, cells: [only]}\n"
+    )
+    with pytest.raises(DeckError) as info:
+        load_deck(path)
+    assert str(info.value) == (
+        f"{path}:8:27: row 'L' has 1 cells but the table has 2 columns (a\\nb, c)"
+    )

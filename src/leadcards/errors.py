@@ -6,8 +6,12 @@ exit non-zero instead of showing a traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import IntEnum
+
+# What str.splitlines breaks at: a message quoting deck text must not.
+_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 class ExitStatus(IntEnum):
@@ -35,7 +39,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        """``path:line:column: message`` on one line, even when the message quotes deck
+        text (or the path has) a line break: it is shown escaped, as ``\\n``."""
+        line = f"{self.path}:{self.line}:{self.column}: {self.message}"
+        return _LINE_BREAK.sub(lambda m: repr(m.group())[1:-1], line)
 
 
 class DeckError(LeadcardsError):

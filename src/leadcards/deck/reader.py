@@ -9,7 +9,10 @@ problems instead of stopping at the first, so a broken deck is reported all at o
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -46,33 +49,116 @@ def read_deck_text(path: Path) -> str:
     """The file's text, or a DeckError for a missing, odd, huge or non-UTF-8 file."""
     shown = str(path)
     data = read_deck_bytes(path)
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]  # invisible: columns count from after it
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        before = data[: exc.start].decode("utf-8")  # all sound up to the bad byte
+        line, column = Lines(before).position(len(before))
         raise DeckError(
             [Problem(shown, line, column, f"not UTF-8 text (byte 0x{data[exc.start]:02x})")]
         ) from None
 
 
+# Line ends for YAML that editors and `grep -n` do not count (CR LF is one line end).
+_ODD_BREAK = re.compile(r"\r(?!\n)|[\x85\u2028\u2029]")
+
+
+class Lines:
+    """Positions in a text as editors and ``grep -n`` give them: 1-based lines ended by
+    '\n', 1-based columns in characters.
+
+    YAML also ends a line at a lone '\r', U+0085, U+2028 and U+2029, so its own line
+    numbers run ahead of the editor's after one of those; positions are taken from a
+    mark's character index instead, which YAML counts like everyone.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] | None = None  # where each line begins, made on first use
+
+    def position(self, index: int) -> tuple[int, int]:
+        """(line, column) of the character at ``index`` (or of the end, at its length)."""
+        if self._starts is None:
+            self._starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        line = bisect.bisect_right(self._starts, index)
+        return line, index - self._starts[line - 1] + 1
+
+    def odd_break_before(self, index: int) -> str:
+        """A note naming the last line end only YAML sees before ``index``, if any: it
+        is the likely cause of a syntax error there, and an editor does not show it."""
+        starts = [m.start() for m in _ODD_BREAK.finditer(self.text, 0, index)]
+        if not starts:
+            return ""
+        line, column = self.position(starts[-1])
+        code = ord(self.text[starts[-1]])
+        return f"; YAML ends a line at the U+{code:04X} at line {line}, column {column}"
+
+    def of(self, mark: Any) -> tuple[int, int]:
+        return self.position(int(mark.index))
+
+    def agree(self, mark: Any) -> bool:
+        """Whether YAML's own line and column for ``mark`` are the editor's."""
+        return self.of(mark) == (int(mark.line) + 1, int(mark.column) + 1)
+
+    def recount(self, root: Node) -> None:
+        """Give every node marks with the editor's lines and columns (see the class)."""
+        seen: set[int] = set()
+        todo = [root]
+        while todo:
+            node = todo.pop()
+            if id(node) in seen:  # an alias: one node, reached twice
+                continue
+            seen.add(id(node))
+            node.start_mark = self._mark(node.start_mark)
+            node.end_mark = self._mark(node.end_mark)
+            if isinstance(node, MappingNode):
+                todo.extend(item for pair in node.value for item in pair)
+            elif isinstance(node, SequenceNode):
+                todo.extend(node.value)
+
+    def _mark(self, mark: Any) -> yaml.Mark:
+        line, column = self.of(mark)
+        return yaml.Mark(mark.name, mark.index, line - 1, column - 1, None, None)
+
+
 def compose(text: str, shown: str) -> Node:
-    """The document's root node, or a DeckError naming where the YAML breaks."""
+    """The document's root node, or a DeckError naming where the YAML breaks.
+
+    Every position, in errors and on the nodes, is the editor's (see ``Lines``).
+    """
+    # A byte-order mark YAML skips without counting it: drop it, so indexes agree.
+    text = text[1:] if text.startswith("\ufeff") else text
+    lines = Lines(text)
     try:
         root = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:
+        index = exc.position
+        if isinstance(exc.character, int):  # libyaml: a byte offset into the UTF-8 text
+            index = len(text.encode()[: exc.position].decode("utf-8", "ignore"))
+        line, column = lines.position(index)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        what = "control character" if unicodedata.category(chr(code)) == "Cc" else "character"
+        message = f"YAML error: the {what} U+{code:04X} is not allowed in a deck file"
+        raise DeckError([Problem(shown, line, column, message)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = str(exc.problem or exc.context)
         if exc.context and exc.context_mark and exc.problem_mark:
-            start = exc.context_mark
-            message += f" ({exc.context} at line {start.line + 1}, column {start.column + 1})"
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            start_line, start_column = lines.of(exc.context_mark)
+            message += f" ({exc.context} at line {start_line}, column {start_column})"
+        line, column = lines.of(mark) if mark else (1, 1)
+        message += lines.odd_break_before(int(mark.index) if mark else 0)
         raise DeckError([Problem(shown, line, column, f"YAML syntax error: {message}")]) from None
     except yaml.YAMLError as exc:
-        raise DeckError([Problem(shown, 1, 1, f"YAML error: {exc}")]) from None
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DeckError([Problem(shown, 1, 1, f"YAML error: {first}")]) from None
     if root is None:
         raise DeckError([Problem(shown, 1, 1, "deck file is empty")])
+    # Extra line ends only ever put YAML's lines ahead: if its last node agrees, all do.
+    if not lines.agree(root.end_mark):
+        lines.recount(root)
     return root
 
 
