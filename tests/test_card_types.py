@@ -54,6 +54,7 @@ def test_model_ids_and_names_are_fixed() -> None:
         (Kind.CLOZE, "c1", 0),
         (Kind.CLOZE, "c2", 1),
         (Kind.CLOZE, "c3", 2),
+        (Kind.CLOZE, "c500", 499),  # the last card Anki makes from a note
         (Kind.CHOICE, "choice", 0),
         (Kind.TABLE, "recall", 0),
         (Kind.TABLE, "identify", 1),
