@@ -67,21 +67,21 @@ _ODD_BREAK = re.compile(r"\r(?!\n)|[\x85\u2028\u2029]")
 
 class Lines:
     """Positions in a text as editors and ``grep -n`` give them: 1-based lines ended by
-    '\n', 1-based columns in characters.
+    line feeds, 1-based columns in characters.
 
-    YAML also ends a line at a lone '\r', U+0085, U+2028 and U+2029, so its own line
-    numbers run ahead of the editor's after one of those; positions are taken from a
-    mark's character index instead, which YAML counts like everyone.
+    YAML also ends a line at a lone carriage return, U+0085, U+2028 and U+2029, so its
+    own line numbers run ahead of the editor's after one of those; positions are taken
+    from a mark's character index instead, which YAML counts like everyone.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._starts: list[int] | None = None  # where each line begins, made on first use
+        self._starts: list[int] | None = None  # where each line begins, once recounting
 
     def position(self, index: int) -> tuple[int, int]:
         """(line, column) of the character at ``index`` (or of the end, at its length)."""
-        if self._starts is None:
-            self._starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        if self._starts is None:  # one position: no need to index every line
+            return self.text.count("\n", 0, index) + 1, index - self.text.rfind("\n", 0, index)
         line = bisect.bisect_right(self._starts, index)
         return line, index - self._starts[line - 1] + 1
 
@@ -104,6 +104,7 @@ class Lines:
 
     def recount(self, root: Node) -> None:
         """Give every node marks with the editor's lines and columns (see the class)."""
+        self._starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
         seen: set[int] = set()
         todo = [root]
         while todo:
