@@ -96,6 +96,7 @@ class Row:
     cells: tuple[str, ...]
     tags: tuple[str, ...] = ()
     line: int = 0
+    templates: tuple[tuple[str, ...], ...] = ()  # per column; () = the table's
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +107,13 @@ class Table:
     title: str
     row_label: str
     columns: tuple[str, ...]
-    templates: tuple[str, ...]
+    templates: tuple[tuple[str, ...], ...]  # per column, in column order
     identify: str  # column | row | both
     rows: tuple[Row, ...]
     tags: tuple[str, ...] = ()
     line: int = 0
+    distractors: str = "same-column"  # same-column | other-columns | mixed
+    identify_prompt: str = ""  # what identify cards ask; "" = built from columns or row label
 
 
 @dataclass(frozen=True, slots=True)
