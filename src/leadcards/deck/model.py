@@ -137,6 +137,7 @@ class Deck:
     source: str = ""
     tags: tuple[str, ...] = ()
     tables: tuple[Table, ...] = ()
+    # in the order their new cards are introduced: the deck's ``order:``, then file order
     notes: tuple[Note, ...] = field(default_factory=tuple)
 
     @property
