@@ -52,7 +52,7 @@ def test_decks_lists_builtin_and_user_decks(isolated_home: Path) -> None:
 def test_check_defaults_to_every_known_deck() -> None:
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 0
-    assert result.stdout.strip().endswith("ok — deck 'lvm', 67 notes, 142 cards")
+    assert result.stdout.strip().endswith("ok — deck 'lvm', 67 notes, 142 cards (3 warnings)")
 
 
 def test_a_broken_user_deck_is_skipped_by_decks_with_one_warning(isolated_home: Path) -> None:
