@@ -96,7 +96,7 @@ class Row:
     cells: tuple[str, ...]
     tags: tuple[str, ...] = ()
     line: int = 0
-    templates: tuple[tuple[str, ...], ...] = ()  # per column; () = the table's
+    templates: tuple[tuple[str, ...], ...] = ()  # per column; () = the table's templates
 
 
 @dataclass(frozen=True, slots=True)

@@ -132,9 +132,9 @@ def read_table(reader: Reader, node: Node) -> Table | None:
             f"{reader.suggest(distractors, DISTRACTOR_MODES)}",
         )
     tags = reader.texts(fields.get("tags"), "tags")
-    rows = _read_rows(reader, fields.get("rows"), table_id, columns, templates)
+    rows = _read_rows(reader, fields.get("rows"), table_id, columns)
     if (
-        any("choice" in t for row in rows for t in row.templates)
+        any("choice" in t for row in rows for t in (row.templates or templates))
         and len({c for r in rows for c in r.cells}) < 2
     ):
         reader.problem(node, "choice cards need a table with at least 2 different cells")
@@ -190,7 +190,6 @@ def _read_rows(
     node: Node | None,
     table_id: str | None,
     columns: tuple[str, ...],
-    templates: tuple[tuple[str, ...], ...],
 ) -> list[Row]:
     row_nodes = reader.sequence(node, "rows")
     if row_nodes == []:
@@ -198,7 +197,7 @@ def _read_rows(
     first_lines: dict[str, int] = {}
     rows = []
     for row_node in row_nodes or []:
-        row = _read_row(reader, row_node, table_id, columns, templates, first_lines)
+        row = _read_row(reader, row_node, table_id, columns, first_lines)
         if row is not None:
             first_lines[row.id] = row.line
             rows.append(row)
@@ -210,19 +209,17 @@ def _read_row(
     node: Node,
     table_id: str | None,
     columns: tuple[str, ...],
-    templates: tuple[tuple[str, ...], ...],
     first_lines: dict[str, int],
 ) -> Row | None:
     """One row, or None (reported) when it is wrong or repeats an earlier row's id.
-
-    Its ``templates`` are resolved: the row's own when it gives them, else the table's.
-    """
+    A row may give its own ``templates``, in place of the table's."""
     fields = reader.mapping(node, ROW_FIELDS, ROW_REQUIRED, "a table row")
     if fields is None:
         return None
     label = reader.text(fields.get("label"), "row label")
+    own: tuple[tuple[str, ...], ...] = ()
     if "templates" in fields:
-        templates = _read_templates(reader, fields["templates"], columns, TEMPLATES)
+        own = _read_templates(reader, fields["templates"], columns, TEMPLATES)
     row_id = reader.slug(fields["id"], "row id") if "id" in fields else slugify(label or "")
     cells_node = fields.get("cells")
     cells = reader.texts(cells_node, "cells")
@@ -243,7 +240,7 @@ def _read_row(
         )
         return None
     tags = reader.texts(fields.get("tags"), "tags")
-    return Row(row_id, label, cells, tags, line_of(node), templates)
+    return Row(row_id, label, cells, tags, line_of(node), own)
 
 
 # --- the cards ----------------------------------------------------------------------------
@@ -257,7 +254,8 @@ def table_notes(deck_id: str, table: Table, deck_tags: tuple[str, ...]) -> list[
     notes: list[Note] = []
     for row in table.rows:
         for index, (column, column_id) in enumerate(zip(table.columns, column_ids, strict=True)):
-            if not row.templates[index]:
+            templates = cell_templates(table, row, index)
+            if not templates:
                 continue
             own_tags = (
                 f"table::{table.id}",
@@ -273,7 +271,8 @@ def table_notes(deck_id: str, table: Table, deck_tags: tuple[str, ...]) -> list[
                 tags=unique(deck_tags, table.tags, row.tags, own_tags),
                 origin=Origin(table.id, table.title, table.row_label, row.label, column),
                 prompt=prompt,
-                pools=pools.for_cell(row, index) if "choice" in row.templates[index] else (),
+                templates=templates,
+                pools=pools.for_cell(row, index) if "choice" in templates else (),
             )
             notes.append(cell.note())
     return notes
@@ -308,6 +307,11 @@ class _Pools:
         if self.mode == "other-columns":
             return same_row, self.other_columns[index], self.every_cell
         return same_row, self.by_column[index], self.every_cell
+
+
+def cell_templates(table: Table, row: Row, index: int) -> tuple[str, ...]:
+    """The cards a cell makes: its row's templates for its column, else the table's."""
+    return (row.templates or table.templates)[index]
 
 
 def slug_column(name: str) -> str:
@@ -351,12 +355,12 @@ class _Cell:
     tags: tuple[str, ...]
     origin: Origin
     prompt: str  # the table's identify prompt
+    templates: tuple[str, ...]  # the cards this cell makes
     pools: tuple[list[str], ...]  # where choice distractors come from, preferred first
 
     def note(self) -> Note:
         table, row = self.table, self.row
-        templates = row.templates[self.index]
-        cards = tuple(self.card(template) for template in templates)
+        cards = tuple(self.card(template) for template in self.templates)
         fields = {
             "Table": table.title or table.id,
             "RowLabel": table.row_label,
@@ -364,7 +368,7 @@ class _Cell:
             "Column": table.columns[self.index],
             "Cell": row.cells[self.index],
         }
-        if "identify" in templates:
+        if "identify" in self.templates:
             # Carried on the note so the exporter need not go back to the table for it.
             fields["IdentifyPrompt"] = self.prompt
         return Note(self.note_id, Kind.TABLE, fields, self.tags, cards, row.line)
