@@ -42,7 +42,7 @@ def test_decks_lists_builtin_and_user_decks(isolated_home: Path) -> None:
     assert result.exit_code == 0, result.output
     listed = json.loads(result.stdout)
     assert [(d["id"], d["cards"], d["builtin"]) for d in listed] == [
-        ("lvm", 142, True),
+        ("lvm", 153, True),
         ("mine", 1, False),
     ]
     table = runner.invoke(app, ["decks"])
@@ -52,7 +52,7 @@ def test_decks_lists_builtin_and_user_decks(isolated_home: Path) -> None:
 def test_check_defaults_to_every_known_deck() -> None:
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 0
-    assert result.stdout.strip().endswith("ok — deck 'lvm', 67 notes, 142 cards")
+    assert result.stdout.strip().endswith("ok — deck 'lvm', 101 notes, 153 cards")
 
 
 def test_a_broken_user_deck_is_skipped_by_decks_with_one_warning(isolated_home: Path) -> None:

@@ -59,7 +59,7 @@ def test_status_json_shape_on_a_fresh_home() -> None:
             {
                 "id": "lvm",
                 "name": LVM_NAME,
-                "total": 142,
+                "total": 153,
                 "new": 20,
                 "learning": 0,
                 "due": 0,
@@ -69,7 +69,7 @@ def test_status_json_shape_on_a_fresh_home() -> None:
             }
         ],
         "total": {
-            "total": 142,
+            "total": 153,
             "new": 20,
             "learning": 0,
             "due": 0,
@@ -94,7 +94,7 @@ def test_status_after_answers(isolated_home: Path, monkeypatch: pytest.MonkeyPat
     invoke("suspend", keys[12])
     deck = status_json()["decks"][0]
     assert {k: deck[k] for k in COUNT_KEYS} == {
-        "total": 142,
+        "total": 153,
         "new": 17,  # 20 a day, three introduced today
         "learning": 2,
         "due": 1,
@@ -140,10 +140,10 @@ def test_status_sums_decks(isolated_home: Path) -> None:
     )
     payload = status_json()
     assert [(d["id"], d["name"], d["total"], d["new"]) for d in payload["decks"]] == [
-        ("lvm", LVM_NAME, 142, 20),
+        ("lvm", LVM_NAME, 153, 20),
         ("mine", "Mine", 2, 2),
     ]
-    assert payload["total"]["total"] == 144 and payload["total"]["new"] == 22
+    assert payload["total"]["total"] == 155 and payload["total"]["new"] == 22
     table = invoke("status").stdout
     assert "all decks" in table
 
@@ -167,27 +167,27 @@ def test_cards_filters(isolated_home: Path) -> None:
         store.answer(keys[2], 1, 0, AT - 20 * DAY)  # leech, suspended, relearning
         store.bury(keys[3], AT + DAY, AT)
     everything = cards_json()
-    assert len(everything) == 142 and [r["key"] for r in everything] == keys
+    assert len(everything) == 153 and [r["key"] for r in everything] == keys
     first = everything[0]
     assert list(first) == [
         "key", "deck", "question", "answer", "state", "due", "last_review", "stability",
         "difficulty", "retrievability", "reps", "lapses", "flags", "tags", "table",
     ]  # fmt: skip
     assert first == first | {
-        "key": "lvm:management-functions:planning:what-it-means:recall",
+        "key": "lvm:comparison:focus:management:recall",
         "deck": "lvm",
-        "question": "Planning (Function) — What it means?",
-        "answer": "Setting policies and procedures",
+        "question": "Focus (Aspect) — Management?",
+        "answer": "Systems, tasks, and performance",
         "state": "review",
         "reps": 1,
         "last_review": "2026-02-10T09:00:00+00:00",  # ISO-8601 UTC, as status --json
-        "table": "management-functions",
+        "table": "comparison",
     }
     assert first["retrievability"] < 0.9 and first["due"] < "2026-03-02T09:00:00+00:00"
-    assert first["due"].endswith("+00:00") and "management-functions::planning" in first["tags"]
+    assert first["due"].endswith("+00:00") and "comparison::focus" in first["tags"]
     assert [r["key"] for r in cards_json("--due")] == [keys[0]]
     new = cards_json("--new")
-    assert len(new) == 139 and keys[0] not in {r["key"] for r in new}
+    assert len(new) == 150 and keys[0] not in {r["key"] for r in new}
     assert all(r["state"] == "new" and r["due"] is None for r in new)
     assert [(r["key"], r["flags"]) for r in cards_json("--suspended")] == [
         (keys[2], ["suspended", "leech"])
@@ -196,8 +196,17 @@ def test_cards_filters(isolated_home: Path) -> None:
     assert [r["key"] for r in cards_json("--learning")] == [keys[2]]
     assert [r["key"] for r in cards_json("--buried")] == [keys[3]]
     assert [r["flags"] for r in cards_json("--search", keys[3])] == [["buried"]]
-    risk = cards_json("lvm", "--search", "RISK ATTITUDE")
-    assert risk and all("risk-attitude" in r["key"] for r in risk)
+    # case-insensitive, over question, answer and extra (the table row's name in three)
+    assert [r["key"] for r in cards_json("lvm", "--search", "RISK ATTITUDE")] == [
+        "lvm:comparison:risk-attitude:management:recall",
+        "lvm:comparison:risk-attitude:management:identify",
+        "lvm:comparison:risk-attitude:leadership:recall",
+        "lvm:comparison:risk-attitude:leadership:identify",
+        "lvm:comparison:risk-attitude:leadership:choice",
+        "lvm:managers-and-risk:front",
+        "lvm:leaders-and-risk:choice",
+        "lvm:scenario-risk:choice",
+    ]
     assert cards_json("--search", "no such words anywhere") == []
     assert cards_json("--new", "--leeches") == []
     wide = runner.invoke(app, ["cards", "--leeches"], env={"COLUMNS": "200"})
@@ -228,7 +237,7 @@ def test_suspend_unsuspend_forget(isolated_home: Path) -> None:
     with open_store(isolated_home) as store:
         kinds = [e.kind.value for e in store.card_events(FOCUS)]
     assert kinds == ["suspend", "unsuspend", "answer", "forget"]
-    assert invoke("doctor").stdout.endswith("replay: 142 cards match their 4 log events\n")
+    assert invoke("doctor").stdout.endswith("replay: 153 cards match their 4 log events\n")
 
 
 @pytest.mark.parametrize("command", ["suspend", "unsuspend", "forget"])
@@ -252,7 +261,7 @@ def test_doctor_finds_and_rebuilds_a_tampered_cache(isolated_home: Path) -> None
     clean = invoke("doctor")
     assert (
         clean.stdout
-        == "integrity: ok\ndecks: every card has its row (1 deck)\nreplay: 142 cards match their 10 log events\n"
+        == "integrity: ok\ndecks: every card has its row (1 deck)\nreplay: 153 cards match their 10 log events\n"
     )
     db = isolated_home / "leadcards.db"
     conn = sqlite3.connect(db)
@@ -264,14 +273,14 @@ def test_doctor_finds_and_rebuilds_a_tampered_cache(isolated_home: Path) -> None
     assert result.stdout == (
         "integrity: ok\n"
         "decks: every card has its row (1 deck)\n"
-        f"replay: 1 of 142 cards differ from their log ({keys[4]}); "
+        f"replay: 1 of 153 cards differ from their log ({keys[4]}); "
         "`leadcards doctor --rebuild` rewrites them from the log\n"
     )
     rebuilt = invoke("doctor", "--rebuild")
     assert rebuilt.stdout == (
         "integrity: ok\n"
         "decks: every card has its row (1 deck)\n"
-        "replay: rebuilt 1 of 142 cards from 10 log events\n"
+        "replay: rebuilt 1 of 153 cards from 10 log events\n"
     )
     assert invoke("doctor").stdout == clean.stdout
     conn = sqlite3.connect(db)
@@ -290,7 +299,7 @@ def test_doctor_names_five_and_counts_the_rest(isolated_home: Path) -> None:
     conn.close()
     result = invoke("doctor", code=1)
     shown = ", ".join(keys[:5])
-    assert f"replay: 7 of 142 cards differ from their log ({shown} and 2 more); " in result.stdout
+    assert f"replay: 7 of 153 cards differ from their log ({shown} and 2 more); " in result.stdout
 
 
 def test_doctor_reports_log_rows_without_a_card(isolated_home: Path) -> None:
@@ -319,7 +328,7 @@ def test_a_settings_change_applies_from_then_on(isolated_home: Path) -> None:
     with open_store(isolated_home) as store:
         before = {key: store.card(key).memory for key in keys[:3]}
     invoke("config", "desired_retention", "0.8")
-    assert invoke("doctor").stdout.endswith("replay: 142 cards match their 4 log events\n")
+    assert invoke("doctor").stdout.endswith("replay: 153 cards match their 4 log events\n")
     invoke("doctor", "--rebuild")
     with open_store(isolated_home) as store:
         assert {key: store.card(key).memory for key in keys[:3]} == before
@@ -329,7 +338,7 @@ def test_a_settings_change_applies_from_then_on(isolated_home: Path) -> None:
     with open_store(isolated_home) as store:
         lower = store.card(keys[0]).memory.due - AT
         assert Scheduler(DEFAULTS).answer(keys[0], before[keys[0]], 3, AT).due - AT < lower
-    assert invoke("doctor").stdout.endswith("replay: 142 cards match their 6 log events\n")
+    assert invoke("doctor").stdout.endswith("replay: 153 cards match their 6 log events\n")
 
 
 def test_status_rolls_over_at_four_local(
@@ -421,7 +430,7 @@ def test_doctor_rebuild_still_exits_1_for_log_rows_without_a_card(isolated_home:
     assert result.stdout == (
         "integrity: 1 log rows name no card\n"
         "decks: every card has its row (1 deck)\n"
-        "replay: 142 cards match their 2 log events\n"
+        "replay: 153 cards match their 2 log events\n"
     )
 
 
@@ -543,7 +552,7 @@ def test_status_is_readable_at_60_and_80_columns(
     assert lines[3].split()[:3] == ["CPHQ::Leadership", "20", "0"]
     assert lines[4].strip() == "vs Management"
     assert lines[5].split()[:3] == ["QI", "tools", "1"]
-    assert lines[6].split()[:2] == ["all", "decks"] and lines[6].split()[-1] == "143"
+    assert lines[6].split()[:2] == ["all", "decks"] and lines[6].split()[-1] == "154"
 
 
 def test_answers_stamped_later_do_not_count_for_an_earlier_day(isolated_home: Path) -> None:

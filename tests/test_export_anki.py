@@ -108,6 +108,8 @@ ORDINALS = {
     ("cloze", "c1"): 0,
     ("cloze", "c2"): 1,
     ("cloze", "c3"): 2,
+    ("cloze", "c4"): 3,
+    ("cloze", "c5"): 4,
     ("choice", "choice"): 0,
     ("table", "recall"): 0,
     ("table", "identify"): 1,
@@ -208,28 +210,26 @@ def test_builtin_deck_imports_with_exact_counts(builtin: Deck, tmp_path: Path) -
     out = tmp_path / "lvm.apkg"
     ticks: list[int] = []
     summary = apkg.write_apkg([builtin], out, progress=ticks.append)
-    assert (summary.notes, summary.cards, summary.decks) == (67, 142, 1)
-    assert sum(ticks) == 142
+    assert (summary.notes, summary.cards, summary.decks) == (101, 153, 1)
+    assert sum(ticks) == 153
     col = fresh_collection(tmp_path)
     log = import_apkg(col, out)
-    assert (len(log.new), len(log.updated), len(log.duplicate)) == (67, 0, 0)
-    assert (col.note_count(), col.card_count()) == (67, 142)
+    assert (len(log.new), len(log.updated), len(log.duplicate)) == (101, 0, 0)
+    assert (col.note_count(), col.card_count()) == (101, 153)
 
     per_type, per_deck = anki_counts(col)
     assert (per_type, per_deck) == counts_by([builtin])
     assert per_type == {
-        ("leadcards Basic", "notes"): 16,
-        ("leadcards Basic", "cards"): 16,
-        ("leadcards Reversed", "notes"): 3,
-        ("leadcards Reversed", "cards"): 6,
-        ("leadcards Cloze", "notes"): 9,
-        ("leadcards Cloze", "cards"): 17,
-        ("leadcards Choice", "notes"): 7,
-        ("leadcards Choice", "cards"): 7,
+        ("leadcards Basic", "notes"): 26,
+        ("leadcards Basic", "cards"): 26,
+        ("leadcards Cloze", "notes"): 22,
+        ("leadcards Cloze", "cards"): 41,
+        ("leadcards Choice", "notes"): 21,
+        ("leadcards Choice", "cards"): 21,
         ("leadcards Table cell", "notes"): 32,
-        ("leadcards Table cell", "cards"): 96,
+        ("leadcards Table cell", "cards"): 65,
     }
-    assert per_deck == {"CPHQ::Leadership vs Management": 142}
+    assert per_deck == {"CPHQ::Leadership vs Management": 153}
     assert col.decks.id_for_name("CPHQ") is not None  # the hierarchy is real
 
     assert snapshot(col) == expected([builtin])
@@ -237,11 +237,19 @@ def test_builtin_deck_imports_with_exact_counts(builtin: Deck, tmp_path: Path) -
 
     # One note checked by hand, not through the exporter's own functions.
     note = col.get_note(note_id(col, "lvm", "goal-of-a-manager"))
-    assert note["Front"] == "What is the goal of a <strong>manager</strong>?"
+    assert note["Front"] == (
+        "In the article's narrative (not its table), what is the goal of a <strong>manager</strong>?"
+    )
     assert note["Back"] == "To keep things <strong>stable and reliable</strong>."
     assert sorted(note.tags) == ["cphq", "key-statements", "leadership-vs-management"]
     cell = col.get_note(note_id(col, "lvm", "comparison:focus:leadership"))
     assert "table::comparison" in cell.tags and "comparison::focus" in cell.tags
+    # a column that makes only identify cards: Anki makes that one card, no other
+    example = col.get_note(
+        note_id(col, "lvm", "management-functions:compliance:healthcare-example")
+    )
+    assert example["Cell"] == "Preparing for Joint Commission audits with documented protocols"
+    assert [card.ord for card in example.cards()] == [1]
     col.close()
 
 
@@ -473,7 +481,7 @@ def test_builtin_csv_matches_its_package(builtin: Deck, tmp_path: Path) -> None:
     col.remove_notes(col.find_notes(""))
     import_text(col, text)
     assert snapshot(col) == from_package
-    assert (col.note_count(), col.card_count()) == (67, 142)
+    assert (col.note_count(), col.card_count()) == (101, 153)
     col.close()
 
 
@@ -551,14 +559,14 @@ def test_history_arrives_in_anki(builtin: Deck, tmp_path: Path) -> None:
     out = tmp_path / "history.apkg"
     ticks: list[int] = []
     summary = write_apkg_with_history([builtin], lambda: schedules, out, progress=ticks.append)
-    assert sum(ticks) == 2 * 142  # built, then scheduled
+    assert sum(ticks) == 2 * 153  # built, then scheduled
     total_reviews = sum(len(s.reviews) for s in schedules.values())
     assert summary.reviews == total_reviews
-    assert (summary.notes, summary.cards) == (67, 142)
+    assert (summary.notes, summary.cards) == (101, 153)
 
     col = fresh_collection(tmp_path)
     import_apkg(col, out, scheduling=True)
-    assert (col.note_count(), col.card_count()) == (67, 142)
+    assert (col.note_count(), col.card_count()) == (101, 153)
     assert col.db.scalar("select count() from revlog") == total_reviews
     assert snapshot(col) == expected([builtin])
     assert_renders_cleanly(col)
@@ -613,7 +621,7 @@ def test_history_is_not_applied_to_cards_anki_already_has(builtin: Deck, tmp_pat
     col = fresh_collection(tmp_path)
     import_apkg(col, plain)
     import_apkg(col, with_history, scheduling=True)
-    assert (col.note_count(), col.card_count()) == (67, 142)
+    assert (col.note_count(), col.card_count()) == (101, 153)
     assert col.db.scalar("select count() from cards where type != 0") == 0
     col.close()
 

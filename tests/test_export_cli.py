@@ -37,7 +37,7 @@ def test_anki_export_prints_a_summary(tmp_path: Path) -> None:
     result = run("anki", "lvm", "-o", str(out))
     assert result.exit_code == 0, result.stderr
     assert re.fullmatch(
-        rf"Exported 67 notes, 142 cards, 1 deck → {re.escape(str(out))} {SIZE}\n", result.stdout
+        rf"Exported 101 notes, 153 cards, 1 deck → {re.escape(str(out))} {SIZE}\n", result.stdout
     )
     assert result.stderr == ""
     assert [p.name for p in tmp_path.iterdir()] == ["lvm.apkg"]
@@ -51,7 +51,7 @@ def test_csv_export_prints_a_summary(tmp_path: Path) -> None:
     result = run("csv", "-o", str(out))  # no deck named: every known deck
     assert result.exit_code == 0, result.stderr
     assert re.fullmatch(
-        rf"Exported 67 notes, 142 cards, 1 deck → {re.escape(str(out))} {SIZE}\n", result.stdout
+        rf"Exported 101 notes, 153 cards, 1 deck → {re.escape(str(out))} {SIZE}\n", result.stdout
     )
     assert out.read_text(encoding="utf-8").startswith("#separator:tab\n#html:true\n")
 
@@ -69,7 +69,7 @@ def test_a_deck_named_twice_is_exported_once(tmp_path: Path) -> None:
     out = tmp_path / "once.apkg"
     result = run("anki", "lvm", str(builtin), "lvm", "-o", str(out))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("Exported 67 notes, 142 cards, 1 deck → ")
+    assert result.stdout.startswith("Exported 101 notes, 153 cards, 1 deck → ")
 
 
 def assert_refused(result, message: str, folder: Path, exit_code: int = 2) -> None:  # type: ignore[no-untyped-def]
@@ -225,7 +225,7 @@ def test_with_history_through_the_cli(tmp_path: Path, monkeypatch: pytest.Monkey
     result = run("anki", "lvm", "-o", str(out), "--with-history", "--home", str(tmp_path))
     assert result.exit_code == 0, result.stderr
     reviews = sum(len(s.reviews) for s in schedules.values())
-    assert result.stdout.startswith(f"Exported 67 notes, 142 cards, 1 deck, {reviews} reviews → ")
+    assert result.stdout.startswith(f"Exported 101 notes, 153 cards, 1 deck, {reviews} reviews → ")
     assert asked == [(tmp_path, ["lvm"])]
 
 
@@ -328,7 +328,7 @@ def test_with_history_from_a_real_store(tmp_path: Path) -> None:
     out = tmp_path / "mine.apkg"
     result = run("anki", "lvm", "-o", str(out), "--with-history", "--home", str(home))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("Exported 67 notes, 142 cards, 1 deck, 7 reviews → ")
+    assert result.stdout.startswith("Exported 101 notes, 153 cards, 1 deck, 7 reviews → ")
 
     col = fresh_collection(tmp_path, "anki")
     import_apkg(col, out, scheduling=True)
@@ -347,7 +347,7 @@ def test_with_history_from_a_real_store(tmp_path: Path) -> None:
         assert card.memory_state.difficulty == pytest.approx(
             memories[key].difficulty, abs=ANKI_DECIMALS
         )
-    assert col.db.scalar("select count() from cards where type = 0") == 142 - len(answered)
+    assert col.db.scalar("select count() from cards where type = 0") == 153 - len(answered)
     col.close()
 
 

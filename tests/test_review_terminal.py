@@ -74,7 +74,7 @@ def test_keys_answer_cards_and_the_database_holds_exactly_those_answers(
     before = {row[0]: row for row in _rows(isolated_home, "SELECT * FROM cards")}
     child = _spawn(isolated_home)
     child.expect(loose("20 new"))
-    child.expect(loose("Planning"))
+    child.expect(loose("Focus"))
     child.send(" ")
     child.expect(loose("1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 8d"))
     child.send("3")
@@ -99,7 +99,7 @@ def test_keys_answer_cards_and_the_database_holds_exactly_those_answers(
     )
     assert [(r[1], r[2]) for r in reviews] == [(3, "answer"), (1, "answer")]
     after = {row[0]: row for row in _rows(isolated_home, "SELECT * FROM cards")}
-    assert len(before) == len(after) == 142
+    assert len(before) == len(after) == 153
     changed = {key for key in after if after[key] != before[key]}
     assert changed == {reviews[0][0], reviews[1][0]}
     doctor = _run(isolated_home, "doctor")
@@ -171,7 +171,7 @@ def test_identify_card_answered_with_a_side_letter(isolated_home: Path, tmp_path
 
 def test_resize_redraws_to_the_new_width(isolated_home: Path) -> None:
     child = _spawn(isolated_home)
-    child.expect(loose("Planning"))
+    child.expect(loose("Focus"))
     child.setwinsize(30, 100)
     child.expect(loose("─" * 100))
     child.send("q")
@@ -180,7 +180,7 @@ def test_resize_redraws_to_the_new_width(isolated_home: Path) -> None:
 
 def test_no_color_is_respected(isolated_home: Path) -> None:
     child = _spawn(isolated_home, NO_COLOR="1")
-    child.expect(loose("Planning"))
+    child.expect(loose("Focus"))
     child.send(" ")
     child.expect(loose("4 Easy"))
     seen = child.before
@@ -238,8 +238,8 @@ def test_line_mode_end_of_input_prints_the_summary(isolated_home: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 0
-    assert "Q: Planning (Function) — What it means?" in done.stdout
-    assert "A: Setting policies and procedures" in done.stdout
+    assert "Q: Focus (Aspect) — Management?" in done.stdout
+    assert "A: Systems, tasks, and performance" in done.stdout
     assert "Cards answered: 2" in done.stdout
     assert "Recalled: 100% (Again 0 · Hard 0 · Good 2 · Easy 0)" in done.stdout
 
@@ -247,7 +247,7 @@ def test_line_mode_end_of_input_prints_the_summary(isolated_home: Path) -> None:
 @pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM])
 def test_closing_the_terminal_loses_nothing(isolated_home: Path, sig: signal.Signals) -> None:
     child = _spawn(isolated_home)
-    child.expect(loose("Planning"))
+    child.expect(loose("Focus"))
     child.send(" ")
     child.send("3")
     child.expect(loose("Good: next in"))
@@ -289,7 +289,7 @@ def test_e_opens_the_editor_at_the_card_and_reloads(isolated_home: Path, tmp_pat
 
 def test_e_on_the_builtin_deck_explains_instead_of_editing(isolated_home: Path) -> None:
     child = _spawn(isolated_home, EDITOR="false")
-    child.expect(loose("Planning"))
+    child.expect(loose("Focus"))
     child.send("e")
     child.expect(loose("The built-in deck is part of leadcards"))
     child.send("q")
@@ -298,15 +298,15 @@ def test_e_on_the_builtin_deck_explains_instead_of_editing(isolated_home: Path) 
 
 def test_a_resize_redraws_header_card_and_keys_at_the_new_size(isolated_home: Path) -> None:
     child = _spawn(isolated_home)
-    child.expect(loose("Planning"))
+    child.expect(loose("Focus"))
     child.setwinsize(20, 60)
     child.expect(loose("CPHQ::Leadership vs Management"))  # the header, redrawn
-    child.expect(loose("Planning"))
+    child.expect(loose("Focus"))
     child.expect(loose("space show answer · u undo"))  # and the keys under the card
     child.setwinsize(10, 30)
     child.expect(loose("Make the terminal at least"))
     child.setwinsize(24, 80)
-    child.expect(loose("Planning"))
+    child.expect(loose("Focus"))
     child.send("q")
     child.expect(pexpect.EOF)
     child.close()
@@ -322,7 +322,7 @@ def test_terminated_or_hung_up_the_terminal_is_restored_and_answers_kept(
     import termios
 
     child = _spawn(isolated_home)
-    child.expect(loose("Planning"))
+    child.expect(loose("Focus"))
     child.send(" ")
     child.expect(loose("3 Good"))
     child.send("3")

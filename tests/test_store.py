@@ -489,7 +489,7 @@ def test_read_only_database_file_can_be_read_not_written(isolated_home: Path) ->
         before = fingerprint(db)
         shown = runner.invoke(app, ["status", "--json"])
         assert shown.exit_code == 0, shown.stderr
-        assert json.loads(shown.stdout)["total"]["reviewed_today"] == 142
+        assert json.loads(shown.stdout)["total"]["reviewed_today"] == 153
         result = runner.invoke(app, ["suspend", key])
         assert result.exit_code == 1
         assert result.stderr == (
@@ -577,7 +577,7 @@ def test_two_processes_answer_at_once(isolated_home: Path, tmp_path: Path) -> No
         assert "locked" not in err and "busy" not in err, err
         assert proc.returncode == 0, err
         answered += int(out)
-    assert answered == 142 * 3
+    assert answered == 153 * 3
     with open_store(isolated_home) as store:
         assert log_count(store) == answered
         ids = [r[0] for r in db_rows(store, "SELECT id FROM live_events")]
@@ -587,15 +587,15 @@ def test_two_processes_answer_at_once(isolated_home: Path, tmp_path: Path) -> No
             "SELECT min(n), max(n), count(*) FROM "
             "(SELECT count(*) AS n FROM live_events GROUP BY card_key)",
         )[0]
-        assert tuple(per_card) == (3, 3, 142)
-        assert db_rows(store, "SELECT count(*) FROM cards")[0][0] == 142
+        assert tuple(per_card) == (3, 3, 153)
+        assert db_rows(store, "SELECT count(*) FROM cards")[0][0] == 153
         assert db_rows(store, "PRAGMA integrity_check")[0][0] == "ok"
     doctor = runner.invoke(app, ["doctor"])
     assert doctor.exit_code == 0, doctor.stdout
     assert doctor.stdout == (
         "integrity: ok\n"
         "decks: every card has its row (1 deck)\n"
-        "replay: 142 cards match their 426 log events\n"
+        "replay: 153 cards match their 459 log events\n"
     )
 
 

@@ -113,7 +113,7 @@ def test_editing_wording_keeps_key_and_history(user_deck: Path, isolated_home: P
     assert (row["key"], row["state"], row["reps"]) == ("mine:one:front", "review", 1)
     doctor = runner.invoke(app, ["doctor"])
     assert doctor.exit_code == 0
-    assert "replay: 146 cards match their 1 log events" in doctor.stdout
+    assert "replay: 157 cards match their 1 log events" in doctor.stdout
 
 
 def test_removed_card_is_hidden_and_returns_with_history(
@@ -213,7 +213,7 @@ def test_deleted_deck_file_hides_its_cards(user_deck: Path, isolated_home: Path)
     user_deck.unlink()
     payload = status()
     assert [d["id"] for d in payload["decks"]] == ["lvm"]
-    assert payload["total"]["total"] == 142 and payload["total"]["reviewed_today"] == 0
+    assert payload["total"]["total"] == 153 and payload["total"]["reviewed_today"] == 0
     assert all(r["removed"] for k, r in cache(isolated_home).items() if k.startswith("mine:"))
     with open_store(isolated_home) as store:
         assert db_rows(store, "SELECT count(*) FROM deck_files")[0][0] == 1

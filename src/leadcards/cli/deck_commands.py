@@ -15,6 +15,7 @@ from leadcards.cli.support import (
     JsonOption,
     console,
     echo,
+    err,
     handles_errors,
     print_json,
     warn_broken,
@@ -67,21 +68,34 @@ def check(
         typer.Argument(help="Deck files to check (default: every known deck).", show_default=False),
     ] = None,
     home: HomeOption = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat content warnings as errors (exit 1).")
+    ] = False,
 ) -> None:
-    """Validate deck files and print every problem as path:line:column: message."""
+    """Validate deck files and print every problem as path:line:column: message; also
+    warn about cards that give their answer away or ask alike and answer differently."""
     from leadcards.deck import catalog
+    from leadcards.deck.lint import lint
     from leadcards.errors import DeckError
     from leadcards.export.apkg import export_problems
 
     targets = list(files or []) or [f.path for f in catalog.deck_files(paths.home(home))]
-    loaded = catalog.load_all(targets)
+    decks = catalog.load_all(targets)
     # What loads but Anki would not take as it is: an export would refuse it.
-    problems = export_problems(loaded)
+    problems = export_problems(decks)
     if problems:
         raise DeckError(problems)
-    for deck in loaded:
+    found = {deck.path: lint(deck) for deck in decks}
+    if strict and any(found.values()):
+        raise DeckError([w for warnings in found.values() for w in warnings])
+    for deck in decks:
+        for warning in found[deck.path]:
+            err(str(warning))
+        count = len(found[deck.path])
+        noted = f" ({count} warning{'s' if count != 1 else ''})" if count else ""
         echo(
-            f"{deck.path}: ok — deck '{deck.id}', {len(deck.notes)} notes, {len(deck.cards)} cards"
+            f"{deck.path}: ok — deck '{deck.id}', {len(deck.notes)} notes, "
+            f"{len(deck.cards)} cards{noted}"
         )
 
 

@@ -19,11 +19,12 @@ from leadcards.deck.card_types import ENTRY_TYPES
 from leadcards.deck.card_types.base import Entry, EntryType
 from leadcards.deck.card_types.table import read_table, table_notes
 from leadcards.deck.model import Card, Deck, Kind, Note, Table, slugify
+from leadcards.deck.order import ordered
 from leadcards.deck.reader import Reader, compose, line_of, read_deck_text
 from leadcards.deck.text import unique
 from leadcards.errors import DeckError, Problem
 
-DECK_FIELDS = ("id", "name", "description", "source", "tags", "tables", "cards")
+DECK_FIELDS = ("id", "name", "description", "source", "tags", "order", "tables", "cards")
 CARD_COMMON = ("id", "type", "tags", "extra")
 # Every field some card may have, so a misspelt one gets a "did you mean".
 ALL_CARD_FIELDS = unique(CARD_COMMON, *(t.allowed for t in ENTRY_TYPES.values()))
@@ -83,6 +84,7 @@ def _build_deck(reader: Reader, root: Node, path: Path) -> Deck | None:
             notes.append(note)
 
     _check_unique_keys(reader, notes)
+    notes = ordered(reader, fields.get("order"), notes)
     if not notes and not reader.problems:
         reader.problem(root, "the deck has no cards: add 'tables' or 'cards'")
     if deck_id is None or name is None:

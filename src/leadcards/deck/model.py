@@ -140,6 +140,7 @@ class Row:
     cells: tuple[str, ...]
     tags: tuple[str, ...] = ()
     line: int = 0
+    templates: tuple[tuple[str, ...], ...] = ()  # per column; () = the table's templates
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,11 +151,13 @@ class Table:
     title: str
     row_label: str
     columns: tuple[str, ...]
-    templates: tuple[str, ...]
+    templates: tuple[tuple[str, ...], ...]  # per column, in column order
     identify: str  # column | row | both
     rows: tuple[Row, ...]
     tags: tuple[str, ...] = ()
     line: int = 0
+    distractors: str = "same-column"  # same-column | other-columns | mixed
+    identify_prompt: str = ""  # what identify cards ask; "" = built from columns or row label
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +181,7 @@ class Deck:
     source: str = ""
     tags: tuple[str, ...] = ()
     tables: tuple[Table, ...] = ()
+    # in the order their new cards are introduced: the deck's ``order:``, then file order
     notes: tuple[Note, ...] = field(default_factory=tuple)
 
     @property

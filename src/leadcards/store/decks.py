@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from leadcards.scheduling import State
 from leadcards.store.sql import StoreBase
 
 
@@ -64,43 +65,84 @@ class DeckQueries(StoreBase):
     def sync_deck(
         self, deck_id: str, cards: list[CardText], at_ms: int, file: DeckFile | None = None
     ) -> CardChanges:
-        """Make the deck's rows exactly ``cards`` (and remember the file), in one transaction."""
+        """Make the deck's rows exactly ``cards`` (and remember the file), in one transaction.
+
+        ``cards`` come in deck order, and so are the positions of its cards not yet
+        introduced (new ones, and those still new): a deck that changes its order
+        changes it for what a learner has not seen yet, and never touches a key, a
+        history or the place of a card already studied. Those cards swap the
+        positions they hold, so a deck whose order did not change writes none.
+        """
         changes = CardChanges()
         with self._transaction():
             existing = {
-                row[0]: (row[1], bool(row[2]))
+                row[0]: (row[1], bool(row[2]), row[3], row[4] == State.NEW)
                 for row in self._rows(
-                    "SELECT key, content_hash, removed FROM cards WHERE deck_id = ?", (deck_id,)
+                    "SELECT key, content_hash, removed, position, state FROM cards "
+                    "WHERE deck_id = ?",
+                    (deck_id,),
                 )
             }
             position = int(self._value("SELECT coalesce(max(position), 0) FROM cards"))
             inserts, updates = [], []
+            waiting: list[str] = []  # keys not yet introduced, in deck order
+            places: list[int] = []  # the positions they hold or will hold
             for card in cards:  # one pass: a first sync meets every card of a large deck
                 key, _, _, content_hash = card
                 old = existing.get(key)
                 if old is None:
                     position += 1
-                    inserts.append((*card, deck_id, position, at_ms))
-                elif old != (content_hash, False):
+                    inserts.append([*card, deck_id, position, at_ms])
+                    waiting.append(key)
+                    places.append(position)
+                    continue
+                if old[3]:
+                    waiting.append(key)
+                    places.append(old[2])
+                if old[:2] != (content_hash, False):
                     updates.append((content_hash, key))
                     if old[1]:
                         changes.restored += 1
                     else:
                         changes.changed += 1
+            moves = self._reorder(waiting, places, existing, inserts)
             self._run_many(
                 "INSERT INTO cards (key, note_id, template, content_hash, deck_id, position, "
                 "added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 inserts,
             )
             self._run_many("UPDATE cards SET content_hash = ?, removed = 0 WHERE key = ?", updates)
+            self._run_many("UPDATE cards SET position = ? WHERE key = ?", moves)
             present = {card[0] for card in cards}
-            gone = [k for k, (_, removed) in existing.items() if k not in present and not removed]
+            gone = [k for k, old in existing.items() if k not in present and not old[1]]
             self._run_many("UPDATE cards SET removed = 1 WHERE key = ?", [(k,) for k in gone])
             if file is not None:
                 self._remember(file, deck_id, at_ms)
         changes.added = len(inserts)
         changes.removed = len(gone)
         return changes
+
+    @staticmethod
+    def _reorder(
+        waiting: list[str],
+        places: list[int],
+        existing: dict[str, tuple[str, bool, int, bool]],
+        inserts: list[list[object]],
+    ) -> list[tuple[int, str]]:
+        """Give the waiting cards, in deck order, the positions they hold, in increasing
+        order: the inserts' rows get theirs in place, and the existing cards that must
+        move are returned as ``(position, key)``."""
+        if places == sorted(places):
+            return []
+        inserted = {row[0]: row for row in inserts}
+        moves = []
+        for key, place in zip(waiting, sorted(places), strict=True):
+            row = inserted.get(key)
+            if row is not None:
+                row[5] = place
+            elif existing[key][2] != place:
+                moves.append((place, key))
+        return moves
 
     def _remember(self, file: DeckFile, deck_id: str, at_ms: int) -> None:
         self._run(

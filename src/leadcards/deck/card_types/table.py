@@ -2,7 +2,10 @@
 
 Each cell is a note with up to three cards: recall (aspect and side → the cell),
 identify (the cell → which side and/or which aspect) and choice (the cell among
-distractors from the same table). Tables have their own section in a deck
+distractors from the same table: its own column's cells, or the other sides', as the
+table's ``distractors`` says). Which templates a cell gets can differ by column and
+by row, so a column whose recall would have two right answers can leave it out.
+Tables have their own section in a deck
 (``tables:``), so the loader asks this module to read one; the cards are generated
 here, never written by hand.
 
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node
 
 from leadcards.deck.card_types.base import (
     ANSWER,
@@ -92,9 +95,22 @@ NOTE_TYPE = NoteType(
 
 TEMPLATES = tuple(t.makes for t in _TEMPLATES)
 IDENTIFY_MODES = ("both", "column", "row")
-TABLE_FIELDS = ("id", "title", "row_label", "columns", "templates", "identify", "tags", "rows")
+# Where a choice card's distractors come from, first pool first (see ``_pools``).
+DISTRACTOR_MODES = ("same-column", "other-columns", "mixed")
+TABLE_FIELDS = (
+    "id",
+    "title",
+    "row_label",
+    "columns",
+    "templates",
+    "identify",
+    "identify_prompt",
+    "distractors",
+    "tags",
+    "rows",
+)
 TABLE_REQUIRED = ("id", "row_label", "columns", "rows")
-ROW_FIELDS = ("label", "id", "cells", "tags")
+ROW_FIELDS = ("label", "id", "cells", "tags", "templates")
 ROW_REQUIRED = ("label", "cells")
 
 
@@ -110,16 +126,27 @@ def read_table(reader: Reader, node: Node) -> Table | None:
     columns = reader.texts(fields.get("columns"), "columns")
     if "columns" in fields and len(columns) < 2 and len(reader.problems) == before:
         reader.problem(fields["columns"], "a table needs at least 2 columns")
-    templates = _read_templates(reader, fields.get("templates"))
+    templates = _read_templates(reader, fields.get("templates"), columns, TEMPLATES)
     identify = reader.text(fields.get("identify"), "identify") or "both"
     if identify not in IDENTIFY_MODES:
         reader.problem(
             fields.get("identify"),
             f"identify must be one of {', '.join(IDENTIFY_MODES)}, not '{identify}'",
         )
+    identify_question = reader.text(fields.get("identify_prompt"), "identify_prompt") or ""
+    distractors = reader.text(fields.get("distractors"), "distractors") or DISTRACTOR_MODES[0]
+    if distractors not in DISTRACTOR_MODES:
+        reader.problem(
+            fields.get("distractors"),
+            f"distractors must be one of {', '.join(DISTRACTOR_MODES)}, not '{distractors}'"
+            f"{reader.suggest(distractors, DISTRACTOR_MODES)}",
+        )
     tags = reader.texts(fields.get("tags"), "tags")
     rows = _read_rows(reader, fields.get("rows"), table_id, columns)
-    if "choice" in templates and rows and len({c for r in rows for c in r.cells}) < 2:
+    if (
+        any("choice" in t for row in rows for t in (row.templates or templates))
+        and len({c for r in rows for c in r.cells}) < 2
+    ):
         reader.problem(node, "choice cards need a table with at least 2 different cells")
     if len(reader.problems) > before or table_id is None or row_label is None:
         return None
@@ -133,23 +160,46 @@ def read_table(reader: Reader, node: Node) -> Table | None:
         rows=tuple(rows),
         tags=tags,
         line=line_of(node),
+        distractors=distractors,
+        identify_prompt=identify_question,
     )
 
 
-def _read_templates(reader: Reader, node: Node | None) -> tuple[str, ...]:
+def _read_templates(
+    reader: Reader, node: Node | None, columns: tuple[str, ...], default: tuple[str, ...]
+) -> tuple[tuple[str, ...], ...]:
+    """The templates of each column: one list for every column, or a mapping from
+    column names to lists (a column left out of the mapping makes no cards)."""
     if node is None:
-        return TEMPLATES
+        return tuple(default for _ in columns)
+    before = len(reader.problems)
+    if isinstance(node, MappingNode):
+        by_column = reader.mapping(node, columns, (), "templates (by column)")
+        if by_column is None:
+            return ()
+        per_column = tuple(
+            _template_list(reader, by_column[c]) if c in by_column else () for c in columns
+        )
+    else:
+        per_column = (_template_list(reader, node),) * len(columns)
+    if columns and not any(per_column) and len(reader.problems) == before:
+        reader.problem(node, "templates must name at least one template")
+    return per_column
+
+
+def _template_list(reader: Reader, node: Node) -> tuple[str, ...]:
     templates = reader.texts(node, "templates")
     for name in templates:
         if name not in TEMPLATES:
             reader.problem(node, f"unknown template '{name}' (choose from {', '.join(TEMPLATES)})")
-    if not templates:
-        reader.problem(node, "templates must name at least one template")
     return templates
 
 
 def _read_rows(
-    reader: Reader, node: Node | None, table_id: str | None, columns: tuple[str, ...]
+    reader: Reader,
+    node: Node | None,
+    table_id: str | None,
+    columns: tuple[str, ...],
 ) -> list[Row]:
     row_nodes = reader.sequence(node, "rows")
     if row_nodes == []:
@@ -171,11 +221,15 @@ def _read_row(
     columns: tuple[str, ...],
     first_lines: dict[str, int],
 ) -> Row | None:
-    """One row, or None (reported) when it is wrong or repeats an earlier row's id."""
+    """One row, or None (reported) when it is wrong or repeats an earlier row's id.
+    A row may give its own ``templates``, in place of the table's."""
     fields = reader.mapping(node, ROW_FIELDS, ROW_REQUIRED, "a table row")
     if fields is None:
         return None
     label = reader.text(fields.get("label"), "row label")
+    own: tuple[tuple[str, ...], ...] = ()
+    if "templates" in fields:
+        own = _read_templates(reader, fields["templates"], columns, TEMPLATES)
     row_id = reader.slug(fields["id"], "row id") if "id" in fields else slugify(label or "")
     cells_node = fields.get("cells")
     cells = reader.texts(cells_node, "cells")
@@ -195,23 +249,24 @@ def _read_row(
             f"(first at line {first_lines[row_id]})",
         )
         return None
-    return Row(row_id, label, cells, reader.texts(fields.get("tags"), "tags"), line_of(node))
+    tags = reader.texts(fields.get("tags"), "tags")
+    return Row(row_id, label, cells, tags, line_of(node), own)
 
 
 # --- the cards ----------------------------------------------------------------------------
 
 
 def table_notes(deck_id: str, table: Table, deck_tags: tuple[str, ...]) -> list[Note]:
-    """One note per cell, carrying the templates the table asks for."""
+    """One note per cell that makes a card, carrying the templates asked for it."""
     column_ids = slug_columns(table.columns)
-    # Distractor pools, built once: the cell's own column first (parallel wording),
-    # then the whole table. The answer itself is skipped when options are drawn.
-    by_column = [[row.cells[i] for row in table.rows] for i in range(len(table.columns))]
-    every_cell = [cell for row in table.rows for cell in row.cells]
+    pools = _Pools(table)
     prompt = identify_prompt(table)
     notes: list[Note] = []
     for row in table.rows:
         for index, (column, column_id) in enumerate(zip(table.columns, column_ids, strict=True)):
+            templates = cell_templates(table, row, index)
+            if not templates:
+                continue
             own_tags = (
                 f"table::{table.id}",
                 f"{table.id}::{row.id}",
@@ -226,7 +281,8 @@ def table_notes(deck_id: str, table: Table, deck_tags: tuple[str, ...]) -> list[
                 tags=unique(deck_tags, table.tags, row.tags, own_tags),
                 origin=Origin(table.id, table.title, table.row_label, row.label, column),
                 prompt=prompt,
-                pools=(by_column[index], every_cell),
+                templates=templates,
+                pools=pools.for_cell(row, index) if "choice" in templates else (),
             )
             notes.append(cell.note())
     return notes
@@ -245,8 +301,47 @@ def slug_columns(columns: tuple[str, ...]) -> list[str]:
     return ["column" if keep and name in legacy else slugify(name) for name in columns]
 
 
+class _Pools:
+    """Where a table's choice distractors come from, built once per table.
+
+    ``same-column``: the cell's own column first (parallel wording: which row is it?),
+    then the whole table. ``other-columns``: the other cells of the same row, then the
+    other columns' cells: in a two-sided table the answer is the only option from its
+    side, so the card asks the side. ``mixed``: the same row, then the own column. The
+    answer itself is skipped when options are drawn; the draw is seeded by the card key.
+    """
+
+    def __init__(self, table: Table) -> None:
+        self.mode = table.distractors
+        width = len(table.columns)
+        self.by_column = [[row.cells[i] for row in table.rows] for i in range(width)]
+        self.every_cell = [cell for row in table.rows for cell in row.cells]
+        self.other_columns: list[list[str]] = []
+        if self.mode == "other-columns":
+            self.other_columns = [
+                [row.cells[i] for row in table.rows for i in range(width) if i != column]
+                for column in range(width)
+            ]
+
+    def for_cell(self, row: Row, index: int) -> tuple[list[str], ...]:
+        if self.mode == "same-column":
+            return self.by_column[index], self.every_cell
+        same_row = [cell for i, cell in enumerate(row.cells) if i != index]
+        if self.mode == "other-columns":
+            return same_row, self.other_columns[index], self.every_cell
+        return same_row, self.by_column[index], self.every_cell
+
+
+def cell_templates(table: Table, row: Row, index: int) -> tuple[str, ...]:
+    """The cards a cell makes: its row's templates for its column, else the table's."""
+    return (row.templates or table.templates)[index]
+
+
 def identify_prompt(table: Table) -> str:
-    """What an identify card asks, after showing the cell."""
+    """What an identify card asks, after showing the cell: the table's own question, or
+    one built from its columns or row label."""
+    if table.identify_prompt:
+        return table.identify_prompt
     sides = " or ".join(table.columns)
     if table.identify == "column":
         return f"{sides}?"
@@ -279,11 +374,12 @@ class _Cell:
     tags: tuple[str, ...]
     origin: Origin
     prompt: str  # the table's identify prompt
+    templates: tuple[str, ...]  # the cards this cell makes
     pools: tuple[list[str], ...]  # where choice distractors come from, preferred first
 
     def note(self) -> Note:
         table, row = self.table, self.row
-        cards = tuple(self.card(template) for template in table.templates)
+        cards = tuple(self.card(template) for template in self.templates)
         fields = {
             "Table": table.title or table.id,
             "RowLabel": table.row_label,
@@ -291,7 +387,7 @@ class _Cell:
             "Column": table.columns[self.index],
             "Cell": row.cells[self.index],
         }
-        if "identify" in table.templates:
+        if "identify" in self.templates:
             # Carried on the note so the exporter need not go back to the table for it.
             fields["IdentifyPrompt"] = self.prompt
         return Note(self.note_id, Kind.TABLE, fields, self.tags, cards, row.line)
