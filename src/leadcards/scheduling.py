@@ -15,7 +15,7 @@ rule existed carry no ``ordered`` mark and replay without it, so their due dates
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
@@ -166,12 +166,9 @@ class Scheduler:
             return self._memory(
                 memory, rating, at_ms, self._reviews(key, memory, (rating,), at_ms)[0]
             )
-        ratings = tuple(range(2, rating + 1))
-        reviewed = self._reviews(key, memory, ratings, at_ms)
-        after = self._memory(memory, rating, at_ms, reviewed[-1])
+        reviewed = self._reviews(key, memory, tuple(range(2, rating + 1)), at_ms)
         days = self._spread([to_ms(card.due) - at_ms for card in reviewed])[-1]
-        due = at_ms + days * DAY_MS
-        return after if due == after.due else replace(after, due=due)
+        return self._memory(memory, rating, at_ms, reviewed[-1], at_ms + days * DAY_MS)
 
     def preview(self, key: str, memory: Memory, at_ms: int) -> dict[int, int]:
         """Milliseconds until due for each rating, as the review screen shows them: what
@@ -213,14 +210,18 @@ class Scheduler:
         return reviewed
 
     @staticmethod
-    def _memory(memory: Memory, rating: int, at_ms: int, card: fsrs.Card) -> Memory:
+    def _memory(
+        memory: Memory, rating: int, at_ms: int, card: fsrs.Card, due: int | None = None
+    ) -> Memory:
+        """The memory py-fsrs's ``card`` holds after the answer; ``due`` when the
+        interval-order rule moved it."""
         lapse = memory.state == 2 and rating == 1  # State.REVIEW, Rating.AGAIN
         return Memory(
             state=_STATES[card.state],
             step=card.step,
             stability=card.stability,
             difficulty=card.difficulty,
-            due=to_ms(card.due),
+            due=to_ms(card.due) if due is None else due,
             last_review=at_ms,
             reps=memory.reps + 1,
             lapses=memory.lapses + (1 if lapse else 0),
