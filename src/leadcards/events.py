@@ -15,7 +15,7 @@ from enum import Enum
 from typing import Any, NamedTuple
 
 from leadcards.errors import BadRow
-from leadcards.scheduling import NEW_MEMORY, Memory, Scheduler
+from leadcards.scheduling import NEW_MEMORY, NEW_PROGRESS, Memory, Progress, Scheduler
 from leadcards.settings import DEFAULTS, Settings, from_stored, stored_problem
 
 
@@ -151,9 +151,10 @@ def replay(
     ids that undo events name, so an undone event is skipped wherever it sits.
     """
     timeline = SettingsTimeline()
-    # Memories and flags are folded apart: answers, nearly all of a log, then touch one
-    # dict entry instead of building a record each; flag events never touch memory.
-    memories: dict[str, Memory] = {}
+    # Schedules and flags are folded apart: answers, nearly all of a log, then touch one
+    # dict entry instead of building a record each; flag events never touch a schedule.
+    # Schedules stay in py-fsrs's form until the end (``Progress``).
+    progress: dict[str, Progress] = {}
     flags: dict[str, CardRecord] = {}
     answer, forget, setting, undo = (
         EventKind.ANSWER,
@@ -175,17 +176,22 @@ def replay(
             continue
         if kind is answer:
             scheduler = by_deck.get(deck) or timeline.scheduler(deck)
-            memory = memories.get(key, NEW_MEMORY)
-            memories[key] = scheduler.answer(
-                key, memory, event.rating or 0, event.at, ordered=is_ordered(event)
+            progress[key] = scheduler.step(
+                key,
+                progress.get(key, NEW_PROGRESS),
+                event.rating or 0,
+                event.at,
+                ordered=is_ordered(event),
             )
         elif kind is forget:
-            memories[key] = NEW_MEMORY
+            progress[key] = NEW_PROGRESS
         else:
             flags[key] = apply(flags.get(key, NEW_RECORD), event, None)
     return {
-        key: flags.get(key, NEW_RECORD)._replace(memory=memories.get(key, NEW_MEMORY))
-        for key in memories.keys() | flags.keys()
+        key: flags.get(key, NEW_RECORD)._replace(
+            memory=progress[key].memory() if key in progress else NEW_MEMORY
+        )
+        for key in progress.keys() | flags.keys()
     }
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from leadcards.clock import from_ms, to_ms
 from leadcards.settings import Settings
@@ -75,6 +75,36 @@ class Memory:
 
 
 NEW_MEMORY = Memory()
+
+
+class Progress(NamedTuple):
+    """A card's schedule while answers are folded in: py-fsrs's own card (None while
+    new) with what it does not keep. ``due`` is kept apart: the interval-order rule may
+    move it, and milliseconds survive where a datetime round trip might not."""
+
+    card: Any  # fsrs.Card | None
+    reps: int
+    lapses: int
+    last_review: int | None
+    due: int | None
+
+    def memory(self) -> Memory:
+        card = self.card
+        if card is None:
+            return Memory(reps=self.reps, lapses=self.lapses)
+        return Memory(
+            state=_STATES[card.state],
+            step=card.step,
+            stability=card.stability,
+            difficulty=card.difficulty,
+            due=self.due,
+            last_review=self.last_review,
+            reps=self.reps,
+            lapses=self.lapses,
+        )
+
+
+NEW_PROGRESS = Progress(None, 0, 0, None, None)
 MEMORY_FIELDS = (
     "state",
     "step",
@@ -97,8 +127,8 @@ class _SeededRandom:
 
     __slots__ = ("_drawn", "_next", "_rng", "_text")
 
-    def __init__(self, key: str, memory: Memory) -> None:
-        self._text = f"{key}@{memory.last_review or 0}#{memory.reps}"
+    def __init__(self, key: str, last_review: int | None, reps: int) -> None:
+        self._text = f"{key}@{last_review or 0}#{reps}"
         self._rng: random.Random | None = None
         self._drawn: list[float] = []
         self._next = 0
@@ -161,20 +191,38 @@ class Scheduler:
     ) -> Memory:
         """The memory after answering ``rating`` at ``at_ms``; ``ordered`` keeps a review
         card's Hard < Good < Easy in whole days (off only to replay older answers)."""
+        return self.step(key, self.progress(memory), rating, at_ms, ordered=ordered).memory()
+
+    def progress(self, memory: Memory) -> Progress:
+        card = None if memory.state == 0 else self._to_fsrs(memory)
+        return Progress(card, memory.reps, memory.lapses, memory.last_review, memory.due)
+
+    def step(
+        self, key: str, progress: Progress, rating: int, at_ms: int, *, ordered: bool = True
+    ) -> Progress:
+        """``answer`` on py-fsrs's own card: a replay folds thousands of answers per card
+        and converts to a ``Memory`` once at the end instead of twice per answer."""
+        card = progress.card or self._card(card_id=1, state=self._states[0], step=0)
+        review = progress.card is not None and card.state == 2  # fsrs.State.Review
+        seed = _SeededRandom(key, progress.last_review, progress.reps)
         # Only Good and Easy on a card in review can meet a lower button's interval.
-        if not ordered or rating < 3 or memory.state != 2:
-            return self._memory(
-                memory, rating, at_ms, self._reviews(key, memory, (rating,), at_ms)[0]
-            )
-        reviewed = self._reviews(key, memory, tuple(range(2, rating + 1)), at_ms)
-        days = self._spread([to_ms(card.due) - at_ms for card in reviewed])[-1]
-        return self._memory(memory, rating, at_ms, reviewed[-1], at_ms + days * DAY_MS)
+        if not ordered or rating < 3 or not review:
+            after = self._reviews(card, seed, (rating,), at_ms)[0]
+            due = to_ms(after.due)
+        else:
+            reviewed = self._reviews(card, seed, tuple(range(2, rating + 1)), at_ms)
+            after = reviewed[-1]
+            due = at_ms + self._spread([to_ms(c.due) - at_ms for c in reviewed])[-1] * DAY_MS
+        lapse = review and rating == 1
+        return Progress(after, progress.reps + 1, progress.lapses + lapse, at_ms, due)
 
     def preview(self, key: str, memory: Memory, at_ms: int) -> dict[int, int]:
         """Milliseconds until due for each rating, as the review screen shows them: what
         ``answer`` gives, with each of the four reviews computed once."""
-        reviewed = self._reviews(key, memory, tuple(RATINGS), at_ms)
-        waits = [to_ms(card.due) - at_ms for card in reviewed]
+        card = self.progress(memory).card or self._card(card_id=1, state=self._states[0], step=0)
+        seed = _SeededRandom(key, memory.last_review, memory.reps)
+        reviewed = self._reviews(card, seed, tuple(RATINGS), at_ms)
+        waits = [to_ms(c.due) - at_ms for c in reviewed]
         if memory.state == 2:
             waits[1:] = [days * DAY_MS for days in self._spread(waits[1:])]
         return dict(zip(RATINGS, waits, strict=True))
@@ -191,15 +239,15 @@ class Scheduler:
         return days
 
     def _reviews(
-        self, key: str, memory: Memory, ratings: tuple[int, ...], at_ms: int
+        self, card: fsrs.Card, draw: _SeededRandom, ratings: tuple[int, ...], at_ms: int
     ) -> list[fsrs.Card]:
-        """py-fsrs's card after each of ``ratings``, all drawing the same fuzz."""
-        card = self._to_fsrs(memory)
+        """py-fsrs's card after each of ``ratings`` (it copies, never changes ``card``),
+        all drawing the same fuzz."""
         when = from_ms(at_ms)
         # py-fsrs draws fuzz from its module's random(): swap in this card's seeded one.
         module = self._module
         original = module.random
-        module.random = draw = _SeededRandom(key, memory)
+        module.random = draw
         try:
             reviewed = []
             for rating in ratings:
@@ -208,24 +256,6 @@ class Scheduler:
         finally:
             module.random = original
         return reviewed
-
-    @staticmethod
-    def _memory(
-        memory: Memory, rating: int, at_ms: int, card: fsrs.Card, due: int | None = None
-    ) -> Memory:
-        """The memory py-fsrs's ``card`` holds after the answer; ``due`` when the
-        interval-order rule moved it."""
-        lapse = memory.state == 2 and rating == 1  # State.REVIEW, Rating.AGAIN
-        return Memory(
-            state=_STATES[card.state],
-            step=card.step,
-            stability=card.stability,
-            difficulty=card.difficulty,
-            due=to_ms(card.due) if due is None else due,
-            last_review=at_ms,
-            reps=memory.reps + 1,
-            lapses=memory.lapses + (1 if lapse else 0),
-        )
 
     def retrievability(self, memory: Memory, at: datetime) -> float | None:
         if memory.state == State.NEW or memory.stability is None:
