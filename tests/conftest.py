@@ -43,6 +43,16 @@ cards:
 """
 
 
+class Clock:
+    """A session's clock that a test moves by hand (``clock.at += MINUTE``)."""
+
+    def __init__(self, at: int = AT) -> None:
+        self.at = at
+
+    def __call__(self) -> int:
+        return self.at
+
+
 def basic_deck(n: int, deck_id: str = "mini") -> str:
     """A deck of ``n`` plain cards, c00, c01, …"""
     lines = [f"id: {deck_id}", f"name: {deck_id.title()} deck", "cards:"]

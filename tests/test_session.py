@@ -19,15 +19,7 @@ from leadcards.store import Store, open_store
 from leadcards.sync import sync_deck
 from leadcards.workspace import Workspace
 
-from .conftest import AT, DAY, MINUTE, TABLE_DECK, basic_deck, db_rows, key
-
-
-class Clock:
-    def __init__(self, at: int = AT) -> None:
-        self.at = at
-
-    def __call__(self) -> int:
-        return self.at
+from .conftest import AT, DAY, MINUTE, TABLE_DECK, Clock, basic_deck, db_rows, key
 
 
 @pytest.fixture

@@ -18,15 +18,7 @@ from leadcards.session import Session
 from leadcards.store import Store, open_store
 from leadcards.sync import sync_deck
 
-from .conftest import AT, DAY, MINUTE, basic_deck, db_rows, key
-
-
-class Clock:
-    def __init__(self, at: int = AT) -> None:
-        self.at = at
-
-    def __call__(self) -> int:
-        return self.at
+from .conftest import AT, DAY, MINUTE, Clock, basic_deck, db_rows, key
 
 
 @pytest.fixture
