@@ -138,7 +138,7 @@ def card_list(rows: list[dict[str, Any]], width: int, now: datetime) -> Renderab
         lines.append(key)
     if rows:
         lines.append(
-            Text("`leadcards cards KEY` shows a card in full, with its history.", style="dim")
+            Text("`leadcards cards KEY`: one card in full, with its history.", style="dim")
         )
     return Group(*lines)
 
