@@ -4,6 +4,8 @@ Machines here are noisy, so every figure that matters is also given as a ratio t
 something measured moments before on the same machine:
 
 - start-up: `leadcards status` as a whole process ÷ importing typer and rich alone
+- review start: `leadcards review` to its first card, whole process and peak memory,
+  ÷ the same import
 - deck loading: `load_deck` ÷ libyaml composing the same file
 - sync: first sync of a deck, and re-sync of unchanged files
 - answer latency: answer + commit + next card, median, ÷ a bare SQLite insert + commit
@@ -81,6 +83,28 @@ def bench_start_up(home: Path, repeat: int) -> tuple[float, float]:
     base = median_time(run(yardstick), repeat)
     ours = median_time(run(status), repeat)
     return ours, base
+
+
+def bench_review_start(home: Path, repeat: int) -> tuple[float, float, int, int]:
+    """`leadcards review` in line mode to its first card (then q), as a whole process,
+    and the yardstick; then the peak memory (KB) of each, as a process of their own."""
+    env = dict(os.environ, LEADCARDS_HOME=str(home))
+    yardstick = [sys.executable, "-c", "import typer, rich.console, rich.table"]
+    review = [sys.executable, "-m", "leadcards", "review", "--limit", "1"]
+
+    def run(cmd: list[str]) -> Callable[[], object]:
+        return lambda: subprocess.run(cmd, env=env, check=True, capture_output=True, input=b"q\n")
+
+    def peak_kb(cmd: list[str]) -> int:
+        probe = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+        probe += "capture_output=True, input=b'q\\n'); "
+        probe += "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        probed = [sys.executable, "-c", probe, *cmd]
+        return int(subprocess.run(probed, env=env, check=True, capture_output=True).stdout)
+
+    base = median_time(run(yardstick), repeat)
+    ours = median_time(run(review), repeat)
+    return ours, base, peak_kb(review), peak_kb(yardstick)
 
 
 def fill_log(db: Path, deck_id: str, reviews: int) -> None:
@@ -256,6 +280,15 @@ def main() -> None:
                     f"`leadcards status`, {size:,} cards",
                     f"{ours * 1000:.0f} ms",
                     f"{ours / base:.2f}× import typer+rich ({base * 1000:.0f} ms)",
+                )
+            )
+            ours, base, ours_kb, base_kb = bench_review_start(home, args.repeat)
+            figures.append(
+                (
+                    f"`leadcards review` to first card, {size:,} cards",
+                    f"{ours * 1000:.0f} ms",
+                    f"{ours / base:.2f}× import typer+rich ({base * 1000:.0f} ms); "
+                    f"peak {ours_kb / 1024:.0f} MB = {ours_kb / base_kb:.1f}× the import's",
                 )
             )
             answer, bare = bench_answers(home, args.answers)

@@ -5,6 +5,12 @@ synced, 60 days of answers with fuzz drawn, a forget, a suspension and its rever
 leech, a bury, settings overrides, and two answers of one card in one millisecond with
 an undo between them). Migrating it must keep every card exactly as it was — due dates
 to the millisecond, floats to the bit — and the log alone must give them back.
+
+``fixtures/v2/leadcards.db`` was written by the schema-2 release (``fixtures/v2/deck.yaml``
+and the built-in deck synced from the data folder, 13 answers over two days, a deck
+setting, a suspension); its deck files' paths were then replaced by placeholders, which
+each test points at its own copies. Version 3 keeps the decks' text, which a migration
+cannot parse: the next sync must read every file again, unchanged or not.
 """
 
 from __future__ import annotations
@@ -15,13 +21,19 @@ from pathlib import Path
 
 import pytest
 
-from leadcards import doctor
+from leadcards import doctor, paths
+from leadcards.deck.load import load_deck
 from leadcards.events import EventKind
 from leadcards.store import SCHEMA_VERSION, open_store
+from leadcards.sync import sync_files
+from leadcards.texts import stored_card, stored_deck
+from leadcards.workspace import Workspace
 
-from .conftest import FIXTURES, db_rows
+from .conftest import AT, FIXTURES, db_execute, db_rows
 
 V1 = FIXTURES / "v1" / "leadcards.db"
+V2 = FIXTURES / "v2" / "leadcards.db"
+BUILTIN = "leadership-vs-management.yaml"
 CARD_COLUMNS = (
     "key, deck_id, note_id, template, content_hash, position, state, step, stability, "
     "difficulty, due, last_review, reps, lapses, suspended, leech, buried_until, removed, "
@@ -51,7 +63,7 @@ def test_a_v1_file_migrates_with_every_card_unchanged(v1_home: Path) -> None:
     db = v1_home / "leadcards.db"
     before = cards(db)
     with open_store(v1_home) as store:
-        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 2
+        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 3
         assert cards(db) == before
         report = doctor.check(store)
     assert report.ok, report.lines
@@ -165,3 +177,89 @@ def test_every_v1_row_is_copied_with_its_facts(v1_home: Path) -> None:
         copied = by_id.get(row[0]) or next(r for r in new if r[1:] == row[1:])
         assert tuple(copied)[1:] == row[1:]
     assert len(new) == len(old) == 56
+
+
+# version 2 → 3: the decks' text ---------------------------------------------------------
+
+
+@pytest.fixture
+def v2_home(tmp_path: Path) -> Path:
+    """The v2 file in a data folder holding its deck, both files as they were when it
+    was written: unchanged since their last sync, by size and time."""
+    home = tmp_path / "home"
+    (home / "decks").mkdir(parents=True)
+    deck = home / "decks" / "deck.yaml"
+    shutil.copy(FIXTURES / "v2" / "deck.yaml", deck)
+    shutil.copy(V2, home / "leadcards.db")
+    for deck_id, path in (("mig2", deck), ("lvm", paths.builtin_decks_dir() / BUILTIN)):
+        stat = path.stat()
+        db_execute(
+            home / "leadcards.db",
+            "UPDATE deck_files SET path = ?, size = ?, mtime_ns = ? WHERE deck_id = ?",
+            (str(path.resolve()), stat.st_size, stat.st_mtime_ns, deck_id),
+        )
+    return home
+
+
+def test_the_fixture_is_a_schema_2_file() -> None:
+    with sqlite3.connect(V2) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 15
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "notes" not in tables
+        assert [r[0] for r in conn.execute("SELECT deck_id FROM deck_files ORDER BY 1")] == [
+            "lvm",
+            "mig2",
+        ]
+
+
+def test_a_v2_file_migrates_and_the_next_sync_stores_every_cards_text(v2_home: Path) -> None:
+    db = v2_home / "leadcards.db"
+    before = cards(db)
+    with open_store(v2_home) as store:
+        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 3
+        assert cards(db) == before
+        assert db_rows(store, "SELECT count(*) FROM notes")[0][0] == 0
+        # both files are unchanged, yet the next sync reads them: it has no text of them
+        report = sync_files(store, [Path(f) for f in store.deck_files()], AT)
+        assert sorted(p.name for p in report.parsed) == ["deck.yaml", BUILTIN]
+        assert (report.added, report.changed, report.removed) == (0, 0, 0)
+    mine = load_deck(v2_home / "decks" / "deck.yaml")
+    with Workspace.open(v2_home) as ws:  # as any command: nothing left to read
+        store = ws.store
+        assert sync_files(store, [Path(f) for f in store.deck_files()], AT).parsed == []
+        for deck in (mine, load_deck(paths.builtin_decks_dir() / BUILTIN)):
+            assert all(stored_card(store, card.key) == card for card in deck.cards)
+        stored = stored_deck(store, "mig2", mine.path)
+        assert stored is not None and stored.notes == mine.notes
+        assert (stored.name, stored.description) == ("Migration deck 2", mine.description)
+        assert doctor.check(store).lines[-1] == "replay: 171 cards match their 15 log events"
+    assert [r for r in cards(db) if r[1] == "mig2"] == [r for r in before if r[1] == "mig2"]
+
+
+def test_a_migrated_v2_file_shows_its_cards_text(v2_home: Path, monkeypatch) -> None:
+    """The first command after the upgrade reads the decks; the next ones show their
+    cards without parsing."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from leadcards.cli import app
+
+    monkeypatch.setenv("LEADCARDS_HOME", str(v2_home))
+    runner = CliRunner()
+    assert runner.invoke(app, ["status"]).exit_code == 0
+    monkeypatch.setattr("leadcards.deck.load.parse_deck", _no_parse)
+    shown = runner.invoke(app, ["cards", "mig2:planning:front", "--json"])
+    assert shown.exit_code == 0, shown.stderr
+    detail = json.loads(shown.stdout)
+    assert (detail["question"], detail["answer"], detail["extra"]) == (
+        "Setting policies and procedures",
+        "Planning",
+        "A management function.",
+    )
+    assert [h["rating"] for h in detail["history"]] == [2, 3, 1]  # its answers, kept
+
+
+def _no_parse(*args: object) -> None:
+    raise AssertionError("an unchanged deck was parsed")

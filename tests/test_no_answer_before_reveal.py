@@ -135,7 +135,7 @@ def test_no_card_shows_its_answer_before_the_reveal(controller: Controller) -> N
 def test_the_identify_title_comes_with_the_answer(controller: Controller) -> None:
     """The row name and table title are shown once the answer is."""
     session = controller.session
-    card = session.cards["leak:functions:planning:management:identify"]
+    card = session.card("leak:functions:planning:management:identify")
     before = shown_before_reveal(controller, card, 80)
     assert all("Key functions of managers" not in text for text in before)
     controller.handle("enter")
@@ -145,7 +145,7 @@ def test_the_identify_title_comes_with_the_answer(controller: Controller) -> Non
 
 
 def test_choice_options_are_rendered_not_raw_markdown(controller: Controller) -> None:
-    card = controller.session.cards["leak:pick:choice"]
+    card = controller.session.card("leak:pick:choice")
     screen, lines = shown_before_reveal(controller, card, 80)
     assert "*Transformational*" not in screen and "Transformational" in screen
     assert "*Transformational*" not in lines

@@ -59,7 +59,7 @@ def _screen(controller: Controller, width: int = 80) -> str:
 
 def _show(controller: Controller, key: str) -> None:
     session = controller.session
-    controller.card = session.current = session.cards[key]
+    controller.card = session.current = session.card(key)
     session.revealed = False
     controller.choice = None
     controller.intervals = session.preview()

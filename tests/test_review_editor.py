@@ -17,7 +17,8 @@ from leadcards.deck.load import load_deck
 from leadcards.deck.model import Card
 from leadcards.session import Session
 from leadcards.store import open_store
-from leadcards.sync import sync_deck
+from leadcards.sync import sync_deck, sync_files
+from leadcards.texts import stored_card
 from leadcards.ui.editor import make_editor
 
 from .conftest import AT
@@ -57,7 +58,7 @@ def fake_editor(tmp_path: Path, body: str) -> str:
 def test_no_editor_set(hook: Hook, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
-    card = hook.session.cards["ed:one:front"]
+    card = hook.session.card("ed:one:front")
     assert hook(card) == "Set $EDITOR (or $VISUAL) to edit cards from the review."
     assert hook.calls == []  # the terminal was never handed over
 
@@ -68,7 +69,7 @@ def test_editor_that_cannot_start(
     missing = tmp_path / "no-such-editor"
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", str(missing))
-    card = hook.session.cards["ed:one:front"]
+    card = hook.session.card("ed:one:front")
     assert hook(card) == f"Could not start the editor {str(missing)!r}: No such file or directory"
     assert hook.calls == ["before", "after"]  # the terminal is taken back all the same
 
@@ -78,7 +79,7 @@ def test_visual_wins_over_editor(
 ) -> None:
     monkeypatch.setenv("VISUAL", str(tmp_path / "visual"))
     monkeypatch.setenv("EDITOR", str(tmp_path / "editor"))
-    card = hook.session.cards["ed:one:front"]
+    card = hook.session.card("ed:one:front")
     assert hook(card).startswith(f"Could not start the editor {str(tmp_path / 'visual')!r}")
 
 
@@ -88,9 +89,13 @@ def test_editor_exiting_non_zero_still_reloads_what_the_file_says(
     body = "path.write_text(path.read_text().replace('Frist', 'First'))\nsys.exit(3)"
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", fake_editor(tmp_path, body))
-    card = hook.session.cards["ed:one:front"]
+    card = hook.session.card("ed:one:front")
     assert hook(card) == "Reloaded deck.yaml: 1 cards."
-    assert hook.session.cards["ed:one:front"].front == "First question"
+    assert hook.session.card("ed:one:front").front == "First question"
+    # stored for the next command too, with the file as it now is: not parsed again
+    store = hook.session.store
+    assert stored_card(store, "ed:one:front").front == "First question"
+    assert sync_files(store, [tmp_path / "deck.yaml"], AT).parsed == []
 
 
 def test_deck_broken_by_the_edit_keeps_the_old_cards(
@@ -99,14 +104,14 @@ def test_deck_broken_by_the_edit_keeps_the_old_cards(
     body = "path.write_text(path.read_text().replace('back: A', 'bakc: A'))"
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", fake_editor(tmp_path, body))
-    card = hook.session.cards["ed:one:front"]
+    card = hook.session.card("ed:one:front")
     message = hook(card)
     assert message.startswith(
         f"The deck now has problems, kept the old cards: {tmp_path / 'deck.yaml'}:6:5: "
     )
     assert "'bakc'" in message and "\n" not in message  # the first problem, on one line
     assert hook.calls == ["before", "after"]
-    assert hook.session.cards["ed:one:front"] is card
+    assert hook.session.card("ed:one:front") == card
 
 
 def test_the_builtin_deck_is_not_opened(

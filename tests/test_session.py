@@ -19,7 +19,7 @@ from leadcards.store import Store, open_store
 from leadcards.sync import sync_deck
 from leadcards.workspace import Workspace
 
-from .conftest import AT, DAY, MINUTE, TABLE_DECK, Clock, basic_deck, db_rows, key
+from .conftest import AT, DAY, MINUTE, TABLE_DECK, Clock, basic_deck, db_execute, db_rows, key
 
 
 @pytest.fixture
@@ -41,11 +41,11 @@ def log_count(store: Store) -> int:
 
 
 def test_builtin_deck_session_answers_are_committed_at_once(isolated_home: Path) -> None:
-    ws = Workspace.open(isolated_home, parse=["lvm"])
-    store, decks = ws.store, ws.decks
+    ws = Workspace.open(isolated_home, decks=["lvm"])
+    store = ws.store
     with store:
         clock = Clock()
-        session = Session(store, decks, clock=clock)
+        session = Session(store, ws.infos, clock=clock)
         assert session.remaining() == (20, 0, 0)
         seen_notes = set()
         for n in range(20):
@@ -262,16 +262,14 @@ def test_siblings_are_buried_after_an_answer(tmp_path: Path, isolated_home: Path
         assert card is not None and card.template == "identify"
 
 
-def test_cards_missing_from_the_loaded_decks_are_passed_over(
-    tmp_path: Path, isolated_home: Path
-) -> None:
+def test_cards_with_no_stored_text_are_passed_over(tmp_path: Path, isolated_home: Path) -> None:
     path = tmp_path / "mini.yaml"
     path.write_text(basic_deck(3))
     with open_store(isolated_home) as store:
-        sync_deck(store, load_deck(path), AT)
-        path.write_text(basic_deck(3).replace("  - id: c00\n", "  - id: zz\n"))
-        newer = load_deck(path)  # a deck edited since the cache was synced
-        session = Session(store, [newer], clock=Clock())
+        deck = load_deck(path)
+        sync_deck(store, deck, AT)
+        db_execute(store, "DELETE FROM notes WHERE note_id = 'c00'")  # as a hand edit would
+        session = Session(store, [deck], clock=Clock())
         card = session.next_card()
         assert card is not None and card.key == key(1)
 

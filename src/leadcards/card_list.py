@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from leadcards.clock import from_ms, next_study_day_start, to_ms
-from leadcards.deck.model import Card, Deck
+from leadcards.deck.model import Card
 from leadcards.deck.text import plain
 from leadcards.errors import UsageError
 from leadcards.events import EventKind
 from leadcards.scheduling import RATINGS, State
 from leadcards.store import CardRow, Store
+from leadcards.texts import stored_cards
 from leadcards.workspace import Workspace
 
 
@@ -57,9 +58,8 @@ def in_table(card: Card, table: str) -> bool:
     )
 
 
-def _check_names(decks: list[Deck], only: CardFilter) -> None:
+def _check_names(cards: list[Card], only: CardFilter) -> None:
     """A --tag or --table no card has is a typo far more often than an empty answer."""
-    cards = [c for d in decks for c in d.cards]
     if only.tag and not any(has_tag(c, only.tag) for c in cards):
         known = sorted({t for c in cards for t in c.tags})
         raise UsageError(f"no card has the tag '{only.tag}' (tags: {_listed(known)})")
@@ -114,16 +114,17 @@ def _wanted(row: CardRow, card: Card, only: CardFilter, at_ms: int, day_end: int
 
 
 def card_rows(ws: Workspace, only: CardFilter = CardFilter()) -> list[dict[str, Any]]:
-    """The parsed decks' cards in deck order, as `cards` lists them and ``--json`` prints."""
-    _check_names(ws.decks, only)
+    """The workspace's decks' cards in deck order, as `cards` lists them and ``--json``
+    prints; their text as the decks last said it, stored at sync."""
     store, at_ms = ws.store, ws.now_ms
+    decks = {deck_id: stored_cards(store, deck_id) for deck_id in ws.deck_ids}
+    _check_names([card for cards in decks.values() for card in cards.values()], only)
     at = from_ms(at_ms)
     rows: list[dict[str, Any]] = []
-    for deck in ws.decks:
-        cards = {c.key: c for c in deck.cards}
-        scheduler = store.scheduler(deck.id)
-        day_end = to_ms(next_study_day_start(at, store.settings(deck.id).day_start))
-        for row in store.deck_cards(deck.id):
+    for deck_id, cards in decks.items():
+        scheduler = store.scheduler(deck_id)
+        day_end = to_ms(next_study_day_start(at, store.settings(deck_id).day_start))
+        for row in store.deck_cards(deck_id):
             card = cards.get(row.key)
             if card is None or not _wanted(row, card, only, at_ms, day_end):
                 continue
@@ -131,7 +132,7 @@ def card_rows(ws: Workspace, only: CardFilter = CardFilter()) -> list[dict[str, 
             rows.append(
                 {
                     "key": row.key,
-                    "deck": deck.id,
+                    "deck": deck_id,
                     "question": one_line(card.front),
                     "answer": one_line(card.back),
                     "state": State(memory.state).label,
@@ -150,15 +151,17 @@ def card_rows(ws: Workspace, only: CardFilter = CardFilter()) -> list[dict[str, 
     return rows
 
 
-def card_detail(store: Store, deck: Deck | None, key: str, at_ms: int) -> dict[str, Any]:
-    """One card in full: its text (when its deck still has it), schedule and history."""
+def card_detail(
+    store: Store, key: str, at_ms: int, deck_name: str | None = None, card: Card | None = None
+) -> dict[str, Any]:
+    """One card in full: its text (``card``, when its deck still has it), schedule and
+    history."""
     row = store.card(key)
-    card = next((c for c in deck.cards if c.key == key), None) if deck else None
     memory = row.memory
     detail: dict[str, Any] = {
         "key": key,
         "deck": row.deck_id,
-        "deck_name": deck.name if deck else None,
+        "deck_name": deck_name,
         "in_deck": card is not None and not row.removed,
         "template": row.template,
         "question": card.front if card else None,

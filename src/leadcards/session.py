@@ -1,25 +1,41 @@
 """A review session with no terminal in it: show → reveal → rate → next, undo, bury, suspend.
 
 Both front ends (single keys and line mode) drive this object; it talks to the store
-and the queue and keeps the tally for the end-of-session summary.
+and the queue and keeps the tally for the end-of-session summary. A card's text is read
+from the store when the card is drawn, so starting a session over a large deck reads
+only the cards it shows.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from leadcards.clock import from_ms, next_study_day_start, now, to_ms
-from leadcards.deck.model import Card, Deck
-from leadcards.errors import LeadcardsError
+from leadcards.deck.model import Card
+from leadcards.errors import DeckError, LeadcardsError
 from leadcards.events import EventKind
 from leadcards.review_queue import Queue, deck_counts, next_card_ms
 from leadcards.scheduling import Memory
 from leadcards.store import AnswerResult, Store
+from leadcards.texts import stored_card
+
+
+class DeckRef(Protocol):
+    """What a session needs of a deck: a synced deck's row or a parsed ``Deck`` alike."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def path(self) -> Path | str: ...  # the file the `e` key opens
 
 
 class Action(NamedTuple):
@@ -52,7 +68,7 @@ class Session:
     def __init__(
         self,
         store: Store,
-        decks: list[Deck],
+        decks: Sequence[DeckRef],
         *,
         new_limit: int | None = None,
         card_limit: int | None = None,
@@ -60,8 +76,10 @@ class Session:
         clock: Callable[[], int] | None = None,
     ) -> None:
         self.store = store
-        self.decks = {d.id: d for d in decks}
-        self.cards: dict[str, Card] = {c.key: c for d in decks for c in d.cards}
+        self.decks: dict[str, DeckRef] = {d.id: d for d in decks}
+        # cards drawn so far, by key: an undo shows its card again without a read, even
+        # one an edit since took out of its deck
+        self._cards: dict[str, Card] = {}
         self.clock = clock or (lambda: to_ms(now()))
         self.started_ms = self.clock()
         self.started_monotonic = time.monotonic()
@@ -91,12 +109,21 @@ class Session:
             key = self.queue.next(at)
             if key is None:
                 return None
-            card = self.cards.get(key)
+            card = self.card(key)
             if card is not None:
                 break
-            self.queue.skip(key)  # in the database but not in a loaded deck
+            self.queue.skip(key)  # in the database but with no text: its deck is not synced
         self.current = card
         self.shown_at = time.monotonic()
+        return card
+
+    def card(self, key: str) -> Card | None:
+        """The card with this key as its deck last said it; None when it has no text."""
+        card = self._cards.get(key)
+        if card is None:
+            card = stored_card(self.store, key)
+            if card is not None:
+                self._cards[key] = card
         return card
 
     def reveal(self, picked: str | None = None) -> None:
@@ -144,7 +171,9 @@ class Session:
         last = self.history.pop()
         if self.store.undo(last.event_id, self.clock()) is None:
             raise LeadcardsError("cannot undo: that was already taken back")
-        card = self.cards[last.key]
+        card = self.card(last.key)
+        if card is None:  # only a card this session drew has an action to undo
+            raise RuntimeError(f"no text for {last.key}")
         if self.current is not None and self.current.key != last.key:
             self.queue.put_back(
                 self.current.key,
@@ -190,17 +219,21 @@ class Session:
         self.current = None
 
     def reload_deck(self, path: Path) -> int:
-        """Re-read a deck after an edit; cards keep their keys, so their history stays."""
+        """Re-read a deck after an edit; cards keep their keys, so their history stays.
+        A deck that no longer loads raises DeckError, and the old text stays."""
         from leadcards.deck.load import load_deck
-        from leadcards.sync import sync_deck
+        from leadcards.sync import sync_files
 
         deck = load_deck(path)
-        sync_deck(self.store, deck, self.clock())
+        refused = sync_files(self.store, [path], self.clock(), {str(path.resolve()): deck}).broken
+        if refused:  # its id is now another file's
+            raise DeckError([problem for broken in refused for problem in broken.problems])
         self.decks[deck.id] = deck
-        for card in deck.cards:
-            self.cards[card.key] = card
+        for key, card in list(self._cards.items()):
+            if card.deck_id == deck.id:  # a card the edit took out stays, for undo
+                self._cards[key] = stored_card(self.store, key) or card
         if self.current is not None:
-            self.current = self.cards.get(self.current.key, self.current)
+            self.current = self.card(self.current.key) or self.current
         return len(deck.cards)
 
     # reporting ----------------------------------------------------------

@@ -1,11 +1,12 @@
-"""Keeping the card cache in step with the deck files.
+"""Keeping the card cache, and the decks' text, in step with the deck files.
 
 New cards appear as new; a card whose wording changed keeps its history (its key did
 not change); a card gone from its deck is hidden, not deleted, and comes back with its
 history if it returns. A deck id belongs to one file: a second file claiming it (a
 copy) is refused, since syncing it would hide every card the copy lacks. Files whose
 size and mtime, or failing that whose bytes, are unchanged are not parsed again: that
-keeps every command's start-up cheap.
+keeps every command's start-up cheap, and what a command shows of them comes from the
+text stored at their last sync.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from leadcards.deck.files import deck_stat, present, read_deck_bytes
 from leadcards.errors import DeckError
-from leadcards.store import CardChanges, CardText, DeckFile, Store
+from leadcards.store import CardChanges, CardText, DeckFile, DeckText, NoteText, Store
 
 if TYPE_CHECKING:  # at run time only commands that parse decks load these
     from leadcards.deck.catalog import Broken
@@ -114,9 +115,13 @@ def changed_files(
 
 
 def sync_deck(store: Store, deck: Deck, now_ms: int, file: DeckFile | None = None) -> CardChanges:
-    """Make the cache hold exactly this deck's cards, keeping every card's history."""
+    """Make the cache hold exactly this deck's cards and text, keeping every card's history."""
+    from leadcards.deck.packed import pack_note
+
     cards: list[CardText] = [(c.key, c.note_id, c.template, c.content_hash) for c in deck.cards]
-    return store.sync_deck(deck.id, cards, now_ms, file)
+    notes: list[NoteText] = [(note.id, pack_note(note)) for note in deck.notes]
+    about = DeckText(deck.id, deck.name, deck.description, deck.source)
+    return store.sync_deck(about, cards, notes, now_ms, file)
 
 
 def forget_missing_files(store: Store, exists: Callable[[Path], bool] = present) -> int:

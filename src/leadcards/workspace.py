@@ -2,9 +2,10 @@
 ``now`` for the whole command.
 
 Every command starts by building one of these, so opening and syncing is written once
-and every part of a command agrees on the time. Commands that only count cards
-(``status``) never parse an unchanged deck; commands that show card text (``review``)
-parse the decks they need, and sync reuses what they parsed.
+and every part of a command agrees on the time. Sync parses only the deck files that
+changed since it last read them, and keeps their text in the store: commands that
+count cards (``status``) or show them (``review``, ``cards``) never parse an unchanged
+deck.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from leadcards import paths
 from leadcards.clock import now, to_ms
 from leadcards.deck import catalog
-from leadcards.errors import DeckError
+from leadcards.errors import DeckError, UsageError
 from leadcards.store import Store, open_store
 from leadcards.sync import forget_missing_files, sync_files
 
@@ -38,8 +39,7 @@ class Workspace:
     home: Path
     store: Store
     now_ms: int
-    infos: list[DeckInfo] = field(default_factory=list)
-    decks: list[Deck] = field(default_factory=list)
+    infos: list[DeckInfo] = field(default_factory=list)  # the decks the command is about
     broken: list[Broken] = field(default_factory=list)  # deck files skipped, for a warning
 
     @classmethod
@@ -48,7 +48,7 @@ class Workspace:
         home: Path | str | None = None,
         *,
         sync: bool = True,
-        parse: list[str] | None = None,
+        decks: list[str] | None = None,
         loaded: list[Deck] | None = None,
         now_ms: int | None = None,
         check: bool = True,
@@ -56,28 +56,22 @@ class Workspace:
         """Open the data folder.
 
         ``sync``: bring the cache up to date with every known deck file (unchanged files
-        cost a stat). ``parse``: also load these decks (ids or paths; all known decks when
-        the list is empty) and sync exactly them; ``loaded``: the same for decks the caller
-        has parsed already. Neither: just the store (doctor, config). ``check``: refuse a
-        file with a damaged page (off only for doctor, whose job is to say what is wrong).
+        cost a stat); ``infos`` are then every known deck that loads. ``decks``: instead,
+        the decks named (ids or files; every known deck when the list is empty), synced,
+        so their text is in the store; a file named that does not load is an error.
+        ``loaded``: sync exactly these decks the caller has parsed already. None of
+        them: just the store (doctor, config). ``check``: refuse a file with a damaged
+        page (off only for doctor, whose job is to say what is wrong).
         """
         home_dir = paths.home(home)
         at = now_ms if now_ms is not None else to_ms(now())
-        broken: list[Broken] = []
-        decks = catalog.resolve(parse, home_dir, broken) if parse is not None else loaded or []
         store = open_store(home_dir, check=check)
-        workspace = cls(home_dir, store, at, decks=decks, broken=broken)
+        workspace = cls(home_dir, store, at)
         try:
-            if parse is not None or loaded is not None:
-                forget_missing_files(store)
-                parsed = {str(d.path.resolve()): d for d in decks}
-                refused = sync_files(store, [d.path for d in decks], at, parsed).broken
-                if refused and parse:  # a deck named on the command line: say why not
-                    raise DeckError([p for b in refused for p in b.problems])
-                skipped = {b.path.resolve() for b in refused}
-                workspace.decks = [d for d in decks if d.path.resolve() not in skipped]
-                broken.extend(refused)
-                workspace.infos = [DeckInfo(d.id, d.name, str(d.path)) for d in workspace.decks]
+            if decks is not None:
+                workspace.infos = workspace._choose(decks)
+            elif loaded is not None:
+                workspace.infos = workspace._sync_loaded(loaded)
             elif sync:
                 workspace.infos = workspace._sync_known()
         except BaseException:
@@ -87,9 +81,14 @@ class Workspace:
 
     def _sync_known(self) -> list[DeckInfo]:
         files = [f.path for f in catalog.deck_files(self.home)]  # first: it vets decks/
+        return self._sync(files)
+
+    def _sync(self, files: list[Path]) -> list[DeckInfo]:
+        """Sync ``files``: the decks of those that load, in their order."""
         forget_missing_files(self.store)
-        self.broken = sync_files(self.store, files, self.now_ms).broken
-        skipped = {b.path for b in self.broken}
+        refused = sync_files(self.store, files, self.now_ms).broken
+        self.broken.extend(refused)
+        skipped = {b.path for b in refused}
         synced = self.store.deck_files()
         infos = []
         for path in files:
@@ -99,6 +98,45 @@ class Workspace:
             if row is not None:
                 infos.append(DeckInfo(row.deck_id, row.name, row.path))
         return infos
+
+    def _choose(self, names: list[str]) -> list[DeckInfo]:
+        """The decks ``names`` name (every known one when it is empty), synced.
+
+        A file named by path must load; an id no loading file has fails with the broken
+        files' problems (the deck may be among them), else with the known ids.
+        """
+        if not names:
+            return self._sync_known()
+        by_path = [Path(n) for n in names if catalog.looks_like_path(n)]
+        ids = [n for n in names if not catalog.looks_like_path(n)]
+        known = [f.path for f in catalog.deck_files(self.home)] if ids else []
+        found = self._sync([*known, *by_path])
+        refused = [b for b in self.broken if b.path in by_path]
+        if refused:  # a deck named on the command line: say why not
+            raise DeckError([p for b in refused for p in b.problems])
+        by_file = {Path(info.path): info for info in found}
+        chosen = [by_file[path.resolve()] for path in by_path]
+        loading = [by_file.get(path.resolve()) for path in known]
+        by_id = {info.id: info for info in loading if info is not None}
+        for deck_id in ids:
+            if deck_id in by_id:
+                chosen.append(by_id[deck_id])
+            elif self.broken:
+                raise DeckError([p for b in self.broken for p in b.problems])
+            else:
+                choices = ", ".join(sorted(by_id)) or "none"
+                raise UsageError(f"no deck with id '{deck_id}' (known decks: {choices})")
+        unique = {info.id: info for info in reversed(chosen)}  # named twice: once
+        return [info for info in chosen if unique[info.id] is info]
+
+    def _sync_loaded(self, decks: list[Deck]) -> list[DeckInfo]:
+        forget_missing_files(self.store)
+        parsed = {str(d.path.resolve()): d for d in decks}
+        self.broken = sync_files(self.store, [d.path for d in decks], self.now_ms, parsed).broken
+        skipped = {b.path.resolve() for b in self.broken}
+        return [
+            DeckInfo(d.id, d.name, str(d.path)) for d in decks if d.path.resolve() not in skipped
+        ]
 
     @property
     def deck_ids(self) -> list[str]:

@@ -96,7 +96,7 @@ def cards(
         table=table_id,
         search=search,
     )
-    with open_workspace(home, parse=[target] if target else []) as ws:
+    with open_workspace(home, decks=[target] if target else []) as ws:
         rows = card_rows(ws, only)
         now_ms = ws.now_ms
     if as_json:
@@ -120,17 +120,19 @@ def _typed_key(key: str) -> str:
 def _show_card(key: str, home: HomeOption, as_json: bool) -> None:
     from leadcards.card_list import card_detail
     from leadcards.errors import LeadcardsError
+    from leadcards.texts import stored_card
 
     with open_workspace(home, sync=False) as ws:
         deck_id = ws.store.card(key).deck_id  # an unknown key stops here, with a hint
-    try:  # only the card's own deck is parsed
-        ws = open_workspace(home, parse=[deck_id])
+    try:  # its deck is synced, so its text is as the file says now
+        ws = open_workspace(home, decks=[deck_id])
     except LeadcardsError as error:  # its file is gone or broken: the history remains
         err(f"warning: {error}")
         ws = open_workspace(home, sync=False)
     with ws:
-        deck = next((d for d in ws.decks if d.id == deck_id), None)
-        detail = card_detail(ws.store, deck, key, ws.now_ms)
+        deck = next((info for info in ws.infos if info.id == deck_id), None)
+        card = stored_card(ws.store, key) if deck is not None else None
+        detail = card_detail(ws.store, key, ws.now_ms, deck.name if deck else None, card)
     if as_json:
         print_json(detail)
         return

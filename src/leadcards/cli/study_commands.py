@@ -67,9 +67,9 @@ def review(
     if minutes is not None and minutes <= 0:
         raise UsageError(f"--time must be more than 0 minutes, not {minutes:g}")
 
-    with open_workspace(home, parse=list(decks or [])) as ws:
-        session = Session(ws.store, ws.decks, new_limit=new, card_limit=limit, minutes=minutes)
-        names = {d.id: d.name for d in ws.decks}
+    with open_workspace(home, decks=list(decks or [])) as ws:
+        session = Session(ws.store, ws.infos, new_limit=new, card_limit=limit, minutes=minutes)
+        names = {info.id: info.name for info in ws.infos}
         if sys.stdin.isatty() and sys.stdout.isatty():
             code = run_terminal(session, names, console())
         else:

@@ -74,12 +74,12 @@ def warn_broken(broken: Iterable[Broken]) -> None:
 
 
 def open_workspace(
-    home: Path | None, *, sync: bool = True, parse: list[str] | None = None, check: bool = True
+    home: Path | None, *, sync: bool = True, decks: list[str] | None = None, check: bool = True
 ) -> Workspace:
     """``Workspace.open`` for a command: deck files skipped on the way are reported."""
     from leadcards.workspace import Workspace
 
-    ws = Workspace.open(home, sync=sync, parse=parse, check=check)
+    ws = Workspace.open(home, sync=sync, decks=decks, check=check)
     warn_broken(ws.broken)
     return ws
 

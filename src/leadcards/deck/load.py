@@ -8,13 +8,11 @@ YAML nodes is ``deck.reader``'s job.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from yaml.nodes import Node
 
+from leadcards import collector
 from leadcards.deck.card_types import ENTRY_TYPES
 from leadcards.deck.card_types.base import Entry, EntryType
 from leadcards.deck.card_types.table import read_table, table_notes
@@ -41,26 +39,12 @@ def parse_deck(text: str, path: Path) -> Deck:
     """The deck in ``text`` (read from ``path``), or a DeckError with all its problems."""
     shown = str(path)
     reader = Reader(shown)
-    with _collector_paused():
+    with collector.paused():
         root = compose(text, shown)
         deck = _build_deck(reader, root, path)
     if reader.problems or deck is None:
         raise DeckError(reader.problems or [Problem(shown, 1, 1, "not a deck")])
     return deck
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Parsing makes many objects that all live on, and the cycle collector would walk
-    them again and again: about a fifth of a large deck's load time. None of them form
-    cycles that must go before the deck is built; collection resumes right after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _build_deck(reader: Reader, root: Node, path: Path) -> Deck | None:

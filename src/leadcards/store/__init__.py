@@ -21,7 +21,14 @@ from leadcards.store.connection import (
     is_file_error,
     remember_clean,
 )
-from leadcards.store.decks import CardChanges, CardText, DeckFile, DeckQueries
+from leadcards.store.decks import (
+    CardChanges,
+    CardText,
+    DeckFile,
+    DeckQueries,
+    DeckText,
+    NoteText,
+)
 from leadcards.store.log import (
     Answered,
     AnswerResult,
@@ -40,7 +47,9 @@ __all__ = [
     "CardRow",
     "CardText",
     "DeckFile",
+    "DeckText",
     "Logged",
+    "NoteText",
     "Store",
     "UndoResult",
     "is_leech_lapse",

@@ -1,8 +1,10 @@
-"""Which deck files were synced, and which cards the decks hold.
+"""Which deck files were synced, which cards the decks hold, and their text.
 
 Card rows are never deleted: a card gone from its deck is marked removed and comes back
 with its history if it returns. Which cards exist is the decks' business; what happened
-to them is the log's.
+to them is the log's. A deck's text (each note as ``deck.packed`` writes it, and what
+the deck says of itself) is a copy of its file as last synced, so commands that show
+cards need not parse an unchanged deck; unlike a card row, it goes when its note does.
 """
 
 from __future__ import annotations
@@ -28,6 +30,17 @@ class DeckFile(NamedTuple):
 # What sync needs of a deck's card: (key, note_id, template, content_hash). A plain
 # tuple: a first sync makes one per card of a deck that may hold 100,000.
 CardText = tuple[str, str, str, str]
+# A note's text as the store keeps it: (note_id, packed), in the deck's learning order.
+NoteText = tuple[str, str]
+
+
+class DeckText(NamedTuple):
+    """What a deck says of itself, as its file last said it."""
+
+    id: str
+    name: str
+    description: str
+    source: str
 
 
 @dataclass
@@ -63,9 +76,16 @@ class DeckQueries(StoreBase):
                 )
 
     def sync_deck(
-        self, deck_id: str, cards: list[CardText], at_ms: int, file: DeckFile | None = None
+        self,
+        deck: DeckText,
+        cards: list[CardText],
+        notes: list[NoteText],
+        at_ms: int,
+        file: DeckFile | None = None,
     ) -> CardChanges:
-        """Make the deck's rows exactly ``cards`` (and remember the file), in one transaction.
+        """Make the deck's rows exactly ``cards`` and its text exactly ``notes`` (and
+        remember the file), in one transaction: a file is never remembered without its
+        text.
 
         ``cards`` come in deck order, and so are the positions of its cards not yet
         introduced (new ones, and those still new): a deck that changes its order
@@ -74,6 +94,7 @@ class DeckQueries(StoreBase):
         positions they hold, so a deck whose order did not change writes none.
         """
         changes = CardChanges()
+        deck_id = deck.id
         with self._transaction():
             existing = {
                 row[0]: (row[1], bool(row[2]), row[3], row[4] == State.NEW)
@@ -116,6 +137,7 @@ class DeckQueries(StoreBase):
             present = {card[0] for card in cards}
             gone = [k for k, old in existing.items() if k not in present and not old[1]]
             self._run_many("UPDATE cards SET removed = 1 WHERE key = ?", [(k,) for k in gone])
+            self._write_text(deck, notes)
             if file is not None:
                 self._remember(file, deck_id, at_ms)
         changes.added = len(inserts)
@@ -144,6 +166,62 @@ class DeckQueries(StoreBase):
                 moves.append((place, key))
         return moves
 
+    def _write_text(self, deck: DeckText, notes: list[NoteText]) -> None:
+        """Write the notes that differ from what is stored: an edit to one card of a large
+        deck rewrites one row (a note moved in the order rewrites its place)."""
+        self._run(
+            "INSERT INTO decks (id, name, description, source) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+            "description = excluded.description, source = excluded.source",
+            deck,
+        )
+        stored = {
+            row[0]: (row[1], row[2])
+            for row in self._rows(
+                "SELECT note_id, seq, body FROM notes WHERE deck_id = ?", (deck.id,)
+            )
+        }
+        inserts, updates = [], []
+        for seq, (note_id, body) in enumerate(notes):
+            old = stored.pop(note_id, None)
+            if old is None:
+                inserts.append((deck.id, note_id, seq, body))
+            elif old != (seq, body):
+                updates.append((seq, body, deck.id, note_id))
+        self._run_many(
+            "INSERT INTO notes (deck_id, note_id, seq, body) VALUES (?, ?, ?, ?)", inserts
+        )
+        self._run_many(
+            "UPDATE notes SET seq = ?, body = ? WHERE deck_id = ? AND note_id = ?", updates
+        )
+        self._run_many(
+            "DELETE FROM notes WHERE deck_id = ? AND note_id = ?",
+            [(deck.id, note_id) for note_id in stored],
+        )
+
+    def deck_text(self, deck_id: str) -> DeckText | None:
+        row = self._one("SELECT id, name, description, source FROM decks WHERE id = ?", (deck_id,))
+        return None if row is None else DeckText(*row)
+
+    def note_texts(self, deck_id: str) -> list[NoteText]:
+        """The deck's notes in its learning order."""
+        return [
+            (row[0], row[1])
+            for row in self._rows(
+                "SELECT note_id, body FROM notes WHERE deck_id = ? ORDER BY seq", (deck_id,)
+            )
+        ]
+
+    def card_text(self, key: str) -> tuple[str, str, str] | None:
+        """(deck_id, note_id, packed note) of the card's note; None when the card or its
+        text is not stored (its deck not synced since the text was first kept)."""
+        row = self._one(
+            "SELECT n.deck_id, n.note_id, n.body FROM cards c JOIN notes n "
+            "ON n.deck_id = c.deck_id AND n.note_id = c.note_id WHERE c.key = ?",
+            (key,),
+        )
+        return None if row is None else (row[0], row[1], row[2])
+
     def _remember(self, file: DeckFile, deck_id: str, at_ms: int) -> None:
         self._run(
             "INSERT INTO deck_files (path, deck_id, name, size, mtime_ns, sha256, synced_at) "
@@ -171,3 +249,5 @@ class DeckQueries(StoreBase):
                         )
                     else:
                         self._run("UPDATE cards SET removed = 1 WHERE deck_id = ?", (file.deck_id,))
+                        self._run("DELETE FROM notes WHERE deck_id = ?", (file.deck_id,))
+                        self._run("DELETE FROM decks WHERE id = ?", (file.deck_id,))

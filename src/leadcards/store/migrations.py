@@ -100,7 +100,14 @@ def _log_flags_and_settings(conn: sqlite3.Connection, last: dict[str, tuple[int,
     )
 
 
-STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _initial, 1: _events}
+def _text(conn: sqlite3.Connection) -> None:
+    """Version 3: each deck's text, written by sync. The store cannot parse a deck, so
+    every synced file is marked changed instead: the next command that syncs reads it
+    and writes its text, as it would after an edit."""
+    _run_script(conn, "schema_v3.sql")
+
+
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _initial, 1: _events, 2: _text}
 
 
 def migrate(conn: sqlite3.Connection, version: int, target: int = SCHEMA_VERSION) -> None:

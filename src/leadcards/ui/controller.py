@@ -197,7 +197,7 @@ class Controller:
             return
         self.message = self.edit_hook(card)
         if self.card is not None:
-            self.card = self.session.cards.get(self.card.key, self.card)
+            self.card = self.session.card(self.card.key) or self.card
             self.intervals = self.session.preview()
 
     # view helpers -------------------------------------------------------

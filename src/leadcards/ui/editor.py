@@ -10,6 +10,7 @@ import os
 import shlex
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 from leadcards import paths
 from leadcards.deck.model import Card
@@ -29,9 +30,9 @@ def make_editor(
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         if not editor:
             return "Set $EDITOR (or $VISUAL) to edit cards from the review."
-        deck = session.decks[card.deck_id]
+        path = Path(session.decks[card.deck_id].path)
         builtin_dir = paths.builtin_decks_dir().resolve()
-        if deck.path.resolve().parent == builtin_dir:
+        if path.resolve().parent == builtin_dir:
             return (
                 "The built-in deck is part of leadcards; copy it into your data folder's "
                 "decks/ (with a new id) to make your own."
@@ -39,16 +40,16 @@ def make_editor(
         before()
         try:
             # The exit status is not checked: whatever the file now says is the deck.
-            subprocess.call([*shlex.split(editor), f"+{card.line}", str(deck.path)])
+            subprocess.call([*shlex.split(editor), f"+{card.line}", str(path)])
         except OSError as exc:
             return f"Could not start the editor {editor!r}: {exc.strerror}"
         finally:
             after()
         try:
-            changed = session.reload_deck(deck.path)
+            changed = session.reload_deck(path)
         except DeckError as exc:
             first = exc.problems[0]
             return f"The deck now has problems, kept the old cards: {first}"
-        return f"Reloaded {deck.path.name}: {changed} cards."
+        return f"Reloaded {path.name}: {changed} cards."
 
     return edit
