@@ -1,5 +1,5 @@
-"""The decks' text in the store: sync writes it, `review` and `cards` read it, so a deck
-whose file did not change is never parsed to show its cards."""
+"""The decks' text in the store: sync writes it, `review`, `cards` and `export` read it,
+so a deck whose file did not change is never parsed to show or export its cards."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from leadcards.store import open_store
 from leadcards.sync import forget_missing_files, sync_files
 from leadcards.texts import stored_card, stored_deck, stored_notes
 
-from .conftest import AT, BUILTIN_DECK, FIXTURES, TABLE_DECK, basic_deck, db_rows
+from .conftest import AT, BUILTIN_DECK, FIXTURES, TABLE_DECK, basic_deck, db_execute, db_rows
 from .test_sync import DECK, forbid_parsing, user_deck
 
 __all__ = ["user_deck"]  # a fixture of test_sync, used here too
@@ -63,8 +63,8 @@ def test_the_stored_form_of_a_note_is_pinned(tmp_path: Path) -> None:
     )
 
 
-def test_review_and_cards_of_an_unchanged_deck_never_parse_it(
-    user_deck: Path, monkeypatch: pytest.MonkeyPatch
+def test_review_cards_and_export_of_an_unchanged_deck_never_parse_it(
+    user_deck: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     assert runner.invoke(app, ["status"]).exit_code == 0  # the first sync parses it
     forbid_parsing(monkeypatch)
@@ -87,6 +87,22 @@ def test_review_and_cards_of_an_unchanged_deck_never_parse_it(
         "Third back",
         True,
     )
+    out = tmp_path / "mine.txt"
+    exported = runner.invoke(app, ["export", "csv", "mine", "-o", str(out)])
+    assert exported.exit_code == 0, exported.stderr
+    assert out.read_text().endswith("\tThird front\tThird back\t\n")
+
+
+def test_an_export_reads_the_deck_itself_when_no_text_is_stored(
+    user_deck: Path, isolated_home: Path, tmp_path: Path
+) -> None:
+    """Only a hand edit of the database leaves a synced deck without its text."""
+    assert runner.invoke(app, ["status"]).exit_code == 0
+    db_execute(isolated_home / "leadcards.db", "DELETE FROM decks WHERE id = 'mine'")
+    out = tmp_path / "mine.txt"
+    exported = runner.invoke(app, ["export", "csv", "mine", "-o", str(out)])
+    assert exported.exit_code == 0, exported.stderr
+    assert exported.stdout.startswith("Exported 3 notes, 4 cards, 1 deck")
 
 
 def test_an_edited_deck_shows_its_new_text_at_the_next_command(user_deck: Path) -> None:
@@ -135,7 +151,7 @@ def test_a_session_reads_the_text_of_the_cards_it_draws_only(
         read: list[str] = []
         original = store.card_text
 
-        def counted(key: str) -> tuple[str, str, str] | None:
+        def counted(key: str) -> tuple[str, str, str, str] | None:
             read.append(key)
             return original(key)
 
@@ -166,3 +182,26 @@ def test_undo_shows_again_a_card_an_edit_took_out(tmp_path: Path, isolated_home:
         assert session.reload_deck(path) == 1
         assert stored_card(store, first.key) is None
         assert session.undo() == first
+
+
+def test_doctor_finds_text_edited_by_hand_and_rebuilds_it(
+    user_deck: Path, isolated_home: Path
+) -> None:
+    assert runner.invoke(app, ["status"]).exit_code == 0
+    db = isolated_home / "leadcards.db"
+    db_execute(db, "UPDATE notes SET body = replace(body, 'First', 'Worst') WHERE note_id = 'one'")
+    db_execute(db, "DELETE FROM notes WHERE note_id = 'two'")
+    db_execute(db, "UPDATE decks SET name = 'Renamed' WHERE id = 'mine'")
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1] == (
+        "decks: mine: the stored text of 3 notes differs from its file; "
+        "`leadcards doctor --rebuild` rebuilds them"
+    )
+    rebuilt = runner.invoke(app, ["doctor", "--rebuild"])
+    assert rebuilt.exit_code == 0, rebuilt.stdout
+    assert "decks: every card has its row (2 decks)" in runner.invoke(app, ["doctor"]).stdout
+    with open_store(isolated_home) as store:
+        card = stored_card(store, "mine:one:front")
+        assert card is not None and card.front == "First question"
+        assert stored_card(store, "mine:two:front") is not None

@@ -32,6 +32,15 @@ def run(*args: str):  # type: ignore[no-untyped-def]
     return runner.invoke(export_app, list(args))
 
 
+@pytest.fixture(autouse=True)
+def home_apart(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The data folder (an export syncs its decks there first) apart from the folder the
+    exports write to, whose listings must show only what an export wrote."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("LEADCARDS_HOME", str(home))
+    return home
+
+
 def test_anki_export_prints_a_summary(tmp_path: Path) -> None:
     out = tmp_path / "lvm.apkg"
     result = run("anki", "lvm", "-o", str(out))

@@ -112,10 +112,25 @@ def _check_settings(store: Store, report: DoctorReport, rebuild: bool) -> None:
         report.lines.append(f"settings: {differ}; `leadcards doctor --rebuild` rewrites them")
 
 
+def _text_differs(store: Store, deck: Deck) -> int:
+    """How many of the deck's notes (its own text counting as one) are stored otherwise
+    than its file says, out of place, or not at all; or stored though it has them no more."""
+    from leadcards.deck.packed import pack_note
+    from leadcards.store import DeckText
+
+    stored = store.placed_notes(deck.id)
+    differing = 0
+    for seq, note in enumerate(deck.notes):
+        differing += stored.pop(note.id, None) != (seq, pack_note(note))
+    about = DeckText(deck.id, deck.name, deck.description, deck.source)
+    return differing + len(stored) + (store.deck_text(deck.id) != about)
+
+
 def _check_rows(
     store: Store, decks: list[Deck], report: DoctorReport, rebuild: bool, now_ms: int
 ) -> None:
-    """Each deck's cards have rows, shown; rows of cards its file no longer has are hidden."""
+    """Each deck's cards have rows, shown; rows of cards its file no longer has are hidden;
+    the stored text is the file's."""
     from leadcards.sync import sync_deck
 
     wrong = []
@@ -125,19 +140,21 @@ def _check_rows(
         missing = len(present - rows.keys())
         hidden = sum(1 for key in present if rows.get(key))
         shown = sum(1 for key, removed in rows.items() if not removed and key not in present)
-        if missing or hidden or shown:
-            wrong.append((deck, missing, hidden, shown))
+        text = _text_differs(store, deck)
+        if missing or hidden or shown or text:
+            wrong.append((deck, missing, hidden, shown, text))
     if not wrong:
         count = f"{len(decks)} deck{'s' if len(decks) != 1 else ''}"
         report.lines.append(f"decks: every card has its row ({count})")
         return
-    for deck, missing, hidden, shown in wrong:
+    for deck, missing, hidden, shown, text in wrong:
         what = ", ".join(
-            text
-            for n, text in (
+            said
+            for n, said in (
                 (missing, f"{missing} cards have no row"),
                 (hidden, f"{hidden} are hidden as gone"),
                 (shown, f"{shown} rows are of cards it no longer has"),
+                (text, f"the stored text of {text} notes differs from its file"),
             )
             if n
         )

@@ -11,6 +11,7 @@ text stored at their last sync.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,11 +55,15 @@ def sync_files(
     if not stale:
         return report
     parsed = parsed or {}
-    missing = [seen.path for seen in stale if seen.path not in parsed]
+    given: dict[str, Path] = {}  # the files as named, which problems name them by
+    for path in files:
+        with contextlib.suppress(OSError, RuntimeError):  # a loop is never stale
+            given.setdefault(str(path.resolve()), path)
+    missing = [given[seen.path] for seen in stale if seen.path not in parsed]
     if missing:
         from leadcards.deck.catalog import load_each
 
-        decks, broken = load_each([Path(p) for p in missing])
+        decks, broken = load_each(missing)
         report.broken += broken
         for loaded in decks:
             parsed[str(loaded.path.resolve())] = loaded
@@ -72,7 +77,7 @@ def sync_files(
             from leadcards.deck.catalog import Broken, clash
 
             problem = clash(seen.path, deck.id, owner)
-            report.broken.append(Broken(Path(seen.path), [problem], clashes=True))
+            report.broken.append(Broken(given[seen.path], [problem], clashes=True))
             continue
         file = DeckFile(seen.path, deck.id, deck.name, seen.size, seen.mtime_ns, seen.sha256)
         report.add(sync_deck(store, deck, now_ms, file))
@@ -89,10 +94,14 @@ def changed_files(
     known = store.deck_files()
     stale: list[DeckFile] = []
     touched: list[tuple[str, int, int]] = []
+    seen: set[str] = set()  # a file named twice (by id and by path) is one file
     for path in files:
         try:
             stat = deck_stat(path)  # never opens what is not a regular file
             resolved = str(path.resolve())
+            if resolved in seen:
+                continue
+            seen.add(resolved)
             row = known.get(resolved)
             if row and row.size == stat.st_size and row.mtime_ns == stat.st_mtime_ns:
                 continue

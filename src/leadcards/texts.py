@@ -12,7 +12,7 @@ from pathlib import Path
 
 from leadcards import collector
 from leadcards.deck.model import Card, Deck, Note
-from leadcards.deck.packed import unpack_note
+from leadcards.deck.packed import unpack_card, unpack_note
 from leadcards.store import Store
 
 
@@ -20,10 +20,7 @@ def stored_card(store: Store, key: str) -> Card | None:
     """The card as its deck last said it; None when its deck has no such card now, or
     its text is not stored (a file not synced since it was first kept)."""
     found = store.card_text(key)
-    if found is None:
-        return None
-    note = unpack_note(*found)
-    return next((card for card in note.cards if card.key == key), None)
+    return None if found is None else unpack_card(*found)
 
 
 def stored_notes(store: Store, deck_id: str) -> list[Note]:

@@ -21,9 +21,8 @@ from leadcards.errors import DeckError, UsageError
 from leadcards.store import Store, open_store
 from leadcards.sync import forget_missing_files, sync_files
 
-if TYPE_CHECKING:  # at run time only commands that parse decks load the model
+if TYPE_CHECKING:
     from leadcards.deck.catalog import Broken
-    from leadcards.deck.model import Deck
 
 
 class DeckInfo(NamedTuple):
@@ -49,7 +48,6 @@ class Workspace:
         *,
         sync: bool = True,
         decks: list[str] | None = None,
-        loaded: list[Deck] | None = None,
         now_ms: int | None = None,
         check: bool = True,
     ) -> Workspace:
@@ -59,8 +57,7 @@ class Workspace:
         cost a stat); ``infos`` are then every known deck that loads. ``decks``: instead,
         the decks named (ids or files; every known deck when the list is empty), synced,
         so their text is in the store; a file named that does not load is an error.
-        ``loaded``: sync exactly these decks the caller has parsed already. None of
-        them: just the store (doctor, config). ``check``: refuse a file with a damaged
+        Neither: just the store (doctor, config). ``check``: refuse a file with a damaged
         page (off only for doctor, whose job is to say what is wrong).
         """
         home_dir = paths.home(home)
@@ -70,8 +67,6 @@ class Workspace:
         try:
             if decks is not None:
                 workspace.infos = workspace._choose(decks)
-            elif loaded is not None:
-                workspace.infos = workspace._sync_loaded(loaded)
             elif sync:
                 workspace.infos = workspace._sync_known()
         except BaseException:
@@ -81,22 +76,22 @@ class Workspace:
 
     def _sync_known(self) -> list[DeckInfo]:
         files = [f.path for f in catalog.deck_files(self.home)]  # first: it vets decks/
-        return self._sync(files)
+        return list(self._sync(files).values())
 
-    def _sync(self, files: list[Path]) -> list[DeckInfo]:
-        """Sync ``files``: the decks of those that load, in their order."""
+    def _sync(self, files: list[Path]) -> dict[Path, DeckInfo]:
+        """Sync ``files``: the decks of those that load, by file as given, in order."""
         forget_missing_files(self.store)
         refused = sync_files(self.store, files, self.now_ms).broken
         self.broken.extend(refused)
         skipped = {b.path for b in refused}
         synced = self.store.deck_files()
-        infos = []
+        infos = {}
         for path in files:
             if path in skipped:  # status must not count cards a review cannot show
                 continue
             row = synced.get(str(path.resolve()))
             if row is not None:
-                infos.append(DeckInfo(row.deck_id, row.name, row.path))
+                infos[path] = DeckInfo(row.deck_id, row.name, row.path)
         return infos
 
     def _choose(self, names: list[str]) -> list[DeckInfo]:
@@ -114,10 +109,8 @@ class Workspace:
         refused = [b for b in self.broken if b.path in by_path]
         if refused:  # a deck named on the command line: say why not
             raise DeckError([p for b in refused for p in b.problems])
-        by_file = {Path(info.path): info for info in found}
-        chosen = [by_file[path.resolve()] for path in by_path]
-        loading = [by_file.get(path.resolve()) for path in known]
-        by_id = {info.id: info for info in loading if info is not None}
+        chosen = [found[path] for path in by_path]
+        by_id = {found[path].id: found[path] for path in known if path in found}
         for deck_id in ids:
             if deck_id in by_id:
                 chosen.append(by_id[deck_id])
@@ -126,17 +119,8 @@ class Workspace:
             else:
                 choices = ", ".join(sorted(by_id)) or "none"
                 raise UsageError(f"no deck with id '{deck_id}' (known decks: {choices})")
-        unique = {info.id: info for info in reversed(chosen)}  # named twice: once
-        return [info for info in chosen if unique[info.id] is info]
-
-    def _sync_loaded(self, decks: list[Deck]) -> list[DeckInfo]:
-        forget_missing_files(self.store)
-        parsed = {str(d.path.resolve()): d for d in decks}
-        self.broken = sync_files(self.store, [d.path for d in decks], self.now_ms, parsed).broken
-        skipped = {b.path.resolve() for b in self.broken}
-        return [
-            DeckInfo(d.id, d.name, str(d.path)) for d in decks if d.path.resolve() not in skipped
-        ]
+        unique = {info.id: info for info in chosen}  # a deck named twice: once, first
+        return list(unique.values())
 
     @property
     def deck_ids(self) -> list[str]:

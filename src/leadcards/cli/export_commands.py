@@ -1,4 +1,4 @@
-"""``leadcards export anki|csv``: resolve decks, write, print one summary line.
+"""``leadcards export anki|csv``: choose decks, write, print one summary line.
 
 The commands only wire things together; the writers live in ``leadcards.export``
 (``apkg``, ``anki_text``, ``apkg_history``), and each checks the output path (and the
@@ -16,15 +16,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from leadcards import paths
 from leadcards.cli import completers
 from leadcards.cli.app import app
-from leadcards.cli.support import HomeOption, echo, handles_errors, warn_broken
+from leadcards.cli.support import HomeOption, echo, handles_errors, open_workspace
 
 if TYPE_CHECKING:
-    from leadcards.deck.catalog import Broken
     from leadcards.deck.model import Deck
     from leadcards.export.records import CardSchedule
+    from leadcards.workspace import Workspace
 
 LARGE_EXPORT = 2_000  # cards; smaller exports finish before a bar is worth drawing
 
@@ -65,19 +64,23 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
         yield lambda done: bar.advance(task, done)
 
 
-def _resolve(decks: list[str] | None, home: Path | None) -> list[Deck]:
-    from leadcards.deck import catalog
+@contextlib.contextmanager
+def _decks(names: list[str] | None, home: Path | None) -> Iterator[tuple[Workspace, list[Deck]]]:
+    """The decks named (every known one by default; one named twice, once: its GUIDs
+    would clash), synced, and read back as their files last said: an unchanged deck is
+    not parsed. The workspace stays open for the schedules of ``--with-history``."""
+    from leadcards.texts import stored_deck
 
-    broken: list[Broken] = []
-    found = catalog.resolve(list(decks or []), paths.home(home), broken)
-    warn_broken(broken)
-    return found
+    with open_workspace(home, decks=list(names or [])) as ws:
+        found = []
+        for info in ws.infos:
+            deck = stored_deck(ws.store, info.id, Path(info.path))
+            if deck is None:  # no text stored (a hand edit): the file says it all the same
+                from leadcards.deck.load import load_deck
 
-
-def _unique(found: list[Deck]) -> list[Deck]:
-    """A deck named twice (by id and by path) is exported once: its GUIDs would clash."""
-    unique = {deck.id: deck for deck in reversed(found)}
-    return [deck for deck in found if unique[deck.id] is deck]
+                deck = load_deck(info.path)
+            found.append(deck)
+        yield ws, found
 
 
 @export_app.command("anki")
@@ -102,29 +105,27 @@ def anki_command(
     """Write an Anki package; importing it again updates the notes instead of duplicating."""
     from leadcards.export import apkg
 
-    found = _unique(_resolve(decks, home))
-    total = apkg.count(found)[1]
-    if with_history:
-        from leadcards.export.apkg_history import write_apkg_with_history
+    with _decks(decks, home) as (ws, found):
+        total = apkg.count(found)[1]
+        if with_history:
+            from leadcards.export.apkg_history import write_apkg_with_history
 
-        def read_schedules() -> dict[str, CardSchedule]:
-            from leadcards.schedules import card_schedules
-            from leadcards.workspace import Workspace
+            def read_schedules() -> dict[str, CardSchedule]:
+                from leadcards.schedules import card_schedules
 
-            with Workspace.open(home, loaded=found) as ws:
                 return card_schedules(ws.store, found)
 
-        with _progress(total * 2) as advance:
-            summary = write_apkg_with_history(
-                found,
-                read_schedules,
-                output,
-                force=force,
-                progress=advance,
-            )
-    else:
-        with _progress(total) as advance:
-            summary = apkg.write_apkg(found, output, force=force, progress=advance)
+            with _progress(total * 2) as advance:
+                summary = write_apkg_with_history(
+                    found,
+                    read_schedules,
+                    output,
+                    force=force,
+                    progress=advance,
+                )
+        else:
+            with _progress(total) as advance:
+                summary = apkg.write_apkg(found, output, force=force, progress=advance)
     echo(summary.line())
 
 
@@ -147,8 +148,7 @@ def csv_command(
     from leadcards.export import apkg
     from leadcards.export.anki_text import write_csv
 
-    found = _unique(_resolve(decks, home))
-    with _progress(apkg.count(found)[1]) as advance:
+    with _decks(decks, home) as (_, found), _progress(apkg.count(found)[1]) as advance:
         summary = write_csv(found, output, force=force, progress=advance)
     echo(summary.line())
 

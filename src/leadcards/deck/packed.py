@@ -55,32 +55,42 @@ def pack_note(note: Note) -> str:
 def unpack_note(deck_id: str, note_id: str, text: str) -> Note:
     """The note ``pack_note`` wrote, with its cards."""
     kind_name, line, tags_list, fields, packed = _DECODE.decode(text)
-    kind = Kind(kind_name)
-    tags = tuple(tags_list)
-    cards = []
+    kind, tags = Kind(kind_name), tuple(tags_list)
+    cards = tuple(_card(deck_id, note_id, kind, tags, line, values) for values in packed)
+    return Note(note_id, kind, fields, tags, cards, line)
+
+
+def unpack_card(deck_id: str, note_id: str, text: str, template: str) -> Card | None:
+    """One card of the note ``pack_note`` wrote (a review shows one at a time); None
+    when the note has no card of ``template``."""
+    kind_name, line, tags_list, _, packed = _DECODE.decode(text)
     for values in packed:
-        given: list[Any] = values
-        template, front, back, extra, options, answer_index, sides, answer_side, origin = (
-            *given,
-            *_CARD_DEFAULTS[len(given) :],
-        )
-        cards.append(
-            Card(
-                key=card_key(deck_id, note_id, template),
-                deck_id=deck_id,
-                note_id=note_id,
-                kind=kind,
-                template=template,
-                front=front,
-                back=back,
-                extra=extra,
-                tags=tags,
-                options=tuple(options),
-                answer_index=answer_index,
-                sides=tuple(sides),
-                answer_side=answer_side,
-                origin=None if origin is None else Origin(*origin),
-                line=line,
-            )
-        )
-    return Note(note_id, kind, fields, tags, tuple(cards), line)
+        if values[0] == template:
+            return _card(deck_id, note_id, Kind(kind_name), tuple(tags_list), line, values)
+    return None
+
+
+def _card(
+    deck_id: str, note_id: str, kind: Kind, tags: tuple[str, ...], line: int, given: list[Any]
+) -> Card:
+    template, front, back, extra, options, answer_index, sides, answer_side, origin = (
+        *given,
+        *_CARD_DEFAULTS[len(given) :],
+    )
+    return Card(
+        key=card_key(deck_id, note_id, template),
+        deck_id=deck_id,
+        note_id=note_id,
+        kind=kind,
+        template=template,
+        front=front,
+        back=back,
+        extra=extra,
+        tags=tags,
+        options=tuple(options),
+        answer_index=answer_index,
+        sides=tuple(sides),
+        answer_side=answer_side,
+        origin=None if origin is None else Origin(*origin),
+        line=line,
+    )

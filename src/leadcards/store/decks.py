@@ -175,12 +175,7 @@ class DeckQueries(StoreBase):
             "description = excluded.description, source = excluded.source",
             deck,
         )
-        stored = {
-            row[0]: (row[1], row[2])
-            for row in self._rows(
-                "SELECT note_id, seq, body FROM notes WHERE deck_id = ?", (deck.id,)
-            )
-        }
+        stored = self.placed_notes(deck.id)
         inserts, updates = [], []
         for seq, (note_id, body) in enumerate(notes):
             old = stored.pop(note_id, None)
@@ -199,6 +194,15 @@ class DeckQueries(StoreBase):
             [(deck.id, note_id) for note_id in stored],
         )
 
+    def placed_notes(self, deck_id: str) -> dict[str, tuple[int, str]]:
+        """The deck's notes: note_id → (its place in the order, packed)."""
+        return {
+            row[0]: (row[1], row[2])
+            for row in self._rows(
+                "SELECT note_id, seq, body FROM notes WHERE deck_id = ?", (deck_id,)
+            )
+        }
+
     def deck_text(self, deck_id: str) -> DeckText | None:
         row = self._one("SELECT id, name, description, source FROM decks WHERE id = ?", (deck_id,))
         return None if row is None else DeckText(*row)
@@ -212,15 +216,15 @@ class DeckQueries(StoreBase):
             )
         ]
 
-    def card_text(self, key: str) -> tuple[str, str, str] | None:
-        """(deck_id, note_id, packed note) of the card's note; None when the card or its
-        text is not stored (its deck not synced since the text was first kept)."""
+    def card_text(self, key: str) -> tuple[str, str, str, str] | None:
+        """(deck_id, note_id, packed note, template) of the card; None when the card or
+        its note's text is not stored."""
         row = self._one(
-            "SELECT n.deck_id, n.note_id, n.body FROM cards c JOIN notes n "
+            "SELECT n.deck_id, n.note_id, n.body, c.template FROM cards c JOIN notes n "
             "ON n.deck_id = c.deck_id AND n.note_id = c.note_id WHERE c.key = ?",
             (key,),
         )
-        return None if row is None else (row[0], row[1], row[2])
+        return None if row is None else (row[0], row[1], row[2], row[3])
 
     def _remember(self, file: DeckFile, deck_id: str, at_ms: int) -> None:
         self._run(
