@@ -74,7 +74,11 @@ def test_deck_files_and_several_decks(tmp_path: Path) -> None:
 
 
 def test_a_deck_named_twice_is_exported_once(tmp_path: Path) -> None:
-    builtin = Path(__file__).resolve().parents[1] / "decks" / "leadership-vs-management.yaml"
+    from leadcards import paths
+
+    # the installed file: a copy elsewhere (the repository's, under CI) is another file
+    # claiming the same id, which is refused
+    builtin = paths.builtin_decks_dir() / "leadership-vs-management.yaml"
     out = tmp_path / "once.apkg"
     result = run("anki", "lvm", str(builtin), "lvm", "-o", str(out))
     assert result.exit_code == 0, result.stderr
