@@ -231,6 +231,44 @@ def bench_answers(home: Path, answers: int) -> tuple[float, float]:
     return statistics.median(times) * 1000, statistics.median(base) * 1000
 
 
+def anki_answers(folder: Path, cards: int, answers: int) -> float | None:
+    """Median ms of one answer in Anki's own engine (the ``anki`` package, FSRS on): next
+    card, its states, the answer committed (Anki syncs each answer to disk, as leadcards
+    does). Its cards are new ones, at most 10,000 of them, while leadcards answers due
+    reviews of the benchmark's log, whose Good costs two FSRS steps (the interval-order
+    rule): a yardstick of the same run, not the same work. None without the package."""
+    try:
+        from anki.collection import Collection
+    except ImportError:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    col = Collection(str(folder / "collection.anki2"))
+    try:
+        deck_id = col.decks.id("bench")
+        basic = col.models.by_name("Basic")
+        for i in range(cards):
+            note = col.new_note(basic)
+            note["Front"], note["Back"] = f"Question {i}", f"Answer {i}"
+            col.add_note(note, deck_id)
+        col.set_config("fsrs", True)
+        config = col.decks.config_dict_for_deck_id(deck_id)
+        config["new"]["perDay"] = answers + 10
+        col.decks.update_config(config)
+        col.decks.select(deck_id)
+        times = []
+        for _ in range(answers):
+            start = time.perf_counter()
+            card = col.sched.getCard()
+            if card is None:
+                break
+            states = col._backend.get_scheduling_states(card.id)
+            col.sched.answer_card(col.sched.build_answer(card=card, states=states, rating=3))
+            times.append(time.perf_counter() - start)
+    finally:
+        col.close()
+    return statistics.median(times) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -292,11 +330,13 @@ def main() -> None:
                 )
             )
             answer, bare = bench_answers(home, args.answers)
+            anki = anki_answers(root / f"anki{size}", min(size, 10_000), args.answers)
+            versus = f"; {answer / anki:.2f}× Anki's engine ({anki:.3f} ms)" if anki else ""
             figures.append(
                 (
                     f"answer+commit+next, {size:,} cards",
                     f"{answer:.2f} ms",
-                    f"{answer / bare:.1f}× bare insert+commit ({bare:.3f} ms)",
+                    f"{answer / bare:.1f}× bare insert+commit ({bare:.3f} ms){versus}",
                 )
             )
             if size == max(int(s) for s in args.sizes.split(",")):
