@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from leadcards.clock import from_ms, next_study_day_start, to_ms
+from leadcards.clock import from_ms, iso_utc, next_study_day_start, to_ms
 from leadcards.deck.model import Card
 from leadcards.deck.text import plain
 from leadcards.errors import UsageError
@@ -32,10 +32,6 @@ class CardFilter:
     tag: str | None = None
     table: str | None = None
     search: str | None = None
-
-
-def iso(ms: int | None) -> str | None:
-    return from_ms(ms).isoformat() if ms is not None else None
 
 
 def one_line(text: str) -> str:
@@ -136,8 +132,8 @@ def card_rows(ws: Workspace, only: CardFilter = CardFilter()) -> list[dict[str, 
                     "question": one_line(card.front),
                     "answer": one_line(card.back),
                     "state": State(memory.state).label,
-                    "due": iso(memory.due),
-                    "last_review": iso(memory.last_review),
+                    "due": iso_utc(memory.due),
+                    "last_review": iso_utc(memory.last_review),
                     "stability": memory.stability,
                     "difficulty": memory.difficulty,
                     "retrievability": scheduler.retrievability(memory, at),
@@ -171,15 +167,15 @@ def card_detail(
         "tags": list(card.tags) if card else [],
         "origin": None,
         "state": State(memory.state).label,
-        "due": iso(memory.due),
-        "last_review": iso(memory.last_review),
+        "due": iso_utc(memory.due),
+        "last_review": iso_utc(memory.last_review),
         "stability": memory.stability,
         "difficulty": memory.difficulty,
         "retrievability": store.scheduler(row.deck_id).retrievability(memory, from_ms(at_ms)),
         "reps": memory.reps,
         "lapses": memory.lapses,
         "flags": _flags(row, at_ms),
-        "buried_until": iso(row.buried_until) if (row.buried_until or 0) > at_ms else None,
+        "buried_until": iso_utc(row.buried_until) if (row.buried_until or 0) > at_ms else None,
         "history": [],
     }
     if card is not None and card.origin is not None:
@@ -192,19 +188,19 @@ def card_detail(
         }
     for logged in store.history(key):
         event = logged.event
-        entry: dict[str, Any] = {"at": iso(event.at), "kind": event.kind.value}
+        entry: dict[str, Any] = {"at": iso_utc(event.at), "kind": event.kind.value}
         if event.kind is EventKind.ANSWER and event.rating is not None:
             entry.update(
                 rating=event.rating,
                 rating_label=RATINGS[event.rating],
                 duration_ms=event.duration_ms,
                 picked=event.picked,
-                due_after=iso(logged.due_after),
+                due_after=iso_utc(logged.due_after),
                 interval_ms=(logged.due_after - event.at) if logged.due_after else None,
                 stability_after=logged.stability_after,
                 difficulty_after=logged.difficulty_after,
             )
         elif event.kind is EventKind.BURY:
-            entry["until"] = iso((event.data or {}).get("until"))
+            entry["until"] = iso_utc((event.data or {}).get("until"))
         detail["history"].append(entry)
     return detail

@@ -142,6 +142,11 @@ def from_ms(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, timezone.utc)
 
 
+def iso_utc(ms: int | None) -> str | None:
+    """An instant as ``--json`` prints it: ISO-8601 UTC, or None for none."""
+    return from_ms(ms).isoformat() if ms is not None else None
+
+
 def local_text(ms: int) -> str:
     """A stored instant as the learner reads it: ``2026-03-02 12:00`` in local time."""
     return from_ms(ms).astimezone().strftime(LOCAL_FORMAT)

@@ -173,9 +173,11 @@ class Scheduler:
             enable_fuzzing=settings.fuzz,
         )
 
+    def _new_card(self) -> fsrs.Card:
+        return self._card(card_id=1, state=self._states[0], step=0)
+
     def _to_fsrs(self, memory: Memory) -> fsrs.Card:
-        if memory.state == 0:  # State.NEW
-            return self._card(card_id=1, state=self._states[0], step=0)
+        """A card that has been answered, as py-fsrs holds it (a new one is ``_new_card``)."""
         return self._card(
             card_id=1,
             state=self._states[memory.state],
@@ -202,7 +204,7 @@ class Scheduler:
     ) -> Progress:
         """``answer`` on py-fsrs's own card: a replay folds thousands of answers per card
         and converts to a ``Memory`` once at the end instead of twice per answer."""
-        card = progress.card or self._card(card_id=1, state=self._states[0], step=0)
+        card = progress.card or self._new_card()
         review = progress.card is not None and card.state == 2  # fsrs.State.Review
         seed = _SeededRandom(key, progress.last_review, progress.reps)
         # Only Good and Easy on a card in review can meet a lower button's interval.
@@ -219,7 +221,7 @@ class Scheduler:
     def preview(self, key: str, memory: Memory, at_ms: int) -> dict[int, int]:
         """Milliseconds until due for each rating, as the review screen shows them: what
         ``answer`` gives, with each of the four reviews computed once."""
-        card = self.progress(memory).card or self._card(card_id=1, state=self._states[0], step=0)
+        card = self.progress(memory).card or self._new_card()
         seed = _SeededRandom(key, memory.last_review, memory.reps)
         reviewed = self._reviews(card, seed, tuple(RATINGS), at_ms)
         waits = [to_ms(c.due) - at_ms for c in reviewed]

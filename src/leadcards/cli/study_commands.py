@@ -92,13 +92,13 @@ def status(home: HomeOption = None, as_json: JsonOption = False) -> None:
     keys = ("total", "new", "learning", "due", "suspended", "leeches", "reviewed_today")
     total = {k: sum(getattr(c, k) for c in counts) for k in keys}
     if as_json:
-        from leadcards.clock import from_ms
+        from leadcards.clock import iso_utc
 
         print_json(
             {
                 "decks": [c.to_json() for c in counts],
                 "total": total,
-                "next_due": from_ms(next_ms).isoformat() if next_ms is not None else None,
+                "next_due": iso_utc(next_ms),
             }
         )
         return
