@@ -353,3 +353,30 @@ def test_a_review_due_today_waits_one_day_behind_a_sibling(
     tomorrow = to_ms(datetime(2026, 3, 3, 9, 0, tzinfo=timezone.utc))
     later = drain(Queue(store, ["tbl"], tomorrow), tomorrow)
     assert any("focus:management" in k and k != first for k in later)  # ...and no longer
+
+
+def test_counts_asked_between_every_change_follow_each_change(
+    opened: tuple[Store, Deck, Deck],
+) -> None:
+    """The screen asks for the counts on every frame, and they are kept between changes:
+    each draw, answer, set-aside and undo must still move them."""
+    store, _, _ = opened
+    queue = Queue(store, ["tbl"], AT)
+    assert queue.remaining(AT) == queue.remaining(AT) == (5, 0, 0)  # one card a note
+    shown = queue.next(AT)
+    assert shown == "tbl:cmp:focus:management:recall"
+    assert queue.remaining(AT) == (4, 0, 0)
+    note = queue.note_of[shown]
+    queue.answered(shown, note)
+    assert queue.remaining(AT) == (4, 0, 0)
+    other = queue.next(AT)
+    assert other == "tbl:cmp:focus:leadership:recall"
+    assert queue.remaining(AT) == (3, 0, 0)
+    queue.set_aside(other, 0, AT)  # buried; every note is taken, so nothing stands in
+    assert queue.remaining(AT) == (3, 0, 0)
+    queue.put_back(shown, note, 0)  # undo: listed again, its note no longer answered
+    assert queue.remaining(AT) == (4, 0, 0)
+    queue.answered("tbl:cmp:focus:management:recall", note)  # from another view of it
+    assert queue.remaining(AT) == (3, 0, 0)  # listed, but its note was answered today
+    queue.unskip(other, queue.note_of[other])
+    assert queue.remaining(AT) == (3, 0, 0)  # not listed again: it is on screen

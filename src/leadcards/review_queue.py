@@ -119,6 +119,10 @@ class Queue:
         self.days: dict[str, Today] = {}
         self.day_end_ms = now_ms
         self.others_wrote = False
+        # remaining(): the pending lists' live counts, kept until a change could move
+        # them, since the screen asks on every frame and a list may hold thousands
+        self._changes = 0
+        self._live: tuple[tuple[int, int, int], tuple[int, int]] | None = None
         self.version = store.data_version()  # from here on: what another terminal does
         for deck_id in deck_ids:
             self._add_deck(deck_id, now_ms, new_limit)
@@ -242,11 +246,13 @@ class Queue:
     def skip(self, key: str) -> None:
         """Leave a card out of the rest of this session (not in a loaded deck)."""
         self.skipped.add(key)
+        self._changes += 1
 
     def set_aside(self, key: str, state: int, now_ms: int) -> None:
         """A card buried or suspended: out of this session, and, as status would count
         afresh, the next new or due card takes its place under today's limit."""
         self.skipped.add(key)
+        self._changes += 1
         if key not in self.note_of or state not in (State.NEW, State.REVIEW):
             return
         deck_id = self.note_of[key][0]
@@ -263,12 +269,14 @@ class Queue:
 
     def answered(self, key: str, note: tuple[str, str]) -> None:
         """Bury the siblings of an answered card until the next study day."""
+        self._changes += 1
         self.note_answers[note] += 1
         self.note_of[key] = note
 
     def unskip(self, key: str, note: tuple[str, str]) -> None:
         """Undo of a bury or suspension: the card is drawable again (it is on screen now),
         and the card that took its place, if not shown yet, gives the place back."""
+        self._changes += 1
         self.skipped.discard(key)
         self.note_of[key] = note
         stand_in = self.refills.pop(key, None)
@@ -282,6 +290,7 @@ class Queue:
     ) -> None:
         """Undo: the card's answer no longer counts, and it goes to the front of its list
         again — unless it is ``showing`` now, when listing it too would count it twice."""
+        self._changes += 1
         self.skipped.discard(key)
         self.note_of[key] = note
         if self.note_answers[note] > 0:
@@ -294,13 +303,29 @@ class Queue:
             self.reviews.appendleft(key)
 
     def remaining(self, now_ms: int) -> tuple[int, int, int]:
-        """(new, learning, due) still to come in this session."""
+        """(new, learning, due) still to come in this session. The lists are walked only
+        when they changed since the last call (an answer, a bury, an undo, a card drawn);
+        learning cards are one indexed count."""
+        mark = (self._changes, len(self.new), len(self.reviews))
+        if self._live is None or self._live[0] != mark:
+            skipped, free, note_of, answers = (
+                self.skipped,
+                self.free,
+                self.note_of,
+                self.note_answers,
+            )
 
-        def live(pending: deque[str]) -> int:
-            return sum(1 for key in pending if not self._waiting(key))
+            def live(pending: deque[str]) -> int:
+                return sum(
+                    1
+                    for key in pending
+                    if key not in skipped and (key in free or not answers.get(note_of[key]))
+                )
 
+            self._live = (mark, (live(self.new), live(self.reviews)))
+        new, due = self._live[1]
         learning = self.store.learning_count(self.deck_ids, self.day_end_ms, now_ms)
-        return live(self.new), learning, live(self.reviews)
+        return new, learning, due
 
 
 def next_card_ms(store: Store, counts: list[DeckCounts], now_ms: int) -> int | None:
