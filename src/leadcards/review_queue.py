@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from leadcards.clock import from_ms, next_study_day_start, study_day_start, to_ms
@@ -64,12 +65,16 @@ def today(store: Store, deck_id: str, now_ms: int, day_start: str | None = None)
     )
 
 
-def deck_counts(store: Store, deck_id: str, name: str, now_ms: int) -> DeckCounts:
+def deck_counts(
+    store: Store, deck_id: str, name: str, now_ms: int, *, totals: bool = True
+) -> DeckCounts:
     """Today's counts. New and due are what a session would gather now (daily limits,
-    one card per note), so status never promises cards a review will not show."""
+    one card per note), so status never promises cards a review will not show. The
+    deck's totals (cards, suspended, leeches) read every card row: ``totals=False``
+    leaves them 0 where only today's counts are wanted (a session's end)."""
     gathered = Queue(store, [deck_id], now_ms, ordered=False)
     day = gathered.days[deck_id]
-    total, suspended, leeches = store.deck_totals(deck_id)
+    total, suspended, leeches = store.deck_totals(deck_id) if totals else (0, 0, 0)
     return DeckCounts(
         id=deck_id,
         name=name,
@@ -119,10 +124,11 @@ class Queue:
         self.days: dict[str, Today] = {}
         self.day_end_ms = now_ms
         self.others_wrote = False
-        # remaining(): the pending lists' live counts, kept until a change could move
-        # them, since the screen asks on every frame and a list may hold thousands
-        self._changes = 0
-        self._live: tuple[tuple[int, int, int], tuple[int, int]] | None = None
+        # remaining(): how many listed cards can still be drawn, per list, kept as each
+        # change happens (the screen asks on every frame, and a list may hold thousands)
+        self._live = {id(self.new): 0, id(self.reviews): 0}
+        self._listed: dict[str, deque[str]] = {}  # a listed key → its list
+        self._listed_of_note: dict[tuple[str, str], set[str]] = {}
         self.version = store.data_version()  # from here on: what another terminal does
         for deck_id in deck_ids:
             self._add_deck(deck_id, now_ms, new_limit)
@@ -180,14 +186,15 @@ class Queue:
         for key, note, free in rows:
             if added >= room:
                 break
-            if note in taken and not free:
-                continue
+            if (note in taken and not free) or key in self._listed:
+                continue  # a sibling was taken; or, refilling, the card is listed already
             taken.add(note)
-            into.append(key)
             added += 1
             self.note_of[key] = (deck_id, note)
             if free:
                 self.free.add(key)
+            into.append(key)
+            self._enter(key, into)
 
     def _waiting(self, key: str) -> bool:
         """Out of this session for now: set aside, or a sibling was answered today."""
@@ -208,6 +215,7 @@ class Queue:
         shared = self._shared()
         while pending:
             key = pending.popleft()
+            self._leave(key)
             if self._waiting(key):
                 continue
             deck_id = self.note_of[key][0]
@@ -245,14 +253,14 @@ class Queue:
 
     def skip(self, key: str) -> None:
         """Leave a card out of the rest of this session (not in a loaded deck)."""
-        self.skipped.add(key)
-        self._changes += 1
+        with self._changing({key}):
+            self.skipped.add(key)
 
     def set_aside(self, key: str, state: int, now_ms: int) -> None:
         """A card buried or suspended: out of this session, and, as status would count
         afresh, the next new or due card takes its place under today's limit."""
-        self.skipped.add(key)
-        self._changes += 1
+        with self._changing({key}):
+            self.skipped.add(key)
         if key not in self.note_of or state not in (State.NEW, State.REVIEW):
             return
         deck_id = self.note_of[key][0]
@@ -269,63 +277,70 @@ class Queue:
 
     def answered(self, key: str, note: tuple[str, str]) -> None:
         """Bury the siblings of an answered card until the next study day."""
-        self._changes += 1
-        self.note_answers[note] += 1
+        with self._changing(self._listed_of_note.get(note, set())):
+            self.note_answers[note] += 1
         self.note_of[key] = note
 
     def unskip(self, key: str, note: tuple[str, str]) -> None:
         """Undo of a bury or suspension: the card is drawable again (it is on screen now),
         and the card that took its place, if not shown yet, gives the place back."""
-        self._changes += 1
-        self.skipped.discard(key)
+        with self._changing({key}):
+            self.skipped.discard(key)
         self.note_of[key] = note
         stand_in = self.refills.pop(key, None)
-        if stand_in is not None:
-            for pending in (self.new, self.reviews):
-                if stand_in in pending:
-                    pending.remove(stand_in)
+        if stand_in is not None and stand_in in self._listed:
+            self._listed[stand_in].remove(stand_in)
+            self._leave(stand_in)
 
     def put_back(
         self, key: str, note: tuple[str, str], state: int, *, showing: bool = False
     ) -> None:
         """Undo: the card's answer no longer counts, and it goes to the front of its list
         again — unless it is ``showing`` now, when listing it too would count it twice."""
-        self._changes += 1
-        self.skipped.discard(key)
+        with self._changing({key} | self._listed_of_note.get(note, set())):
+            self.skipped.discard(key)
+            if self.note_answers[note] > 0:
+                self.note_answers[note] -= 1
         self.note_of[key] = note
-        if self.note_answers[note] > 0:
-            self.note_answers[note] -= 1
-        if showing:
+        if showing or key in self._listed:
             return
-        if state == State.NEW:
-            self.new.appendleft(key)
-        elif state == State.REVIEW:
-            self.reviews.appendleft(key)
+        if state in (State.NEW, State.REVIEW):
+            into = self.new if state == State.NEW else self.reviews
+            into.appendleft(key)
+            self._enter(key, into)
 
     def remaining(self, now_ms: int) -> tuple[int, int, int]:
-        """(new, learning, due) still to come in this session. The lists are walked only
-        when they changed since the last call (an answer, a bury, an undo, a card drawn);
-        learning cards are one indexed count."""
-        mark = (self._changes, len(self.new), len(self.reviews))
-        if self._live is None or self._live[0] != mark:
-            skipped, free, note_of, answers = (
-                self.skipped,
-                self.free,
-                self.note_of,
-                self.note_answers,
-            )
-
-            def live(pending: deque[str]) -> int:
-                return sum(
-                    1
-                    for key in pending
-                    if key not in skipped and (key in free or not answers.get(note_of[key]))
-                )
-
-            self._live = (mark, (live(self.new), live(self.reviews)))
-        new, due = self._live[1]
+        """(new, learning, due) still to come in this session: the listed cards that can
+        still be drawn, as counted along the way, and one indexed count of learning cards."""
         learning = self.store.learning_count(self.deck_ids, self.day_end_ms, now_ms)
-        return new, learning, due
+        return self._live[id(self.new)], learning, self._live[id(self.reviews)]
+
+    # Keeping remaining() -------------------------------------------------------------
+
+    def _enter(self, key: str, into: deque[str]) -> None:
+        """``key`` was just put in the list ``into``."""
+        self._listed[key] = into
+        self._listed_of_note.setdefault(self.note_of[key], set()).add(key)
+        if not self._waiting(key):
+            self._live[id(into)] += 1
+
+    def _leave(self, key: str) -> None:
+        """``key`` was just taken out of its list."""
+        listed = self._listed.pop(key)
+        self._listed_of_note[self.note_of[key]].discard(key)
+        if not self._waiting(key):
+            self._live[id(listed)] -= 1
+
+    @contextmanager
+    def _changing(self, keys: set[str]) -> Iterator[None]:
+        """Around a change that can make ``keys`` drawable or not: the counts follow."""
+        listed = [k for k in keys if k in self._listed]
+        before = [self._waiting(k) for k in listed]
+        yield
+        for key, waited in zip(listed, before, strict=True):
+            waits = self._waiting(key)
+            if waits != waited:
+                self._live[id(self._listed[key])] += 1 if waited else -1
 
 
 def next_card_ms(store: Store, counts: list[DeckCounts], now_ms: int) -> int | None:

@@ -245,7 +245,8 @@ class Session:
         self.summary.seconds = time.monotonic() - self.started_monotonic
         _new, learning, due = self.remaining()
         self.summary.still_due = learning + due
-        counts = [deck_counts(self.store, deck, "", self.clock()) for deck in self.decks]
+        at = self.clock()
+        counts = [deck_counts(self.store, deck, "", at, totals=False) for deck in self.decks]
         self.summary.still_new = sum(c.new for c in counts)
-        self.summary.next_due_ms = next_card_ms(self.store, counts, self.clock())
+        self.summary.next_due_ms = next_card_ms(self.store, counts, at)
         return self.summary
