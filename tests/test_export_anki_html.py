@@ -157,3 +157,44 @@ def test_no_image_ever_becomes_an_img(
     html.render.cache_clear()
     rendered = html.render(f"{before}![{alt}]({scheme}{path}){after}").lower()
     assert "<img" not in rendered and "src=" not in rendered
+
+
+_EMPHASIS_ALPHABET = "aXé0 ,.;:?'\"()-—‘’“”*"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet=_EMPHASIS_ALPHABET, max_size=24),
+        st.lists(
+            st.one_of(
+                st.text(alphabet="aXé0 ,.—", min_size=1, max_size=6),
+                st.text(alphabet="aXé0 ", min_size=1, max_size=6).map("*{}*".format),
+                st.text(alphabet="aXé0 ", min_size=1, max_size=6).map("**{}**".format),
+            ),
+            max_size=5,
+        ).map("".join),
+    )
+)
+def test_emphasis_shortcut_matches_markdown(text: str) -> None:
+    """Text that is plain but for emphasised words skips the parser too; whatever it
+    accepts must come out exactly as markdown-it renders it."""
+    html.render.cache_clear()
+    assert html.render(text) == html.markdown(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("**Leadership** — Focus", "<strong>Leadership</strong> — Focus"),
+        ("*A or B — and which aspect?*", "<em>A or B — and which aspect?</em>"),
+        ('Say "*why*", then **how**.', "Say &quot;<em>why</em>&quot;, then <strong>how</strong>."),
+    ],
+)
+def test_emphasised_words_take_the_shortcut(text: str, expected: str) -> None:
+    assert html._emphasised(text) == expected == html.markdown(text)
+
+
+@pytest.mark.parametrize("text", ["* item", "1. **A**", "- *a*", "**a*", "a*b*c", "*a **b** c*"])
+def test_other_asterisks_take_the_markdown_path(text: str) -> None:
+    assert html._emphasised(text) is None

@@ -34,9 +34,42 @@ _ONE_PARAGRAPH = re.compile(r"\A<p>((?:(?!<p>).)*)</p>\n?\Z", re.DOTALL)
 # heading start): most deck text. Rendering it is only escaping its quotes, and
 # skipping the parser makes large exports several times faster.
 _LETTER = "A-Za-z\u00c0-\u024f"
-_PLAIN = re.compile(
-    f"[{_LETTER}][{_LETTER}0-9 ,.;:?'\"()/%$@{{}}+=\u2013\u2014\u2018\u2019\u201c\u201d\u2026-]*"
+_CHARS = f"[{_LETTER}0-9 ,.;:?'\"()/%$@{{}}+=\u2013\u2014\u2018\u2019\u201c\u201d\u2026-]"
+_PLAIN = re.compile(f"[{_LETTER}]{_CHARS}*")
+# The same with whole words in *emphasis* or **strong** emphasis, as the table card
+# types write their prompts ("**Leadership** — Focus"): the run opens at the start or
+# after a space or an opening quote or bracket, holds no asterisk, neither starts nor
+# ends with a space, and closes before the end, a space or punctuation (only before
+# the end or a space when it ends in punctuation), so CommonMark can read it only one
+# way. A property test holds this shortcut to markdown-it's output.
+_WORD = re.compile(f"[{_LETTER}0-9]")
+_STRONG_OR_EM = re.compile(
+    '(?:^|(?<=[ "(\u2018\u201c]))(\\*{1,2})([^*\\s](?:[^*\\n]*?[^*\\s])?)\\1'
+    "(?=$|[ ,.;:?)\"\u2019\u201d\u2013\u2014])"
 )
+_EMPHASIS_ONLY = re.compile(f"(?:{_CHARS}|\\*)*")
+_TAGS = {"*": "em", "**": "strong"}
+
+
+def _emphasised(text: str) -> str | None:
+    """``text`` as HTML when it is plain apart from whole-word emphasis, else None."""
+    if not _EMPHASIS_ONLY.fullmatch(text) or text.endswith(" "):
+        return None
+    if not ((_WORD.match(text) and not text[0].isdigit()) or _STRONG_OR_EM.match(text)):
+        return None  # a digit, a dash or a space first could start a list or a code block
+    out, end = [], 0
+    for match in _STRONG_OR_EM.finditer(text):
+        after = text[match.end() : match.end() + 1]
+        if not _WORD.match(match.group(2)[-1]) and after not in ("", " "):
+            return None  # "*why?*," — a run that could open as well as close
+        out.append(text[end : match.start()])
+        tag = _TAGS[match.group(1)]
+        out.append(f"<{tag}>{match.group(2)}</{tag}>")
+        end = match.end()
+    out.append(text[end:])
+    if "*" in "".join(out[::2]) or not end:  # an asterisk left over: not this shape
+        return None
+    return "".join(out).replace('"', "&quot;")
 
 
 # An image source Anki would fetch from the network: http(s), or scheme-relative.
@@ -90,6 +123,10 @@ def render(text: str) -> str:
         return ""
     if _PLAIN.fullmatch(text) and not text.endswith(" "):
         return text.replace('"', "&quot;")
+    if "*" in text:
+        shortcut = _emphasised(text)
+        if shortcut is not None:
+            return shortcut
     return markdown(text)
 
 
