@@ -64,10 +64,13 @@ def today(store: Store, deck_id: str, now_ms: int, day_start: str | None = None)
     )
 
 
-def deck_counts(store: Store, deck_id: str, name: str, now_ms: int) -> DeckCounts:
+def deck_counts(
+    store: Store, deck_id: str, name: str, now_ms: int, only: set[str] | None = None
+) -> DeckCounts:
     """Today's counts. New and due are what a session would gather now (daily limits,
-    one card per note), so status never promises cards a review will not show."""
-    gathered = Queue(store, [deck_id], now_ms, ordered=False)
+    one card per note), so status never promises cards a review will not show.
+    ``only``: the keys of a topic, whose new and due cards alone are counted."""
+    gathered = Queue(store, [deck_id], now_ms, ordered=False, only=only)
     day = gathered.days[deck_id]
     total, suspended, leeches = store.deck_totals(deck_id)
     return DeckCounts(
@@ -98,9 +101,13 @@ class Queue:
         *,
         new_limit: int | None = None,
         ordered: bool = True,
+        only: set[str] | None = None,
     ) -> None:
         self.store = store
         self.deck_ids = deck_ids
+        # A topic's keys (``review --tag``): other cards are passed over as if absent,
+        # while today's limits are still spent and counted deck by deck.
+        self.only = only
         # Counting only (status): which new cards are taken does not change how many, so
         # skip sorting every new card by position.
         self.ordered = ordered
@@ -173,10 +180,11 @@ class Queue:
         """Take up to ``room`` cards; ``(key, note, free)`` rows that are ``free`` are
         taken even when a sibling was, and are not held back by a sibling's answer."""
         added = 0
+        only = self.only
         for key, note, free in rows:
             if added >= room:
                 break
-            if note in taken and not free:
+            if (note in taken and not free) or (only is not None and key not in only):
                 continue
             taken.add(note)
             into.append(key)
@@ -193,7 +201,7 @@ class Queue:
 
     def _learning(self, until_ms: int, now_ms: int) -> str | None:
         for key in self.store.learning_due(self.deck_ids, until_ms, now_ms):
-            if key not in self.skipped:
+            if key not in self.skipped and (self.only is None or key in self.only):
                 return key
         return None
 
@@ -299,7 +307,11 @@ class Queue:
         def live(pending: deque[str]) -> int:
             return sum(1 for key in pending if not self._waiting(key))
 
-        learning = self.store.learning_count(self.deck_ids, self.day_end_ms, now_ms)
+        if self.only is None:
+            learning = self.store.learning_count(self.deck_ids, self.day_end_ms, now_ms)
+        else:  # due < the day's end, as learning_count counts
+            due = self.store.learning_due(self.deck_ids, self.day_end_ms - 1, now_ms)
+            learning = sum(1 for key in due if key in self.only)
         return live(self.new), learning, live(self.reviews)
 
 

@@ -32,7 +32,13 @@ from leadcards.ids import ulid_after
 from leadcards.scheduling import Memory, Scheduler
 from leadcards.settings import DEFAULTS, Settings, from_stored
 from leadcards.store.cards import CardQueries, record_of
-from leadcards.store.vet import WRITTEN_AS_USUAL, check_answer, check_stamp, setting_value
+from leadcards.store.vet import (
+    RATED,
+    WRITTEN_AS_USUAL,
+    check_answer,
+    check_stamp,
+    setting_value,
+)
 from leadcards.store.vet import event_of as _event
 
 # An answer counts (today's limits, history) unless an undo names it.
@@ -233,6 +239,34 @@ class LogQueries(CardQueries):
             self._write_record(key, after)
         return AnswerResult(event_id, key, rating, record.memory, m, became_leech)
 
+    def practice(
+        self,
+        key: str,
+        rating: int,
+        duration_ms: int,
+        at_ms: int,
+        *,
+        picked: str | None = None,
+    ) -> AnswerResult:
+        """Log one answer of a cram session. It is kept as an answer is (with the card's
+        state at the time), but the card's record stays as it was: ``after`` is ``before``."""
+        if rating not in (1, 2, 3, 4):
+            raise ValueError(f"rating must be 1-4, not {rating}")
+        with self._transaction():
+            record, _, at, event_id = self._current(key, at_ms)
+            event = Event(
+                event_id,
+                at,
+                EventKind.PRACTICE,
+                key,
+                rating=rating,
+                duration_ms=max(0, int(duration_ms)),
+                picked=picked,
+            )
+            state = int(record.memory.state)
+            self._insert(event, (state, state, None, None, None))
+        return AnswerResult(event_id, key, rating, record.memory, record.memory, False)
+
     def _flag_event(self, key: str, kind: EventKind, at_ms: int, data: Any = None) -> str:
         with self._transaction():
             record, _, at, event_id = self._current(key, at_ms)
@@ -403,8 +437,8 @@ class LogQueries(CardQueries):
         ):
             try:
                 event = _event(tuple(r)[:9])
-                if event.kind is EventKind.ANSWER:
-                    check_answer(event.id, event.at, event.rating, r["state_before"])
+                if event.kind in RATED:
+                    check_answer(event.id, event.at, event.rating, r["state_before"], event.kind)
                 elif event.kind is EventKind.SETTING:
                     setting_change(event)
             except BadRow as bad:
