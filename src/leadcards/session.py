@@ -286,6 +286,8 @@ class Session:
         self.summary.seconds = time.monotonic() - self.started_monotonic
         _new, learning, due = self.remaining()
         self.summary.still_due = learning + due
+        if self.practising and self.current is not None:  # quit with it on screen
+            self.summary.still_due += 1
         at = self.clock()
         counts = [deck_counts(self.store, deck, "", at) for deck in self.decks]
         if self.only is not None:  # what is left of the topic; the next card of any
