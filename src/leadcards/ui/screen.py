@@ -32,7 +32,7 @@ def header(controller: Controller, counts: tuple[int, int, int]) -> RenderableTy
     if controller.session.practising:  # said first, so no width hides it
         title = Text("Cram", style="bold magenta")
         title.append(f" · {name}", style="bold")
-        grid.add_row(title, Text(f"{sum(counts)} to practise · no schedule changes"))
+        grid.add_row(title, Text(f" {sum(counts)} to practise · no schedule changes"))
         return grid
     tally = Text.assemble(
         (str(new), "blue"),
