@@ -9,12 +9,15 @@ can move them.
 
 from __future__ import annotations
 
-import random
 from collections import deque
+from typing import TYPE_CHECKING
 
 from leadcards.clock import from_ms
 from leadcards.scheduling import State
 from leadcards.store import Store
+
+if TYPE_CHECKING:  # random is imported by cram alone: review's start-up stays as it was
+    import random
 
 AGAIN_GAP = 3
 """A card rated Again comes back after this many other cards (sooner if fewer are left),
@@ -53,6 +56,8 @@ def practice_keys(
                 recall = scheduler.retrievability(row.memory, at)
                 chosen.append((recall if recall is not None else 0.0, len(chosen), row.key))
     if weakest is None:
+        import random
+
         return spread(list(notes.values()), random.Random(now_ms))
     return [key for _, _, key in sorted(chosen)[:weakest]]
 
