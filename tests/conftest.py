@@ -66,6 +66,16 @@ def key(i: int) -> str:
     return f"mini:c{i:02d}:front"
 
 
+def answer_all(session: Any, rating: int) -> list[str]:
+    """Draw, reveal and rate with ``rating`` every card a session has left: their keys."""
+    shown = []
+    while (card := session.next_card()) is not None:
+        shown.append(card.key)
+        session.reveal()
+        session.answer(rating)
+    return shown
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test may touch the real user data folder or depend on the wall clock."""

@@ -489,8 +489,8 @@ def test_with_history_leaves_practice_answers_out(tmp_path: Path) -> None:
     with open_store(home) as store:
         sync_deck(store, deck, start)
         store.answer(card.key, 3, 4_000, start)
-        store.practice(card.key, 1, 2_000, start + 3_600_000)
-        store.practice(deck.cards[7].key, 4, 2_000, start + 3_600_000)
+        store.answer(card.key, 1, 2_000, start + 3_600_000, practice=True)
+        store.answer(deck.cards[7].key, 4, 2_000, start + 3_600_000, practice=True)
         store.answer(card.key, 4, 4_000, start + 86_400_000)
     out = tmp_path / "crammed.apkg"
     result = run("anki", "lvm", "-o", str(out), "--with-history", "--home", str(home))

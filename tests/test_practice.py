@@ -32,7 +32,18 @@ from leadcards.sync import sync_deck
 from leadcards.ui.card_views import card_view
 from leadcards.ui.safe_console import SafeConsole
 
-from .conftest import AT, DAY, HOUR, TABLE_DECK, Clock, basic_deck, db_execute, db_rows, key
+from .conftest import (
+    AT,
+    DAY,
+    HOUR,
+    TABLE_DECK,
+    Clock,
+    answer_all,
+    basic_deck,
+    db_execute,
+    db_rows,
+    key,
+)
 
 runner = CliRunner()
 
@@ -50,15 +61,6 @@ def mini(tmp_path: Path, isolated_home: Path) -> Iterator[tuple[Store, Deck]]:
 
 def cards_table(store: Store) -> list[Any]:
     return db_rows(store, "SELECT * FROM cards ORDER BY key")
-
-
-def practise_all(session: Session, rating: int = 3) -> list[str]:
-    shown = []
-    while (card := session.next_card()) is not None:
-        shown.append(card.key)
-        session.reveal()
-        session.answer(rating)
-    return shown
 
 
 # the log ------------------------------------------------------------------------------
@@ -84,7 +86,7 @@ def test_the_store_logs_practice_as_an_answer_and_writes_no_card(
     store, _ = mini
     store.answer(key(1), 4, 0, AT - 20 * DAY)
     before = cards_table(store)
-    result = store.practice(key(1), 1, 4_321, AT, picked="Answer 1")
+    result = store.answer(key(1), 1, 4_321, AT, picked="Answer 1", practice=True)
     assert result.before == result.after == store.card(key(1)).memory
     assert not result.became_leech
     assert cards_table(store) == before
@@ -98,7 +100,7 @@ def test_the_store_logs_practice_as_an_answer_and_writes_no_card(
         "practice", key(1), 1, 4_321, "Answer 1", 2, 2, None, None, None, None
     )  # fmt: skip
     with pytest.raises(ValueError, match="rating must be 1-4, not 5"):
-        store.practice(key(1), 5, 0, AT)
+        store.answer(key(1), 5, 0, AT, practice=True)
 
 
 # the session -----------------------------------------------------------------------
@@ -168,7 +170,7 @@ def test_undo_takes_a_practice_answer_back_and_its_return_too(mini: tuple[Store,
     assert tomb[1] == db_rows(store, "SELECT id FROM events WHERE kind = 'practice'")[0][0]
     session.reveal()
     session.answer(3)  # this time done with it
-    assert practise_all(session) == [key(1), key(2)]
+    assert answer_all(session, 3) == [key(1), key(2)]
     assert session.undo().key == key(2) and session.undo().key == key(1)
     assert cards_table(store) == before
     assert check(store).ok
@@ -274,8 +276,8 @@ def test_the_practice_queue_alone() -> None:
 def test_history_export_and_doctor_with_practice_in_the_log(mini: tuple[Store, Deck]) -> None:
     store, deck = mini
     store.answer(key(0), 4, 2_000, AT - 10 * DAY)
-    store.practice(key(0), 2, 3_000, AT - HOUR, picked="Answer 0")
-    undone = store.practice(key(0), 4, 1_000, AT - HOUR + 1)
+    store.answer(key(0), 2, 3_000, AT - HOUR, picked="Answer 0", practice=True)
+    undone = store.answer(key(0), 4, 1_000, AT - HOUR + 1, practice=True)
     store.undo(undone.event_id, AT - HOUR + 2)
     detail = card_detail(store, key(0), AT)
     history = detail["history"]
@@ -303,7 +305,7 @@ def test_history_export_and_doctor_with_practice_in_the_log(mini: tuple[Store, D
 
 def test_doctor_names_a_practice_row_rated_9(mini: tuple[Store, Deck]) -> None:
     store, _ = mini
-    event = store.practice(key(0), 3, 0, AT).event_id
+    event = store.answer(key(0), 3, 0, AT, practice=True).event_id
     db_execute(store, "UPDATE events SET rating = 9 WHERE id = ?", (event,))
     report = check(store)
     assert not report.ok

@@ -21,7 +21,7 @@ from leadcards.store import Store, open_store
 from leadcards.sync import sync_deck
 from leadcards.topics import Topic, topic_keys
 
-from .conftest import AT, DAY, HOUR, TABLE_DECK, Clock, db_rows
+from .conftest import AT, DAY, HOUR, TABLE_DECK, Clock, answer_all, db_rows
 
 runner = CliRunner()
 
@@ -37,15 +37,6 @@ def tbl(tmp_path: Path, isolated_home: Path) -> Iterator[tuple[Store, Deck]]:
     with open_store(isolated_home) as store:
         sync_deck(store, deck, AT - 30 * DAY)
         yield store, deck
-
-
-def drawn(session: Session, rating: int = 4) -> list[str]:
-    shown = []
-    while (card := session.next_card()) is not None:
-        shown.append(card.key)
-        session.reveal()
-        session.answer(rating)
-    return shown
 
 
 def test_a_topic_is_a_tag_with_its_children_a_table_and_an_aspect(
@@ -118,7 +109,7 @@ def test_a_topic_review_shows_only_its_cards_and_spends_the_usual_limits(
     session = Session(store, [deck], clock=Clock(), only=only)
     # two notes in the row, one card each (siblings wait): the limit leaves room for 2
     assert session.remaining() == (2, 0, 0)
-    assert drawn(session) == RISK
+    assert answer_all(session, 4) == RISK
     summary = session.finish()
     assert (summary.answered, summary.still_due, summary.still_new) == (2, 0, 0)
     # those two count: a plain review now has no new card left today
@@ -131,7 +122,7 @@ def test_the_limit_cuts_a_topic_as_it_cuts_a_deck(tbl: tuple[Store, Deck]) -> No
     store.answer(FOCUS_M, 4, 0, AT - HOUR)
     only = topic_keys(store, ["tbl"], Topic(aspect="risk"))
     session = Session(store, [deck], clock=Clock(), only=only)
-    assert drawn(session) == RISK[:1]
+    assert answer_all(session, 4) == RISK[:1]
 
 
 def test_learning_and_due_cards_of_other_topics_wait(tbl: tuple[Store, Deck]) -> None:
@@ -145,7 +136,7 @@ def test_learning_and_due_cards_of_other_topics_wait(tbl: tuple[Store, Deck]) ->
     only = topic_keys(store, ["tbl"], Topic(tag="cmp::risk"))
     session = Session(store, [deck], clock=Clock(), only=only)
     assert session.remaining() == (1, 0, 1)
-    assert drawn(session) == [RISK[1], RISK[0]]
+    assert answer_all(session, 4) == [RISK[1], RISK[0]]
     assert store.card(FOCUS_M).memory.state == State.LEARNING  # untouched
 
 

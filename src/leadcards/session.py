@@ -178,18 +178,15 @@ class Session:
         """Commit the answer before anything else happens, then tally it."""
         card = self._require_card()
         duration_ms = int((time.monotonic() - self.shown_at) * 1000)
+        practice = isinstance(self.queue, PracticeQueue)
+        result = self.store.answer(
+            card.key, rating, duration_ms, self.clock(), picked=self.picked, practice=practice
+        )
         if isinstance(self.queue, PracticeQueue):
-            result = self.store.practice(
-                card.key, rating, duration_ms, self.clock(), picked=self.picked
-            )
             self.queue.practised(card.key, rating)
-            kind = EventKind.PRACTICE
         else:
-            result = self.store.answer(
-                card.key, rating, duration_ms, self.clock(), picked=self.picked
-            )
             self.queue.answered(card.key, (card.deck_id, card.note_id))
-            kind = EventKind.ANSWER
+        kind = EventKind.PRACTICE if practice else EventKind.ANSWER
         self.history.append(Action(result.event_id, card.key, kind, rating))
         self.summary.answered += 1
         self.summary.ratings[rating] += 1

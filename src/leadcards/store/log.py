@@ -206,23 +206,32 @@ class LogQueries(CardQueries):
         at_ms: int,
         *,
         picked: str | None = None,
+        practice: bool = False,
     ) -> AnswerResult:
-        """Log one answer and store the card's new state, in one transaction."""
+        """Log one answer and store the card's new state, in one transaction.
+
+        A ``practice`` answer (``cram``) is logged as one is, with the card's state at
+        the time, but as a practice event, which changes no card: ``after`` is ``before``.
+        """
         if rating not in (1, 2, 3, 4):
             raise ValueError(f"rating must be 1-4, not {rating}")
         with self._transaction():
             record, deck_id, at, event_id = self._current(key, at_ms)
-            scheduler = self.scheduler(deck_id)
             event = Event(
                 event_id,
                 at,
-                EventKind.ANSWER,
+                EventKind.PRACTICE if practice else EventKind.ANSWER,
                 key,
                 rating=rating,
                 duration_ms=max(0, int(duration_ms)),
                 picked=picked,
-                data=ORDERED,
+                data=None if practice else ORDERED,
             )
+            if practice:
+                state = int(record.memory.state)
+                self._insert(event, (state, state, None, None, None))
+                return AnswerResult(event_id, key, rating, record.memory, record.memory, False)
+            scheduler = self.scheduler(deck_id)
             after = apply(record, event, scheduler)
             m = after.memory
             self._insert(
@@ -238,34 +247,6 @@ class LogQueries(CardQueries):
                 after = apply(after, mark, None)
             self._write_record(key, after)
         return AnswerResult(event_id, key, rating, record.memory, m, became_leech)
-
-    def practice(
-        self,
-        key: str,
-        rating: int,
-        duration_ms: int,
-        at_ms: int,
-        *,
-        picked: str | None = None,
-    ) -> AnswerResult:
-        """Log one answer of a cram session. It is kept as an answer is (with the card's
-        state at the time), but the card's record stays as it was: ``after`` is ``before``."""
-        if rating not in (1, 2, 3, 4):
-            raise ValueError(f"rating must be 1-4, not {rating}")
-        with self._transaction():
-            record, _, at, event_id = self._current(key, at_ms)
-            event = Event(
-                event_id,
-                at,
-                EventKind.PRACTICE,
-                key,
-                rating=rating,
-                duration_ms=max(0, int(duration_ms)),
-                picked=picked,
-            )
-            state = int(record.memory.state)
-            self._insert(event, (state, state, None, None, None))
-        return AnswerResult(event_id, key, rating, record.memory, record.memory, False)
 
     def _flag_event(self, key: str, kind: EventKind, at_ms: int, data: Any = None) -> str:
         with self._transaction():
