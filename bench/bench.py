@@ -8,7 +8,11 @@ something measured moments before on the same machine:
   ÷ the same import
 - deck loading: `load_deck` ÷ libyaml composing the same file
 - sync: first sync of a deck, and re-sync of unchanged files
-- answer latency: answer + commit + next card, median, ÷ a bare SQLite insert + commit
+- answer latency: answer + commit + next card, median, ÷ a bare SQLite insert + commit;
+  the same with the four-button preview and the counts a frame draws; and on new cards
+  beside Anki's own engine doing the same (the ``anki`` package of the test extra)
+- first sync of N basic notes ÷ Anki adding the same N notes (``col.add_notes``)
+- export: ``export anki`` of the bench deck (up to 10k cards) ÷ bare genanki, same notes
 - replay: the whole log folded through FSRS (events already read) ÷ raw py-fsrs
   ``review_card`` over the same answers; and ``doctor`` as a whole (read + replay + compare)
 
@@ -19,6 +23,7 @@ It is not a test and asserts nothing; tests never time anything.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import sqlite3
@@ -49,6 +54,86 @@ def median_time(fn: Callable[[], object], repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def settle(folder: Path) -> None:
+    """Wait until the disk has written what the set-up left behind. On a virtual disk an
+    fsync right after tens of megabytes were written can take 3 ms instead of 0.05 ms,
+    which would time the set-up's writes instead of the answers: so flush everything,
+    then wait until a 4 KiB write + fsync is quick three times in a row (at most 30 s)."""
+    os.sync()
+    probe = folder / "settle.probe"
+    quick, deadline = 0, time.monotonic() + 30
+    with open(probe, "wb") as out:
+        while quick < 3 and time.monotonic() < deadline:
+            start = time.perf_counter()
+            out.seek(0)
+            out.write(os.urandom(4096))
+            out.flush()
+            os.fsync(out.fileno())
+            quick = quick + 1 if time.perf_counter() - start < 0.0005 else 0
+            time.sleep(0.05)
+    probe.unlink()
+
+
+def write_basic_deck(path: Path, notes: int) -> None:
+    """``notes`` basic notes of one card each: what Anki's ``add_notes`` is timed on."""
+    lines = [f"id: basic{notes}", f"name: Basic {notes}", "cards:"]
+    lines += [f"  - {{id: n{i}, front: 'Question {i}?', back: 'Answer {i}'}}" for i in range(notes)]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def bench_first_sync(folder: Path, notes: int) -> tuple[float, float | None]:
+    """Seconds for leadcards' first sync of ``notes`` basic notes (parse, insert, commit),
+    and for Anki's engine adding the same notes in one ``add_notes`` (None without it)."""
+    home = folder / f"sync{notes}"
+    (home / "decks").mkdir(parents=True)
+    deck_file = home / "decks" / "basic.yaml"
+    write_basic_deck(deck_file, notes)
+    store = open_store(home)
+    start = time.perf_counter()
+    sync_files(store, [deck_file], NOW_MS)
+    ours = time.perf_counter() - start
+    store.close()
+    try:
+        from anki.collection import AddNoteRequest, Collection
+    except ImportError:
+        return ours, None
+    (folder / f"anki-sync{notes}").mkdir()
+    col = Collection(str(folder / f"anki-sync{notes}" / "collection.anki2"))
+    try:
+        start = time.perf_counter()
+        deck_id = col.decks.id("bench")
+        basic = col.models.by_name("Basic")
+        requests = []
+        for i in range(notes):
+            note = col.new_note(basic)
+            note["Front"], note["Back"] = f"Question {i}?", f"Answer {i}"
+            requests.append(AddNoteRequest(note=note, deck_id=deck_id))
+        col.add_notes(requests)
+        anki = time.perf_counter() - start
+    finally:
+        col.close()
+    return ours, anki
+
+
+def bench_export(deck_file: Path, folder: Path, repeat: int) -> tuple[float, float]:
+    """Seconds for ``export anki`` of a deck, and for bare genanki writing the same notes
+    (``bench_export.bare_genanki``); both from the loaded deck, rendering from scratch."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_export import bare_genanki
+
+    from leadcards.export import anki_html, apkg
+
+    deck = load_deck(deck_file)
+
+    def ours() -> None:
+        anki_html.render.cache_clear()
+        apkg.write_apkg([deck], folder / "ours.apkg", force=True)
+
+    return median_time(ours, repeat), median_time(
+        lambda: bare_genanki(deck, folder / "genanki.apkg"), repeat
+    )
 
 
 def write_deck(path: Path, cards: int) -> None:
@@ -102,6 +187,7 @@ def bench_review_start(home: Path, repeat: int) -> tuple[float, float, int, int]
         probed = [sys.executable, "-c", probe, *cmd]
         return int(subprocess.run(probed, env=env, check=True, capture_output=True).stdout)
 
+    run(review)()  # the first run syncs the decks; the figure is a day's later starts
     base = median_time(run(yardstick), repeat)
     ours = median_time(run(review), repeat)
     return ours, base, peak_kb(review), peak_kb(yardstick)
@@ -197,8 +283,10 @@ def bench_replay(home: Path) -> list[tuple[str, str, str]]:
     ]
 
 
-def bench_answers(home: Path, answers: int) -> tuple[float, float]:
-    """Median ms of answer + commit + next card, and of a bare insert + commit."""
+def bench_answers(home: Path, answers: int) -> tuple[float, float, float]:
+    """Median ms of answer + commit + next card; of the same with what a frame of the
+    review screen also asks (the four intervals, the counts); and of a bare insert +
+    commit."""
     from leadcards.session import Session
 
     store = open_store(home)
@@ -206,15 +294,19 @@ def bench_answers(home: Path, answers: int) -> tuple[float, float]:
     decks = [load_deck(p) for p in deck_paths]
     store.set_setting("reviews_per_day", 99999, at_ms=NOW_MS)
     session = Session(store, decks, clock=lambda: NOW_MS)
-    times = []
+    settle(home)
+    times, framed = [], []
     card = session.next_card()
-    for _ in range(answers):
+    for n in range(2 * answers):
         if card is None:
             break
         start = time.perf_counter()
+        if n % 2:  # as the screen: intervals on the buttons, counts in the header
+            session.preview()
+            session.remaining()
         session.answer(3)
         card = session.next_card()
-        times.append(time.perf_counter() - start)
+        (framed if n % 2 else times).append(time.perf_counter() - start)
     store.close()
     bare = sqlite3.connect(home / "yardstick.db", isolation_level=None)
     bare.execute("PRAGMA journal_mode = WAL")
@@ -228,7 +320,11 @@ def bench_answers(home: Path, answers: int) -> tuple[float, float]:
         bare.execute("COMMIT")
         base.append(time.perf_counter() - start)
     bare.close()
-    return statistics.median(times) * 1000, statistics.median(base) * 1000
+    return (
+        statistics.median(times) * 1000,
+        statistics.median(framed) * 1000,
+        statistics.median(base) * 1000,
+    )
 
 
 def anki_answers(folder: Path, cards: int, answers: int) -> float | None:
@@ -254,6 +350,7 @@ def anki_answers(folder: Path, cards: int, answers: int) -> float | None:
         config["new"]["perDay"] = answers + 10
         col.decks.update_config(config)
         col.decks.select(deck_id)
+        settle(folder)
         times = []
         for _ in range(answers):
             start = time.perf_counter()
@@ -277,9 +374,23 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     os.environ["LEADCARDS_NOW"] = "2026-03-02T09:00:00+00:00"
+    # Whole-process figures read compiled modules, as an installed wheel does (pip
+    # compiles at install), whether or not this environment writes bytecode itself.
+    compileall.compile_dir(Path(doctor.__file__).parent, quiet=1)
     figures: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
+        builtin_home = root / "builtin"
+        builtin_home.mkdir()
+        ours, base, ours_kb, base_kb = bench_review_start(builtin_home, args.repeat)
+        figures.append(
+            (
+                "`leadcards review` to first card, built-in deck",
+                f"{ours * 1000:.0f} ms",
+                f"{ours / base:.2f}× import typer+rich ({base * 1000:.0f} ms); "
+                f"peak {ours_kb / 1024:.0f} MB = {ours_kb / base_kb:.1f}× the import's",
+            )
+        )
         for size in (int(s) for s in args.sizes.split(",")):
             home = root / f"home{size}"
             (home / "decks").mkdir(parents=True)
@@ -328,12 +439,19 @@ def main() -> None:
                     f"peak {ours_kb / 1024:.0f} MB = {ours_kb / base_kb:.1f}× the import's",
                 )
             )
-            answer, bare = bench_answers(home, args.answers)
+            answer, framed, bare = bench_answers(home, args.answers)
             figures.append(
                 (
                     f"answer+commit+next, {size:,} cards",
                     f"{answer:.2f} ms",
                     f"{answer / bare:.1f}× bare insert+commit ({bare:.3f} ms)",
+                )
+            )
+            figures.append(
+                (
+                    f"  + 4 intervals + counts, {size:,} cards",
+                    f"{framed:.2f} ms",
+                    f"{framed / bare:.1f}× bare insert+commit",
                 )
             )
             anki = anki_answers(root / f"anki{size}", min(size, 10_000), args.answers)
@@ -345,12 +463,39 @@ def main() -> None:
                 sync_files(store, [fresh / "decks" / deck_file.name], NOW_MS)
                 store.set_setting("new_per_day", args.answers + 10, at_ms=NOW_MS)
                 store.close()
-                new, _ = bench_answers(fresh, args.answers)
+                new, new_framed, _ = bench_answers(fresh, args.answers)
                 figures.append(
                     (
                         f"answer new cards, {min(size, 10_000):,} cards",
                         f"{new:.2f} ms",
-                        f"{new / anki:.2f}× Anki's engine, same work ({anki:.3f} ms)",
+                        f"{new / anki:.2f}× Anki's engine answering ({anki:.3f} ms)",
+                    )
+                )
+                figures.append(
+                    (
+                        f"  + 4 intervals + counts, {min(size, 10_000):,} cards",
+                        f"{new_framed:.2f} ms",
+                        f"{new_framed / anki:.2f}× Anki's engine, same work",
+                    )
+                )
+            ours_sync, anki_sync = bench_first_sync(root, size)
+            figures.append(
+                (
+                    f"first sync, {size:,} basic notes",
+                    f"{ours_sync * 1000:.0f} ms",
+                    f"{ours_sync / anki_sync:.2f}× Anki add_notes ({anki_sync * 1000:.0f} ms)"
+                    if anki_sync
+                    else "",
+                )
+            )
+            if size <= 10_000:
+                ours_export, genanki_export = bench_export(deck_file, root, args.repeat)
+                figures.append(
+                    (
+                        f"export anki, {size:,} cards",
+                        f"{ours_export * 1000:.0f} ms",
+                        f"{ours_export / genanki_export:.2f}× bare genanki, same notes "
+                        f"({genanki_export * 1000:.0f} ms)",
                     )
                 )
             if size == max(int(s) for s in args.sizes.split(",")):

@@ -353,3 +353,88 @@ def test_a_review_due_today_waits_one_day_behind_a_sibling(
     tomorrow = to_ms(datetime(2026, 3, 3, 9, 0, tzinfo=timezone.utc))
     later = drain(Queue(store, ["tbl"], tomorrow), tomorrow)
     assert any("focus:management" in k and k != first for k in later)  # ...and no longer
+
+
+def test_counts_asked_between_every_change_follow_each_change(
+    opened: tuple[Store, Deck, Deck],
+) -> None:
+    """The screen asks for the counts on every frame, and they are kept between changes:
+    each draw, answer, set-aside and undo must still move them."""
+    store, _, _ = opened
+    queue = Queue(store, ["tbl"], AT)
+    assert queue.remaining(AT) == queue.remaining(AT) == (5, 0, 0)  # one card a note
+    shown = queue.next(AT)
+    assert shown == "tbl:cmp:focus:management:recall"
+    assert queue.remaining(AT) == (4, 0, 0)
+    note = queue.note_of[shown]
+    queue.answered(shown, note)
+    assert queue.remaining(AT) == (4, 0, 0)
+    other = queue.next(AT)
+    assert other == "tbl:cmp:focus:leadership:recall"
+    assert queue.remaining(AT) == (3, 0, 0)
+    queue.set_aside(other, 0, AT)  # buried; every note is taken, so nothing stands in
+    assert queue.remaining(AT) == (3, 0, 0)
+    queue.put_back(shown, note, 0)  # undo: listed again, its note no longer answered
+    assert queue.remaining(AT) == (4, 0, 0)
+    queue.answered("tbl:cmp:focus:management:recall", note)  # from another view of it
+    assert queue.remaining(AT) == (3, 0, 0)  # listed, but its note was answered today
+    queue.unskip(other, queue.note_of[other])
+    assert queue.remaining(AT) == (3, 0, 0)  # not listed again: it is on screen
+
+
+def _walked(queue: Queue) -> tuple[int, int]:
+    """The oracle: every listed card walked, as the count is defined."""
+
+    def drawable(key: str) -> bool:
+        if key in queue.skipped:
+            return False
+        return key in queue.free or queue.note_answers[queue.note_of[key]] == 0
+
+    return sum(map(drawable, queue.new)), sum(map(drawable, queue.reviews))
+
+
+def test_counts_kept_along_the_way_equal_a_walk_of_the_lists(
+    opened: tuple[Store, Deck, Deck],
+) -> None:
+    """Random sessions of draws, answers, buries, undos (of answers and of set-asides)
+    over two decks with siblings, due reviews and new cards: after every step the kept
+    counts are what walking the lists gives."""
+    import random
+
+    store, _, _ = opened
+    for i in range(6):  # reviews due today (Easy goes straight to review)
+        answer(store, key(i), 4, AT - 30 * DAY)
+    store.set_setting("bury_review_siblings", True, at_ms=0)
+    for seed in range(40):
+        rng = random.Random(seed)
+        queue = Queue(store, ["mini", "tbl"], AT)
+        shown: list[tuple[str, tuple[str, str], int]] = []  # drawn and answered
+        aside: list[tuple[str, tuple[str, str]]] = []
+        buries: list[str] = []
+        for _ in range(30):
+            move = rng.random()
+            if move < 0.5:
+                drawn = queue.next(AT)
+                if drawn is None:
+                    break
+                note = queue.note_of[drawn]  # a learning card would have none
+                state = 0 if drawn.startswith("tbl") or int(drawn.split(":")[1][1:]) >= 6 else 2
+                if rng.random() < 0.7:
+                    queue.answered(drawn, note)
+                    shown.append((drawn, note, state))
+                else:  # buried, as a session does: logged first, then set aside
+                    buries.append(store.bury(drawn, AT + DAY, AT))
+                    queue.set_aside(drawn, state, AT)
+                    aside.append((drawn, note))
+            elif move < 0.7 and shown:
+                drawn, note, state = shown.pop(rng.randrange(len(shown)))
+                queue.put_back(drawn, note, state, showing=rng.random() < 0.3)
+            elif move < 0.85 and aside:
+                drawn, note = aside.pop(rng.randrange(len(aside)))
+                queue.unskip(drawn, note)
+            elif queue.new:
+                queue.skip(rng.choice(list(queue.new)))
+            new, _, due = queue.remaining(AT)
+            assert (new, due) == _walked(queue), seed
+        for event_id in buries:  # the next seed starts from the same cards
+            store.undo(event_id, AT)

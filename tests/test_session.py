@@ -305,3 +305,25 @@ def test_undo_takes_back_bury_and_suspend_in_order(mini: tuple[Store, Deck]) -> 
         shown.append(card.key)
         session.answer(3)
     assert shown[:8] == [key(i) for i in range(8)]
+
+
+def test_a_bury_never_lists_a_due_review_twice(mini: tuple[Store, Deck]) -> None:
+    """Burying a card takes the next due card in its place. Reviews due before today are
+    listed whatever their siblings did, and the stand-in search used to take one of them
+    again although it was listed already: after its answer it came back a second time."""
+    store, deck = mini
+    store.set_setting("new_per_day", 0, at_ms=0)
+    for i in range(4):  # Easy goes straight to review; all four due days before AT
+        store.answer(key(i), 4, 0, AT - 25 * DAY)
+    session = Session(store, [deck], clock=Clock())
+    assert session.remaining() == (0, 0, 4)
+    first = session.next_card()
+    assert first is not None
+    session.bury()
+    assert session.remaining() == (0, 0, 3)
+    shown = []
+    while (card := session.next_card()) is not None:
+        shown.append(card.key)
+        session.reveal()
+        session.answer(3)
+    assert sorted(shown) == sorted({key(i) for i in range(4)} - {first.key})

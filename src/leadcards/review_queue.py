@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from leadcards.clock import from_ms, next_study_day_start, study_day_start, to_ms
@@ -65,14 +66,22 @@ def today(store: Store, deck_id: str, now_ms: int, day_start: str | None = None)
 
 
 def deck_counts(
-    store: Store, deck_id: str, name: str, now_ms: int, only: set[str] | None = None
+    store: Store,
+    deck_id: str,
+    name: str,
+    now_ms: int,
+    *,
+    totals: bool = True,
+    only: set[str] | None = None,
 ) -> DeckCounts:
     """Today's counts. New and due are what a session would gather now (daily limits,
-    one card per note), so status never promises cards a review will not show.
-    ``only``: the keys of a topic, whose new and due cards alone are counted."""
+    one card per note), so status never promises cards a review will not show. The
+    deck's totals (cards, suspended, leeches) read every card row: ``totals=False``
+    leaves them 0 where only today's counts are wanted (a session's end). ``only``: the
+    keys of a topic, whose new and due cards alone are counted."""
     gathered = Queue(store, [deck_id], now_ms, ordered=False, only=only)
     day = gathered.days[deck_id]
-    total, suspended, leeches = store.deck_totals(deck_id)
+    total, suspended, leeches = store.deck_totals(deck_id) if totals else (0, 0, 0)
     return DeckCounts(
         id=deck_id,
         name=name,
@@ -126,6 +135,11 @@ class Queue:
         self.days: dict[str, Today] = {}
         self.day_end_ms = now_ms
         self.others_wrote = False
+        # remaining(): how many listed cards can still be drawn, per list, kept as each
+        # change happens (the screen asks on every frame, and a list may hold thousands)
+        self._live = {id(self.new): 0, id(self.reviews): 0}
+        self._listed: dict[str, deque[str]] = {}  # a listed key → its list
+        self._listed_of_note: dict[tuple[str, str], set[str]] = {}
         self.version = store.data_version()  # from here on: what another terminal does
         for deck_id in deck_ids:
             self._add_deck(deck_id, now_ms, new_limit)
@@ -184,14 +198,17 @@ class Queue:
         for key, note, free in rows:
             if added >= room:
                 break
-            if (note in taken and not free) or (only is not None and key not in only):
-                continue
+            if (note in taken and not free) or key in self._listed:
+                continue  # a sibling was taken; or, refilling, the card is listed already
+            if only is not None and key not in only:
+                continue  # not of the topic
             taken.add(note)
-            into.append(key)
             added += 1
             self.note_of[key] = (deck_id, note)
             if free:
                 self.free.add(key)
+            into.append(key)
+            self._enter(key, into)
 
     def _waiting(self, key: str) -> bool:
         """Out of this session for now: set aside, or a sibling was answered today."""
@@ -212,6 +229,7 @@ class Queue:
         shared = self._shared()
         while pending:
             key = pending.popleft()
+            self._leave(key)
             if self._waiting(key):
                 continue
             deck_id = self.note_of[key][0]
@@ -249,12 +267,14 @@ class Queue:
 
     def skip(self, key: str) -> None:
         """Leave a card out of the rest of this session (not in a loaded deck)."""
-        self.skipped.add(key)
+        with self._changing({key}):
+            self.skipped.add(key)
 
     def set_aside(self, key: str, state: int, now_ms: int) -> None:
         """A card buried or suspended: out of this session, and, as status would count
         afresh, the next new or due card takes its place under today's limit."""
-        self.skipped.add(key)
+        with self._changing({key}):
+            self.skipped.add(key)
         if key not in self.note_of or state not in (State.NEW, State.REVIEW):
             return
         deck_id = self.note_of[key][0]
@@ -271,48 +291,75 @@ class Queue:
 
     def answered(self, key: str, note: tuple[str, str]) -> None:
         """Bury the siblings of an answered card until the next study day."""
-        self.note_answers[note] += 1
+        with self._changing(self._listed_of_note.get(note, set())):
+            self.note_answers[note] += 1
         self.note_of[key] = note
 
     def unskip(self, key: str, note: tuple[str, str]) -> None:
         """Undo of a bury or suspension: the card is drawable again (it is on screen now),
         and the card that took its place, if not shown yet, gives the place back."""
-        self.skipped.discard(key)
+        with self._changing({key}):
+            self.skipped.discard(key)
         self.note_of[key] = note
         stand_in = self.refills.pop(key, None)
-        if stand_in is not None:
-            for pending in (self.new, self.reviews):
-                if stand_in in pending:
-                    pending.remove(stand_in)
+        if stand_in is not None and stand_in in self._listed:
+            self._listed[stand_in].remove(stand_in)
+            self._leave(stand_in)
 
     def put_back(
         self, key: str, note: tuple[str, str], state: int, *, showing: bool = False
     ) -> None:
         """Undo: the card's answer no longer counts, and it goes to the front of its list
         again — unless it is ``showing`` now, when listing it too would count it twice."""
-        self.skipped.discard(key)
+        with self._changing({key} | self._listed_of_note.get(note, set())):
+            self.skipped.discard(key)
+            if self.note_answers[note] > 0:
+                self.note_answers[note] -= 1
         self.note_of[key] = note
-        if self.note_answers[note] > 0:
-            self.note_answers[note] -= 1
-        if showing:
+        if showing or key in self._listed:
             return
-        if state == State.NEW:
-            self.new.appendleft(key)
-        elif state == State.REVIEW:
-            self.reviews.appendleft(key)
+        if state in (State.NEW, State.REVIEW):
+            into = self.new if state == State.NEW else self.reviews
+            into.appendleft(key)
+            self._enter(key, into)
 
     def remaining(self, now_ms: int) -> tuple[int, int, int]:
-        """(new, learning, due) still to come in this session."""
-
-        def live(pending: deque[str]) -> int:
-            return sum(1 for key in pending if not self._waiting(key))
-
+        """(new, learning, due) still to come in this session: the listed cards that can
+        still be drawn, as counted along the way, and one indexed count of learning cards
+        (of a topic: its learning cards due before the day ends, as that count counts)."""
         if self.only is None:
             learning = self.store.learning_count(self.deck_ids, self.day_end_ms, now_ms)
-        else:  # due < the day's end, as learning_count counts
+        else:
             due = self.store.learning_due(self.deck_ids, self.day_end_ms - 1, now_ms)
             learning = sum(1 for key in due if key in self.only)
-        return live(self.new), learning, live(self.reviews)
+        return self._live[id(self.new)], learning, self._live[id(self.reviews)]
+
+    # Keeping remaining() -------------------------------------------------------------
+
+    def _enter(self, key: str, into: deque[str]) -> None:
+        """``key`` was just put in the list ``into``."""
+        self._listed[key] = into
+        self._listed_of_note.setdefault(self.note_of[key], set()).add(key)
+        if not self._waiting(key):
+            self._live[id(into)] += 1
+
+    def _leave(self, key: str) -> None:
+        """``key`` was just taken out of its list."""
+        listed = self._listed.pop(key)
+        self._listed_of_note[self.note_of[key]].discard(key)
+        if not self._waiting(key):
+            self._live[id(listed)] -= 1
+
+    @contextmanager
+    def _changing(self, keys: set[str]) -> Iterator[None]:
+        """Around a change that can make ``keys`` drawable or not: the counts follow."""
+        listed = [k for k in keys if k in self._listed]
+        before = [self._waiting(k) for k in listed]
+        yield
+        for key, waited in zip(listed, before, strict=True):
+            waits = self._waiting(key)
+            if waits != waited:
+                self._live[id(self._listed[key])] += 1 if waited else -1
 
 
 def next_card_ms(store: Store, counts: list[DeckCounts], now_ms: int) -> int | None:

@@ -286,9 +286,12 @@ class Session:
         if self.practising and self.current is not None:  # quit with it on screen
             self.summary.still_due += 1
         at = self.clock()
-        counts = [deck_counts(self.store, deck, "", at) for deck in self.decks]
+        counts = [deck_counts(self.store, deck, "", at, totals=False) for deck in self.decks]
         if self.only is not None:  # what is left of the topic; the next card of any
-            topic = [deck_counts(self.store, deck, "", at, self.only) for deck in self.decks]
+            topic = [
+                deck_counts(self.store, deck, "", at, totals=False, only=self.only)
+                for deck in self.decks
+            ]
             self.summary.still_new = sum(c.new for c in topic)
         elif not self.practising:
             self.summary.still_new = sum(c.new for c in counts)

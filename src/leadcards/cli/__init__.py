@@ -9,33 +9,63 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import Iterable
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-from leadcards.cli import (
-    card_commands,
-    config_command,
-    deck_commands,
-    doctor_command,
-    export_commands,
-    study_commands,
-)
-from leadcards.cli.app import app
-from leadcards.cli.support import err
 from leadcards.errors import ExitStatus
+
+if TYPE_CHECKING:
+    import typer
 
 __all__ = ["app", "main"]
 
 # Set by the scripts `--install-completion` writes when the shell wants candidates.
 COMPLETE_VAR = "_LEADCARDS_COMPLETE"
 
-# Registration happens on import; the names keep linters from calling these unused.
-COMMAND_MODULES = (
-    deck_commands,
-    study_commands,
-    card_commands,
-    config_command,
-    doctor_command,
-    export_commands,
-)
+# Which module registers each command. A command's module registers it on import, and
+# typer turns every registered function into a click command at each start (about 1 ms
+# a command), so a run imports the module of the command it was asked for, and all of
+# them only for help, completion, or a word that is no command.
+COMMANDS: dict[str, str] = {
+    "review": "study_commands",
+    "cram": "study_commands",
+    "status": "study_commands",
+    "cards": "card_commands",
+    "suspend": "card_commands",
+    "unsuspend": "card_commands",
+    "forget": "card_commands",
+    "config": "config_command",
+    "decks": "deck_commands",
+    "check": "deck_commands",
+    "show": "deck_commands",
+    "doctor": "doctor_command",
+    "export": "export_commands",
+}
+
+
+def load_commands(names: Iterable[str] | None = None) -> typer.Typer:
+    """The application with the named commands registered (all when ``names`` is None)."""
+    wanted = COMMANDS.values() if names is None else (COMMANDS[n] for n in names)
+    for module in dict.fromkeys(wanted):
+        import_module(f"leadcards.cli.{module}")
+    from leadcards.cli.application import app
+
+    return app
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``leadcards.cli.app``: the application with every command, as tests and tools use it."""
+    if name == "app":
+        return load_commands()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _command_word(args: list[str]) -> str | None:
+    """The command a command line names: the first word not an option (the application's
+    own options take no value)."""
+    word = next((a for a in args if not a.startswith("-")), None)
+    return word if word in COMMANDS else None
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -52,13 +82,17 @@ def main() -> None:
     if os.environ.get(COMPLETE_VAR):
         from leadcards.cli.completion import complete
 
-        complete(app, COMPLETE_VAR)
+        complete(load_commands(), COMPLETE_VAR)
         return
+    word = _command_word(sys.argv[1:])
+    app = load_commands(None if word is None else [word])
     for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)
     try:
         app()
     except KeyboardInterrupt:
+        from leadcards.cli.support import err
+
         err("interrupted")
         sys.exit(ExitStatus.INTERRUPTED)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from leadcards.cli import completers
-from leadcards.cli.app import app
+from leadcards.cli.application import app
 from leadcards.cli.support import (
     HomeOption,
     JsonOption,

@@ -9,7 +9,7 @@ import typer
 
 from leadcards import paths
 from leadcards.cli import completers
-from leadcards.cli.app import app
+from leadcards.cli.application import app
 from leadcards.cli.support import (
     HomeOption,
     JsonOption,

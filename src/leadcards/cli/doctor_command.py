@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from leadcards.cli.app import app
+from leadcards.cli.application import app
 from leadcards.cli.support import HomeOption, echo, handles_errors, open_workspace, warn_broken
 from leadcards.errors import ExitStatus
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table as RichTable
 from rich.text import Text
@@ -20,34 +19,40 @@ from rich.text import Text
 from leadcards.deck.model import Card, Deck, Table
 from leadcards.deck.text import EMPHASIS
 
+if TYPE_CHECKING:
+    from rich.markdown import Markdown
+
 _MARKDOWN_HINT = re.compile(r"[*_`#>\[\]]|^\s*(?:[-+] |\d+\. )", re.MULTILINE)
 
 
 @functools.lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    """Rich's own parser (CommonMark, strikethrough, tables) with raw HTML off."""
-    return MarkdownIt("commonmark", {"html": False}).enable("strikethrough").enable("table")
-
-
-class _TextMarkdown(Markdown):
-    """Rich's ``Markdown`` reading tag-like text as text.
+def _markdown_class() -> type[Markdown]:
+    """Rich's ``Markdown`` reading tag-like text as text, built on first use.
 
     Rich parses with raw HTML on and then draws no HTML token, so ``What does <ER>
     stand for?`` would show as "What does  stand for?" and a line of ``<b>`` would
-    vanish. Parsed with HTML off, they are text like any other; code spans and the
-    rest of Markdown are unchanged.
+    vanish. Parsed here with HTML off (CommonMark, strikethrough, tables, as Rich's own
+    parser), they are text like any other. markdown-it and ``rich.markdown`` cost about
+    20 ms to import, which a session whose cards are plain text never pays.
     """
+    from markdown_it import MarkdownIt
+    from rich.markdown import Markdown
 
-    def __init__(self, text: str) -> None:
-        super().__init__("")
-        self.markup = text
-        self.parsed = _parser().parse(text)
+    parser = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").enable("table")
+
+    class TextMarkdown(Markdown):
+        def __init__(self, text: str) -> None:
+            super().__init__("")
+            self.markup = text
+            self.parsed = parser.parse(text)
+
+    return TextMarkdown
 
 
 def markdown(text: str) -> RenderableType:
     """Markdown when the text uses it, else plain ``Text`` (cheaper, keeps wrapping)."""
     if _MARKDOWN_HINT.search(text):
-        return _TextMarkdown(text)
+        return _markdown_class()(text)
     return Text(text)
 
 

@@ -7,7 +7,6 @@ containing ``[red]`` shows those characters.
 from __future__ import annotations
 
 from rich.console import Console, Group, RenderableType
-from rich.layout import Layout
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
 from rich.rule import Rule
@@ -196,6 +195,8 @@ def fitted_screen(controller: Controller, console: Console) -> RenderableType:
     top, body, bottom = _sections(controller)
     options = console.options.update_width(width)
     bottom_lines = sum(len(console.render_lines(part, options, pad=False)) for part in bottom)
+    from rich.layout import Layout  # the full screen only: line mode never draws one
+
     layout = Layout()
     layout.split_column(
         Layout(Group(*top), size=2),
