@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
@@ -11,6 +12,10 @@ from typing import Any
 import pytest
 
 from leadcards.clock import to_ms
+from leadcards.deck.load import load_deck
+from leadcards.deck.model import Deck
+from leadcards.store import Store, open_store
+from leadcards.sync import sync_deck
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -66,6 +71,16 @@ def key(i: int) -> str:
     return f"mini:c{i:02d}:front"
 
 
+def answer_all(session: Any, rating: int) -> list[str]:
+    """Draw, reveal and rate with ``rating`` every card a session has left: their keys."""
+    shown = []
+    while (card := session.next_card()) is not None:
+        shown.append(card.key)
+        session.reveal()
+        session.answer(rating)
+    return shown
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test may touch the real user data folder or depend on the wall clock."""
@@ -75,6 +90,17 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.delenv("NO_COLOR", raising=False)
     return home
+
+
+@pytest.fixture
+def mini(tmp_path: Path, isolated_home: Path) -> Iterator[tuple[Store, Deck]]:
+    """The store of a fresh data folder holding ``basic_deck(8)``, synced 30 days ago."""
+    path = tmp_path / "mini.yaml"
+    path.write_text(basic_deck(8))
+    deck = load_deck(path)
+    with open_store(isolated_home) as store:
+        sync_deck(store, deck, AT - 30 * DAY)
+        yield store, deck
 
 
 @pytest.fixture

@@ -470,3 +470,37 @@ def test_force_never_replaces_what_is_not_a_regular_file(tmp_path: Path, kind: s
         assert stat.S_ISCHR(out.lstat().st_mode)
     else:
         assert stat.S_ISFIFO(out.lstat().st_mode)
+
+
+def test_with_history_leaves_practice_answers_out(tmp_path: Path) -> None:
+    """Anki has no review that changes nothing: a cram session's answers stay behind."""
+    pytest.importorskip("anki")
+    from leadcards.deck.load import load_deck
+    from leadcards.store import open_store
+    from leadcards.sync import sync_deck
+    from tests.test_export_anki import ORDINALS, fresh_collection, import_apkg, note_id
+
+    deck = load_deck(
+        Path(__file__).resolve().parents[1] / "decks" / "leadership-vs-management.yaml"
+    )
+    home = tmp_path / "home"
+    start = 1_772_000_000_000  # 2026-02-25, a few days before the tests' LEADCARDS_NOW
+    card = deck.cards[0]
+    with open_store(home) as store:
+        sync_deck(store, deck, start)
+        store.answer(card.key, 3, 4_000, start)
+        store.answer(card.key, 1, 2_000, start + 3_600_000, practice=True)
+        store.answer(deck.cards[7].key, 4, 2_000, start + 3_600_000, practice=True)
+        store.answer(card.key, 4, 4_000, start + 86_400_000)
+    out = tmp_path / "crammed.apkg"
+    result = run("anki", "lvm", "-o", str(out), "--with-history", "--home", str(home))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Exported 101 notes, 153 cards, 1 deck, 2 reviews → ")
+    col = fresh_collection(tmp_path, "anki")
+    import_apkg(col, out, scheduling=True)
+    note = col.get_note(note_id(col, "lvm", card.note_id))
+    (anki_card,) = [c for c in note.cards() if c.ord == ORDINALS[(card.kind, card.template)]]
+    assert col.db.list("select ease from revlog order by id") == [3, 4]
+    assert col.db.scalar("select count() from revlog where cid != ?", anki_card.id) == 0
+    assert anki_card.reps == 2
+    col.close()

@@ -372,3 +372,81 @@ def test_escape_sequences_in_a_deck_never_reach_the_terminal(
     assert "Evil ␛]0;pwned-name␇" in shown
     for sequence in ("\x1b]", "\x07", "\x9b", "\x7f"):
         assert sequence not in shown, repr(sequence)
+
+
+def _spawn_cram(home: Path, *args: str, rows: int = 24, columns: int = 80) -> pexpect.spawn:
+    return pexpect.spawn(
+        LEADCARDS[0],
+        [*LEADCARDS[1:], "cram", *args],
+        env=_env(home),
+        dimensions=(rows, columns),
+        encoding="utf-8",
+        timeout=15,
+    )
+
+
+def _two_card_deck(tmp_path: Path) -> Path:
+    deck = tmp_path / "deck.yaml"
+    deck.write_text(
+        "id: two\nname: Two\ncards:\n"
+        "  - {id: alpha, front: 'Alpha?', back: One}\n"
+        "  - {id: beta, front: 'Beta?', back: Two}\n"
+    )
+    return deck
+
+
+def test_cram_says_so_logs_practice_undoes_and_changes_no_card(
+    isolated_home: Path, tmp_path: Path
+) -> None:
+    deck = _two_card_deck(tmp_path)
+    assert _run(isolated_home, "cards", str(deck)).returncode == 0  # synced: rows exist
+    before = _rows(isolated_home, "SELECT * FROM cards ORDER BY key")
+    child = _spawn_cram(isolated_home, str(deck))
+    child.expect(loose("Cram"))
+    child.expect(loose("2 to practise · no schedule changes"))
+    child.expect(r"(Alpha|Beta)\?")
+    first = child.match.group(1)
+    other = "Beta" if first == "Alpha" else "Alpha"
+    child.expect(loose("space show answer · u undo · e edit · ? help · q quit"))
+    child.send(" ")
+    child.expect(loose("1 Again · 2 Hard · 3 Good · 4 Easy · practice only"))
+    child.send("1")
+    child.expect(loose(f"{other}?"))  # the other card first; the Again one comes back
+    child.expect(loose("Again (practice: no schedule changed). It comes back in a few cards."))
+    child.send("s")
+    child.expect(loose("Cramming changes no card: bury or suspend it in a review."))
+    child.send("u")
+    child.expect(loose(f"{first}?"))
+    child.expect(loose("Undone."))
+    child.send(" ")
+    child.send("3")
+    child.expect(loose(f"{other}?"))
+    child.expect(loose("Good (practice: no schedule changed)."))
+    child.send(" ")
+    child.send("4")
+    child.expect(loose("Cram session over: Two"))
+    child.expect(loose("Practice answers: 2"))
+    child.expect(loose("No schedule changed"))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    logged = _rows(isolated_home, "SELECT kind, rating FROM live_events ORDER BY at, id")
+    assert logged == [("practice", 3), ("practice", 4)]
+    assert _rows(isolated_home, "SELECT count(*) FROM events WHERE kind = 'undo'") == [(1,)]
+    assert _rows(isolated_home, "SELECT * FROM cards ORDER BY key") == before
+    doctor = _run(isolated_home, "doctor")
+    assert doctor.returncode == 0 and "replay: 2 cards match their 4 log events" in doctor.stdout
+
+
+def test_cram_fits_60_by_20(isolated_home: Path) -> None:
+    child = _spawn_cram(isolated_home, "--aspect", "focus", rows=20, columns=60)
+    child.expect(loose("Cram · CPHQ::Leadership"))  # the name gives way, not the word Cram
+    child.expect(loose("6 to practise · no schedule changes"))
+    child.expect(loose("u undo · e edit · ? help · q quit"))
+    child.send(" ")
+    child.expect(loose("1 Again · 2 Hard · 3 Good · 4 Easy · practice only"))
+    child.send("q")
+    child.expect(loose("Cram session over"))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -3,7 +3,6 @@ cards and after a leech, bury and suspend, learning cards coming back, session l
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -20,16 +19,6 @@ from leadcards.sync import sync_deck
 from leadcards.workspace import Workspace
 
 from .conftest import AT, DAY, MINUTE, TABLE_DECK, Clock, basic_deck, db_execute, db_rows, key
-
-
-@pytest.fixture
-def mini(tmp_path: Path, isolated_home: Path) -> Iterator[tuple[Store, Deck]]:
-    path = tmp_path / "mini.yaml"
-    path.write_text(basic_deck(8))
-    deck = load_deck(path)
-    with open_store(isolated_home) as store:
-        sync_deck(store, deck, AT - 30 * DAY)
-        yield store, deck
 
 
 def row(store: Store, card_key: str) -> dict[str, Any]:

@@ -8,16 +8,17 @@ ISO-8601 UTC, as in ``status --json``, so scripts never parse a local clock.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from leadcards.clock import from_ms, iso_utc, next_study_day_start, to_ms
 from leadcards.deck.model import Card
 from leadcards.deck.text import plain
-from leadcards.errors import UsageError
 from leadcards.events import EventKind
 from leadcards.scheduling import RATINGS, State
 from leadcards.store import CardRow, Store
 from leadcards.texts import stored_cards
+from leadcards.topics import Topic
 from leadcards.workspace import Workspace
 
 
@@ -31,44 +32,17 @@ class CardFilter:
     buried: bool = False
     tag: str | None = None
     table: str | None = None
+    aspect: str | None = None
     search: str | None = None
+
+    @cached_property  # asked once per card
+    def topic(self) -> Topic:
+        return Topic(self.tag, self.table, self.aspect)
 
 
 def one_line(text: str) -> str:
     """Card text for a list: Markdown emphasis and line breaks dropped."""
     return " ".join(plain(text).split())
-
-
-def has_tag(card: Card, tag: str) -> bool:
-    """As Anki's ``tag:``: the tag itself or any tag below it (``a::b`` is under ``a``)."""
-    wanted = tag.casefold()
-    return any(t.casefold() == wanted or t.casefold().startswith(wanted + "::") for t in card.tags)
-
-
-def in_table(card: Card, table: str) -> bool:
-    origin = card.origin
-    wanted = table.casefold()
-    return origin is not None and wanted in (
-        origin.table_id.casefold(),
-        origin.table_title.casefold(),
-    )
-
-
-def _check_names(cards: list[Card], only: CardFilter) -> None:
-    """A --tag or --table no card has is a typo far more often than an empty answer."""
-    if only.tag and not any(has_tag(c, only.tag) for c in cards):
-        known = sorted({t for c in cards for t in c.tags})
-        raise UsageError(f"no card has the tag '{only.tag}' (tags: {_listed(known)})")
-    if only.table and not any(in_table(c, only.table) for c in cards):
-        known = sorted({c.origin.table_id for c in cards if c.origin is not None})
-        raise UsageError(f"no table '{only.table}' (tables: {_listed(known)})")
-
-
-def _listed(names: list[str], most: int = 12) -> str:
-    if not names:
-        return "none"
-    shown = ", ".join(names[:most])
-    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def _flags(row: CardRow, at_ms: int) -> list[str]:
@@ -98,9 +72,7 @@ def _wanted(row: CardRow, card: Card, only: CardFilter, at_ms: int, day_end: int
     )
     if any(asked and not holds for asked, holds in checks):
         return False
-    if only.tag and not has_tag(card, only.tag):
-        return False
-    if only.table and not in_table(card, only.table):
+    if not only.topic.has(card):
         return False
     if only.search:
         text = f"{card.key}\n{card.front}\n{card.back}\n{card.extra}".casefold()
@@ -114,7 +86,7 @@ def card_rows(ws: Workspace, only: CardFilter = CardFilter()) -> list[dict[str, 
     prints; their text as the decks last said it, stored at sync."""
     store, at_ms = ws.store, ws.now_ms
     decks = {deck_id: stored_cards(store, deck_id) for deck_id in ws.deck_ids}
-    _check_names([card for cards in decks.values() for card in cards.values()], only)
+    only.topic.check(card for cards in decks.values() for card in cards.values())
     at = from_ms(at_ms)
     rows: list[dict[str, Any]] = []
     for deck_id, cards in decks.items():
@@ -199,6 +171,13 @@ def card_detail(
                 interval_ms=(logged.due_after - event.at) if logged.due_after else None,
                 stability_after=logged.stability_after,
                 difficulty_after=logged.difficulty_after,
+            )
+        elif event.kind is EventKind.PRACTICE and event.rating is not None:
+            entry.update(  # changed no schedule: no interval, no memory after it
+                rating=event.rating,
+                rating_label=RATINGS[event.rating],
+                duration_ms=event.duration_ms,
+                picked=event.picked,
             )
         elif event.kind is EventKind.BURY:
             entry["until"] = iso_utc((event.data or {}).get("until"))

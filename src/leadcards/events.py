@@ -30,6 +30,9 @@ class EventKind(str, Enum):
     LEECH = "leech"  # marked a leech (and suspended) by the answer named in ``target``
     SETTING = "setting"  # data: {"scope": "" or a deck id, "key": name, "value": JSON or null}
     UNDO = "undo"  # takes back the event named in ``target``
+    # an answer in a cram session, logged as answers are (rating, time taken, what was
+    # picked) but changing nothing: no schedule, no daily limit, no leech count
+    PRACTICE = "practice"
 
 
 # The data of an answer given under the interval-order rule (see ``scheduling``): one
@@ -84,6 +87,8 @@ def apply(record: CardRecord, event: Event, scheduler: Scheduler | None) -> Card
             event.card_key, record.memory, event.rating, event.at, ordered=is_ordered(event)
         )
         return CardRecord(memory, record.suspended, record.leech, record.buried_until)
+    if kind is EventKind.PRACTICE:
+        return record
     if kind is EventKind.FORGET:
         return record._replace(memory=NEW_MEMORY)
     if kind is EventKind.SUSPEND:
@@ -156,11 +161,12 @@ def replay(
     # Schedules stay in py-fsrs's form until the end (``Progress``).
     progress: dict[str, Progress] = {}
     flags: dict[str, CardRecord] = {}
-    answer, forget, setting, undo = (
+    answer, forget, setting, undo, practice = (
         EventKind.ANSWER,
         EventKind.FORGET,
         EventKind.SETTING,
         EventKind.UNDO,
+        EventKind.PRACTICE,
     )
     by_deck = timeline.by_deck
     for event in events:
@@ -169,7 +175,7 @@ def replay(
             timeline.apply(event)
             continue
         key = event.card_key
-        if key is None or kind is undo or (undone and event.id in undone):
+        if key is None or kind is undo or kind is practice or (undone and event.id in undone):
             continue
         deck = deck_of.get(key)
         if deck is None:

@@ -66,13 +66,20 @@ def today(store: Store, deck_id: str, now_ms: int, day_start: str | None = None)
 
 
 def deck_counts(
-    store: Store, deck_id: str, name: str, now_ms: int, *, totals: bool = True
+    store: Store,
+    deck_id: str,
+    name: str,
+    now_ms: int,
+    *,
+    totals: bool = True,
+    only: set[str] | None = None,
 ) -> DeckCounts:
     """Today's counts. New and due are what a session would gather now (daily limits,
     one card per note), so status never promises cards a review will not show. The
     deck's totals (cards, suspended, leeches) read every card row: ``totals=False``
-    leaves them 0 where only today's counts are wanted (a session's end)."""
-    gathered = Queue(store, [deck_id], now_ms, ordered=False)
+    leaves them 0 where only today's counts are wanted (a session's end). ``only``: the
+    keys of a topic, whose new and due cards alone are counted."""
+    gathered = Queue(store, [deck_id], now_ms, ordered=False, only=only)
     day = gathered.days[deck_id]
     total, suspended, leeches = store.deck_totals(deck_id) if totals else (0, 0, 0)
     return DeckCounts(
@@ -103,9 +110,13 @@ class Queue:
         *,
         new_limit: int | None = None,
         ordered: bool = True,
+        only: set[str] | None = None,
     ) -> None:
         self.store = store
         self.deck_ids = deck_ids
+        # A topic's keys (``review --tag``): other cards are passed over as if absent,
+        # while today's limits are still spent and counted deck by deck.
+        self.only = only
         # Counting only (status): which new cards are taken does not change how many, so
         # skip sorting every new card by position.
         self.ordered = ordered
@@ -183,11 +194,14 @@ class Queue:
         """Take up to ``room`` cards; ``(key, note, free)`` rows that are ``free`` are
         taken even when a sibling was, and are not held back by a sibling's answer."""
         added = 0
+        only = self.only
         for key, note, free in rows:
             if added >= room:
                 break
             if (note in taken and not free) or key in self._listed:
                 continue  # a sibling was taken; or, refilling, the card is listed already
+            if only is not None and key not in only:
+                continue  # not of the topic
             taken.add(note)
             added += 1
             self.note_of[key] = (deck_id, note)
@@ -204,7 +218,7 @@ class Queue:
 
     def _learning(self, until_ms: int, now_ms: int) -> str | None:
         for key in self.store.learning_due(self.deck_ids, until_ms, now_ms):
-            if key not in self.skipped:
+            if key not in self.skipped and (self.only is None or key in self.only):
                 return key
         return None
 
@@ -311,8 +325,13 @@ class Queue:
 
     def remaining(self, now_ms: int) -> tuple[int, int, int]:
         """(new, learning, due) still to come in this session: the listed cards that can
-        still be drawn, as counted along the way, and one indexed count of learning cards."""
-        learning = self.store.learning_count(self.deck_ids, self.day_end_ms, now_ms)
+        still be drawn, as counted along the way, and one indexed count of learning cards
+        (of a topic: its learning cards due before the day ends, as that count counts)."""
+        if self.only is None:
+            learning = self.store.learning_count(self.deck_ids, self.day_end_ms, now_ms)
+        else:
+            due = self.store.learning_due(self.deck_ids, self.day_end_ms - 1, now_ms)
+            learning = sum(1 for key in due if key in self.only)
         return self._live[id(self.new)], learning, self._live[id(self.reviews)]
 
     # Keeping remaining() -------------------------------------------------------------

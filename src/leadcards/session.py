@@ -4,6 +4,10 @@ Both front ends (single keys and line mode) drive this object; it talks to the s
 and the queue and keeps the tally for the end-of-session summary. A card's text is read
 from the store when the card is drawn, so starting a session over a large deck reads
 only the cards it shows.
+
+A practice session (``cram``) is the same sitting over a fixed list of cards: its
+answers are logged as practice, which changes no schedule, and it neither buries nor
+suspends (those would change what reviews show).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from leadcards.clock import from_ms, next_study_day_start, now, to_ms
 from leadcards.deck.model import Card
 from leadcards.errors import DeckError, LeadcardsError
 from leadcards.events import EventKind
+from leadcards.practice import PracticeQueue
 from leadcards.review_queue import Queue, deck_counts, next_card_ms
 from leadcards.scheduling import Memory
 from leadcards.store import AnswerResult, Store
@@ -43,7 +48,7 @@ class Action(NamedTuple):
 
     event_id: str
     key: str
-    kind: EventKind  # an answer, a bury or a suspension
+    kind: EventKind  # an answer, a practice answer, a bury or a suspension
     rating: int | None = None
 
 
@@ -56,6 +61,7 @@ class Summary:
     still_new: int = 0  # new cards today's limits still let through, beyond this session
     next_due_ms: int | None = None
     new_leeches: list[str] = field(default_factory=list)
+    practice: bool = False  # a cram session: ``still_due`` is the cards it did not reach
 
     @property
     def correct(self) -> int:
@@ -74,7 +80,11 @@ class Session:
         card_limit: int | None = None,
         minutes: float | None = None,
         clock: Callable[[], int] | None = None,
+        only: set[str] | None = None,
+        practice: list[str] | None = None,
     ) -> None:
+        """``only``: a topic's keys, the only cards a review shows (today's limits count
+        as usual). ``practice``: cram these cards, in this order, instead of reviewing."""
         self.store = store
         self.decks: dict[str, DeckRef] = {d.id: d for d in decks}
         # cards drawn so far, by key: an undo shows its card again without a read, even
@@ -83,7 +93,14 @@ class Session:
         self.clock = clock or (lambda: to_ms(now()))
         self.started_ms = self.clock()
         self.started_monotonic = time.monotonic()
-        self.queue = Queue(store, list(self.decks), self.started_ms, new_limit=new_limit)
+        self.only = only
+        self.queue: Queue | PracticeQueue
+        if practice is None:
+            self.queue = Queue(
+                store, list(self.decks), self.started_ms, new_limit=new_limit, only=only
+            )
+        else:
+            self.queue = PracticeQueue(practice)
         self.card_limit = card_limit
         self.deadline_ms = self.started_ms + int(minutes * 60_000) if minutes else None
         self.current: Card | None = None
@@ -91,7 +108,12 @@ class Session:
         self.picked: str | None = None
         self.shown_at = time.monotonic()
         self.history: list[Action] = []
-        self.summary = Summary()
+        self.summary = Summary(practice=practice is not None)
+
+    @property
+    def practising(self) -> bool:
+        """A cram session: answers change no schedule."""
+        return isinstance(self.queue, PracticeQueue)
 
     # drawing ------------------------------------------------------------
 
@@ -144,8 +166,11 @@ class Session:
         return self.store.card(self._require_card().key).memory
 
     def preview(self) -> dict[int, int]:
-        """Milliseconds to the next review for each rating of the current card."""
+        """Milliseconds to the next review for each rating of the current card; none
+        in practice, where no rating moves a review."""
         card = self._require_card()
+        if self.practising:
+            return {}
         scheduler = self.store.scheduler(card.deck_id)
         return scheduler.preview(card.key, self.memory(), self.clock())
 
@@ -153,9 +178,16 @@ class Session:
         """Commit the answer before anything else happens, then tally it."""
         card = self._require_card()
         duration_ms = int((time.monotonic() - self.shown_at) * 1000)
-        result = self.store.answer(card.key, rating, duration_ms, self.clock(), picked=self.picked)
-        self.queue.answered(card.key, (card.deck_id, card.note_id))
-        self.history.append(Action(result.event_id, card.key, EventKind.ANSWER, rating))
+        practice = isinstance(self.queue, PracticeQueue)
+        result = self.store.answer(
+            card.key, rating, duration_ms, self.clock(), picked=self.picked, practice=practice
+        )
+        if isinstance(self.queue, PracticeQueue):
+            self.queue.practised(card.key, rating)
+        else:
+            self.queue.answered(card.key, (card.deck_id, card.note_id))
+        kind = EventKind.PRACTICE if practice else EventKind.ANSWER
+        self.history.append(Action(result.event_id, card.key, kind, rating))
         self.summary.answered += 1
         self.summary.ratings[rating] += 1
         if result.became_leech:
@@ -181,7 +213,7 @@ class Session:
                 self.store.card(self.current.key).memory.state,
             )
         note = (card.deck_id, card.note_id)
-        if last.kind is EventKind.ANSWER:
+        if last.kind in (EventKind.ANSWER, EventKind.PRACTICE):
             self.summary.answered -= 1
             self.summary.ratings[last.rating or 0] -= 1
             if last.key in self.summary.new_leeches:
@@ -196,8 +228,13 @@ class Session:
         self.shown_at = time.monotonic()
         return card
 
+    def _refuse_in_practice(self, what: str) -> None:
+        if self.practising:
+            raise LeadcardsError(f"a cram session changes no card: {what} it in a review")
+
     def bury(self) -> None:
         """Hide the current card until the next study day."""
+        self._refuse_in_practice("bury")
         card = self._require_card()
         settings = self.store.settings(card.deck_id)
         at = self.clock()
@@ -210,6 +247,7 @@ class Session:
 
     def suspend(self) -> None:
         """Hide the current card until unsuspended."""
+        self._refuse_in_practice("suspend")
         card = self._require_card()
         at = self.clock()
         state = self.store.card(card.key).memory.state
@@ -245,8 +283,17 @@ class Session:
         self.summary.seconds = time.monotonic() - self.started_monotonic
         _new, learning, due = self.remaining()
         self.summary.still_due = learning + due
+        if self.practising and self.current is not None:  # quit with it on screen
+            self.summary.still_due += 1
         at = self.clock()
         counts = [deck_counts(self.store, deck, "", at, totals=False) for deck in self.decks]
-        self.summary.still_new = sum(c.new for c in counts)
+        if self.only is not None:  # what is left of the topic; the next card of any
+            topic = [
+                deck_counts(self.store, deck, "", at, totals=False, only=self.only)
+                for deck in self.decks
+            ]
+            self.summary.still_new = sum(c.new for c in topic)
+        elif not self.practising:
+            self.summary.still_new = sum(c.new for c in counts)
         self.summary.next_due_ms = next_card_ms(self.store, counts, at)
         return self.summary

@@ -29,6 +29,7 @@ COMPLETE_VAR = "_LEADCARDS_COMPLETE"
 # them only for help, completion, or a word that is no command.
 COMMANDS: dict[str, str] = {
     "review": "study_commands",
+    "cram": "study_commands",
     "status": "study_commands",
     "cards": "card_commands",
     "suspend": "card_commands",

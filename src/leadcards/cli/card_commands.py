@@ -70,6 +70,14 @@ def cards(
         str | None,
         typer.Option("--table", metavar="TABLE", help="Only cards of this table (id or title)."),
     ] = None,
+    aspect: Annotated[
+        str | None,
+        typer.Option(
+            "--aspect",
+            metavar="ASPECT",
+            help="Only cards of this aspect (a table's row: id or label).",
+        ),
+    ] = None,
     search: Annotated[
         str | None,
         typer.Option("--search", metavar="TEXT", help="Only cards whose key or text has TEXT."),
@@ -94,6 +102,7 @@ def cards(
         buried=buried,
         tag=tag,
         table=table_id,
+        aspect=aspect,
         search=search,
     )
     with open_workspace(home, decks=[target] if target else []) as ws:

@@ -1,9 +1,9 @@
-"""``review`` and ``status``: today's study."""
+"""``review``, ``cram`` and ``status``: today's study."""
 
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,11 +13,15 @@ from leadcards.cli.support import (
     HomeOption,
     JsonOption,
     console,
+    echo,
     handles_errors,
     open_workspace,
     print_json,
 )
 from leadcards.errors import UsageError
+
+if TYPE_CHECKING:
+    from leadcards.session import Session
 
 REVIEW_KEYS = """Keys: space shows the answer; 1 2 3 4 rate it Again, Hard, Good, Easy (each
 shows its next interval); enter accepts the suggested rating; a-d pick an option of a
@@ -25,18 +29,50 @@ choice card; the letters shown name a side of an identify card; u undoes the las
 action; b (or -) buries the card until tomorrow; s suspends it; e edits its deck file;
 ? shows help; q quits. Every answer is saved the moment it is given."""
 
+CRAM_KEYS = """Keys as in review, without bury and suspend: a cram session changes no card.
+Again brings a card back a few cards later; every answer is logged as practice the
+moment it is given, and u takes it back."""
+
+DecksArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Deck ids or files (default: every known deck).",
+        show_default=False,
+        autocompletion=completers.deck_ids,
+    ),
+]
+TagOption = Annotated[
+    str | None,
+    typer.Option("--tag", metavar="TAG", help="Only cards with this tag (or one below it)."),
+]
+TableOption = Annotated[
+    str | None,
+    typer.Option("--table", metavar="TABLE", help="Only cards of this table (id or title)."),
+]
+AspectOption = Annotated[
+    str | None,
+    typer.Option(
+        "--aspect", metavar="ASPECT", help="Only cards of this aspect (a table's row: id or label)."
+    ),
+]
+
+
+def _sit(session: Session, names: dict[str, str]) -> None:
+    """Run the session on the terminal's keys, or one command per line without one."""
+    from leadcards.ui.review import run_lines, run_terminal
+
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        code = run_terminal(session, names, console())
+    else:
+        code = run_lines(session, names, sys.stdin, sys.stdout)
+    if code:
+        raise typer.Exit(code)
+
 
 @app.command(epilog=REVIEW_KEYS)
 @handles_errors
 def review(
-    decks: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Deck ids or files (default: every known deck).",
-            show_default=False,
-            autocompletion=completers.deck_ids,
-        ),
-    ] = None,
+    decks: DecksArgument = None,
     new: Annotated[
         int | None,
         typer.Option(
@@ -53,11 +89,15 @@ def review(
         float | None,
         typer.Option("--time", metavar="MINUTES", help="Stop drawing cards after this long."),
     ] = None,
+    tag: TagOption = None,
+    table_id: TableOption = None,
+    aspect: AspectOption = None,
     home: HomeOption = None,
 ) -> None:
-    """Today's review: single keys in a terminal, one command per line otherwise."""
+    """Today's review: single keys in a terminal, one command per line otherwise.
+    With --tag, --table or --aspect, only that topic's due and new cards."""
     from leadcards.session import Session
-    from leadcards.ui.review import run_lines, run_terminal
+    from leadcards.topics import Topic, topic_keys
 
     # Checked here rather than by typer, whose messages speak its own jargon.
     if new is not None and new < 0:
@@ -68,14 +108,47 @@ def review(
         raise UsageError(f"--time must be more than 0 minutes, not {minutes:g}")
 
     with open_workspace(home, decks=list(decks or [])) as ws:
-        session = Session(ws.store, ws.infos, new_limit=new, card_limit=limit, minutes=minutes)
-        names = {info.id: info.name for info in ws.infos}
-        if sys.stdin.isatty() and sys.stdout.isatty():
-            code = run_terminal(session, names, console())
-        else:
-            code = run_lines(session, names, sys.stdin, sys.stdout)
-    if code:
-        raise typer.Exit(code)
+        only = topic_keys(ws.store, ws.deck_ids, Topic(tag, table_id, aspect))
+        session = Session(
+            ws.store, ws.infos, new_limit=new, card_limit=limit, minutes=minutes, only=only
+        )
+        _sit(session, {info.id: info.name for info in ws.infos})
+
+
+@app.command(epilog=CRAM_KEYS)
+@handles_errors
+def cram(
+    decks: DecksArgument = None,
+    tag: TagOption = None,
+    table_id: TableOption = None,
+    aspect: AspectOption = None,
+    weakest: Annotated[
+        int | None,
+        typer.Option(
+            "--weakest",
+            metavar="N",
+            help="Only the N seen cards you are least likely to recall now, weakest first.",
+        ),
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Practise cards without changing any schedule, as Anki's filtered decks without
+    rescheduling: every card that is not suspended or buried, shuffled."""
+    from leadcards.practice import practice_keys
+    from leadcards.session import Session
+    from leadcards.topics import Topic, topic_keys
+
+    if weakest is not None and weakest < 1:
+        raise UsageError(f"--weakest must be 1 or more, not {weakest}")
+    with open_workspace(home, decks=list(decks or [])) as ws:
+        only = topic_keys(ws.store, ws.deck_ids, Topic(tag, table_id, aspect))
+        keys = practice_keys(ws.store, ws.deck_ids, ws.now_ms, only=only, weakest=weakest)
+        if not keys:
+            seen = " or not seen yet (--weakest picks seen cards)" if weakest else ""
+            echo(f"Nothing to practise: every card chosen is suspended or buried{seen}.")
+            return
+        session = Session(ws.store, ws.infos, practice=keys)
+        _sit(session, {info.id: info.name for info in ws.infos})
 
 
 @app.command()

@@ -32,7 +32,13 @@ from leadcards.ids import ulid_after
 from leadcards.scheduling import Memory, Scheduler
 from leadcards.settings import DEFAULTS, Settings, from_stored
 from leadcards.store.cards import CardQueries, record_of
-from leadcards.store.vet import WRITTEN_AS_USUAL, check_answer, check_stamp, setting_value
+from leadcards.store.vet import (
+    RATED,
+    WRITTEN_AS_USUAL,
+    check_answer,
+    check_stamp,
+    setting_value,
+)
 from leadcards.store.vet import event_of as _event
 
 # An answer counts (today's limits, history) unless an undo names it.
@@ -200,23 +206,32 @@ class LogQueries(CardQueries):
         at_ms: int,
         *,
         picked: str | None = None,
+        practice: bool = False,
     ) -> AnswerResult:
-        """Log one answer and store the card's new state, in one transaction."""
+        """Log one answer and store the card's new state, in one transaction.
+
+        A ``practice`` answer (``cram``) is logged as one is, with the card's state at
+        the time, but as a practice event, which changes no card: ``after`` is ``before``.
+        """
         if rating not in (1, 2, 3, 4):
             raise ValueError(f"rating must be 1-4, not {rating}")
         with self._transaction():
             record, deck_id, at, event_id = self._current(key, at_ms)
-            scheduler = self.scheduler(deck_id)
             event = Event(
                 event_id,
                 at,
-                EventKind.ANSWER,
+                EventKind.PRACTICE if practice else EventKind.ANSWER,
                 key,
                 rating=rating,
                 duration_ms=max(0, int(duration_ms)),
                 picked=picked,
-                data=ORDERED,
+                data=None if practice else ORDERED,
             )
+            if practice:
+                state = int(record.memory.state)
+                self._insert(event, (state, state, None, None, None))
+                return AnswerResult(event_id, key, rating, record.memory, record.memory, False)
+            scheduler = self.scheduler(deck_id)
             after = apply(record, event, scheduler)
             m = after.memory
             self._insert(
@@ -403,8 +418,8 @@ class LogQueries(CardQueries):
         ):
             try:
                 event = _event(tuple(r)[:9])
-                if event.kind is EventKind.ANSWER:
-                    check_answer(event.id, event.at, event.rating, r["state_before"])
+                if event.kind in RATED:
+                    check_answer(event.id, event.at, event.rating, r["state_before"], event.kind)
                 elif event.kind is EventKind.SETTING:
                     setting_change(event)
             except BadRow as bad:

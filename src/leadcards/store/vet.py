@@ -19,7 +19,8 @@ from leadcards.scheduling import RATINGS, State
 from leadcards.settings import stored_problem
 
 KINDS = {kind.value: kind for kind in EventKind}  # a dict lookup: EventKind() is slow
-_ANSWER, _BURY = EventKind.ANSWER, EventKind.BURY
+_ANSWER, _BURY, _PRACTICE = EventKind.ANSWER, EventKind.BURY, EventKind.PRACTICE
+RATED = frozenset({_ANSWER, _PRACTICE})  # events that carry a rating
 _STATES = frozenset(State)
 # The settings table is a cache of the log's settings events: a bad row there is mended.
 REBUILD_SETTINGS = "`leadcards doctor --rebuild` rewrites the settings table from the log"
@@ -30,7 +31,7 @@ REBUILD_SETTINGS = "`leadcards doctor --rebuild` rewrites the settings table fro
 # check costs one scan in SQLite rather than a Python call per row. (Written beside the
 # checks it mirrors; coalesce, since a NULL would make the condition NULL, not false.)
 WRITTEN_AS_USUAL = (
-    f"coalesce(kind = 'answer' AND typeof(at) = 'integer' AND at >= {EARLIEST_MS} "
+    f"coalesce(kind IN ('answer', 'practice') AND typeof(at) = 'integer' AND at >= {EARLIEST_MS} "
     f"AND at < {LATEST_MS} AND rating IN (1, 2, 3, 4) AND state_before IN (0, 1, 2, 3) "
     f"AND (data IS NULL OR data = '{ORDERED_JSON}'), 0)"
 )
@@ -45,7 +46,7 @@ def event_of(row: Any) -> Event:
         found is None
         or type(at) is not int
         or not EARLIEST_MS <= at < LATEST_MS
-        or (found is _ANSWER and rating not in RATINGS)
+        or (found in RATED and rating not in RATINGS)
     ):
         raise _bad_event(event_id, kind, at, rating)
     parsed = (ORDERED if data == ORDERED_JSON else _data(event_id, data)) if data else None
@@ -56,15 +57,17 @@ def event_of(row: Any) -> Event:
     return Event(event_id, at, found, card_key, rating, duration_ms, picked, target, parsed)
 
 
-def check_answer(event_id: str, at: Any, rating: Any, state_before: Any) -> None:
-    """What export and doctor rely on in an answer row beyond ``event_of``."""
+def check_answer(
+    event_id: str, at: Any, rating: Any, state_before: Any, kind: EventKind = _ANSWER
+) -> None:
+    """What export and doctor rely on in an answer (or practice) row beyond ``event_of``."""
     if (
         rating not in RATINGS
         or type(at) is not int
         or not in_range(at)
         or state_before not in _STATES
     ):
-        raise _bad_event(event_id, _ANSWER.value, at, rating, state_before)
+        raise _bad_event(event_id, kind.value, at, rating, state_before)
 
 
 def setting_value(scope: str, key: str, text: Any) -> Any:
@@ -110,6 +113,6 @@ def _bad_event(event_id: str, kind: Any, at: Any, rating: Any, state_before: Any
         return BadRow(row, f"has a time that is not a whole number ({at!r})")
     if not in_range(at):
         return BadRow(row, f"is stamped {utc_text(at)}, outside the times leadcards keeps ({KEPT})")
-    if kind == _ANSWER.value and rating not in RATINGS:
+    if kind in (_ANSWER.value, _PRACTICE.value) and rating not in RATINGS:
         return BadRow(row, f"has rating {rating!r}; answers are rated 1 to 4")
     return BadRow(row, f"has state_before {state_before!r}; a card's state is 0 to 3")

@@ -236,6 +236,15 @@ def _history(history: list[dict[str, Any]]) -> RenderableType:
                 inline(entry["picked"]) if entry["picked"] else "",
             )
         else:
+            if entry["kind"] == "practice":
+                table.add_row(
+                    _stamp(entry["at"]),
+                    Text(f"{entry['rating_label']} (practice)", style="magenta"),
+                    "—",
+                    "—",
+                    inline(entry["picked"]) if entry["picked"] else "",
+                )
+                continue
             what = entry["kind"]
             if entry.get("until"):
                 what += f" until {_stamp(entry['until'])}"

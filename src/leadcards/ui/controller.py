@@ -30,6 +30,14 @@ HELP_LINES = (
     ("?", "this help"),
     ("q", "quit (everything answered is already saved)"),
 )
+REVIEW_ONLY_KEYS = {"b or -", "s"}  # a cram session changes no card
+
+
+def help_lines(practice: bool) -> tuple[tuple[str, str], ...]:
+    """The keys of a review, or of a cram session (no bury, no suspend)."""
+    if not practice:
+        return HELP_LINES
+    return tuple(line for line in HELP_LINES if line[0] not in REVIEW_ONLY_KEYS)
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,8 @@ class Controller:
                 self._rate(self.suggestion or 3)
         elif command in {"1", "2", "3", "4"}:
             self._rate(int(command))
+        elif command in ("b", "-", "s") and self.session.practising:
+            self.message = "Cramming changes no card: bury or suspend it in a review."
         elif command in ("b", "-"):
             self.session.bury()
             self.message = "Buried until tomorrow."
@@ -169,6 +179,11 @@ class Controller:
             return
         result = self.session.answer(rating)
         label = RATINGS[rating]
+        if self.session.practising:
+            again = " It comes back in a few cards." if rating == 1 else ""
+            self.message = f"{label} (practice: no schedule changed).{again}"
+            self._advance()
+            return
         due_in = (result.after.due or 0) - (result.after.last_review or 0)
         self.message = f"{label}: next in {format_interval(due_in)}."
         if result.became_leech:
@@ -203,12 +218,17 @@ class Controller:
     # view helpers -------------------------------------------------------
 
     def ratings_line(self) -> list[tuple[int, str, str]]:
-        """(rating, name, interval) for the four buttons."""
+        """(rating, name, interval) for the four buttons; no interval in practice."""
+        if self.session.practising:
+            return [(r, RATINGS[r], "") for r in RATINGS]
         return [(r, RATINGS[r], format_interval(self.intervals.get(r, 0))) for r in RATINGS]
 
     def counts(self) -> tuple[int, int, int]:
-        """(new, learning, due) still to do, the card on screen included, as Anki counts."""
+        """(new, learning, due) still to do, the card on screen included, as Anki counts;
+        in practice (0, 0, cards still to practise)."""
         new, learning, due = self.session.remaining()
+        if self.session.practising:
+            return new, learning, due + (self.card is not None)
         if self.card is not None:
             state = self.session.memory().state
             if state == State.NEW:

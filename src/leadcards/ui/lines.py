@@ -11,7 +11,7 @@ from typing import TextIO
 
 from leadcards.deck.text import plain
 from leadcards.printable import printable
-from leadcards.ui.controller import HELP_LINES, OPTION_LETTERS, Controller, side_keys
+from leadcards.ui.controller import OPTION_LETTERS, Controller, help_lines, side_keys
 from leadcards.ui.render import origin_title
 
 Say = Callable[[list[str]], None]
@@ -24,7 +24,11 @@ def card_lines(controller: Controller) -> list[str]:
     new, learning, due = controller.counts()
     done, total = controller.progress((new, learning, due))
     name = controller.deck_names.get(card.deck_id, card.deck_id)
-    lines = [f"--- card {done + 1} of {total} · {name} · {new} new, {learning} learning, {due} due"]
+    if controller.session.practising:
+        lines = [f"--- cram: card {done + 1} of {total} · {name} · no schedule changes"]
+    else:
+        tally = f"{new} new, {learning} learning, {due} due"
+        lines = [f"--- card {done + 1} of {total} · {name} · {tally}"]
     origin = origin_title(card, revealed=False)
     if origin:
         lines.append(f"[{origin}]")
@@ -55,7 +59,7 @@ def answer_lines(controller: Controller) -> list[str]:
     lines.append("A: " + plain(answer))
     if card.extra:
         lines.append("   " + plain(card.extra))
-    buttons = " · ".join(f"{r} {name} {ivl}" for r, name, ivl in controller.ratings_line())
+    buttons = " · ".join(f"{r} {name} {ivl}".rstrip() for r, name, ivl in controller.ratings_line())
     suggested = f" (empty line = {controller.suggestion or 3})"
     lines.append(buttons + suggested)
     return lines
@@ -69,7 +73,8 @@ def step(controller: Controller, command: str, say: Say) -> None:
     if controller.message:
         say([controller.message])
     if controller.show_help:
-        say([f"  {keys}: {meaning}" for keys, meaning in HELP_LINES])
+        practice = controller.session.practising
+        say([f"  {keys}: {meaning}" for keys, meaning in help_lines(practice)])
     if controller.finished:
         return
     if controller.card is not shown or (was_revealed and not controller.revealed):

@@ -68,7 +68,10 @@ def _review(controller: Controller, loop: Callable[[], None], show: Show, *, box
     controller.start()
     if controller.finished:
         session.finish()
-        show(f"Nothing due now. Next card: {next_due_text(session)}.")
+        if session.practising:
+            show("Nothing to practise.")
+        else:
+            show(f"Nothing due now. Next card: {next_due_text(session)}.")
         return 0
     try:
         loop()

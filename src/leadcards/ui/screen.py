@@ -15,7 +15,7 @@ from rich.text import Text
 
 from leadcards.scheduling import RATINGS
 from leadcards.session import Summary
-from leadcards.ui.controller import HELP_LINES, OPTION_LETTERS, Controller, side_keys
+from leadcards.ui.controller import OPTION_LETTERS, Controller, help_lines, side_keys
 from leadcards.ui.render import inline, markdown, origin_title
 
 RATING_STYLES = {1: "bold red", 2: "bold yellow", 3: "bold green", 4: "bold blue"}
@@ -28,6 +28,11 @@ def header(controller: Controller, counts: tuple[int, int, int]) -> RenderableTy
     grid = Table.grid(expand=True)
     grid.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
     grid.add_column(justify="right", no_wrap=True)
+    if controller.session.practising:  # said first, so no width hides it
+        title = Text("Cram", style="bold magenta")
+        title.append(f" · {name}", style="bold")
+        grid.add_row(title, Text(f" {sum(counts)} to practise · no schedule changes"))
+        return grid
     tally = Text.assemble(
         (str(new), "blue"),
         " new · ",
@@ -99,8 +104,11 @@ def ratings(controller: Controller) -> RenderableType:
         style = RATING_STYLES[rating]
         if controller.suggestion == rating:
             style += " reverse"
-        line.append(f"{rating} {name} ", style=style)
-        line.append(interval)
+        line.append(f"{rating} {name}", style=style)
+        if interval:
+            line.append(f" {interval}")
+    if controller.session.practising:
+        line.append(" · practice only", style="dim")
     return line
 
 
@@ -116,19 +124,20 @@ def hint_line(controller: Controller) -> Text:
     else:
         keys = "space show answer"
     bury = "- bury" if card is not None and card.options and not controller.revealed else "b bury"
+    hide = "" if controller.session.practising else f" · {bury} · s suspend"
     return Text(
-        f"{keys} · u undo · {bury} · s suspend · e edit · ? help · q quit",
+        f"{keys} · u undo{hide} · e edit · ? help · q quit",
         style="dim",
         no_wrap=True,
         overflow="ellipsis",
     )
 
 
-def help_panel() -> RenderableType:
+def help_panel(practice: bool = False) -> RenderableType:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    for keys, meaning in HELP_LINES:
+    for keys, meaning in help_lines(practice):
         table.add_row(keys, meaning)
     return Panel(table, title="Keys", title_align="left")
 
@@ -147,7 +156,7 @@ def _sections(
     body: list[RenderableType] = []
     bottom: list[RenderableType] = []
     if controller.show_help:
-        body.append(help_panel())
+        body.append(help_panel(controller.session.practising))
     elif controller.card is not None:
         body.append(card_panel(controller))
     if controller.card is not None and not controller.show_help:
@@ -203,16 +212,24 @@ def summary_view(
     """The end-of-session report; in a box on the screen, plain lines for line mode
     (screen readers would read box drawing out)."""
     covering = decks[0] if len(decks) == 1 else f"{len(decks)} decks"
-    lines = [Text(f"Session over: {covering}", style="bold")]
+    over = "Cram session over" if summary.practice else "Session over"
+    lines = [Text(f"{over}: {covering}", style="bold")]
     minutes, seconds = divmod(int(summary.seconds), 60)
-    lines.append(Text(f"Cards answered: {summary.answered} in {minutes}m {seconds:02d}s"))
+    answered = "Practice answers" if summary.practice else "Cards answered"
+    lines.append(Text(f"{answered}: {summary.answered} in {minutes}m {seconds:02d}s"))
     if summary.answered:
         correct = summary.correct / summary.answered
         per = " · ".join(f"{RATINGS[r]} {summary.ratings.get(r, 0)}" for r in RATINGS)
         lines.append(Text(f"Recalled: {correct:.0%} ({per})"))
-    waiting = f" · {summary.still_new} new cards waiting" if summary.still_new else ""
-    lines.append(Text(f"Still due today: {summary.still_due}{waiting}"))
-    lines.append(Text(f"Next card: {next_due}"))
+    if summary.practice:
+        if summary.still_due:
+            lines.append(Text(f"Not practised: {summary.still_due}"))
+        lines.append(Text("No schedule changed: practice answers are logged apart."))
+        lines.append(Text(f"Next review: {next_due}"))
+    else:
+        waiting = f" · {summary.still_new} new cards waiting" if summary.still_new else ""
+        lines.append(Text(f"Still due today: {summary.still_due}{waiting}"))
+        lines.append(Text(f"Next card: {next_due}"))
     if summary.new_leeches:
         lines.append(
             Text("New leeches (suspended): " + ", ".join(summary.new_leeches), style="red")
