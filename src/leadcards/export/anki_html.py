@@ -45,7 +45,7 @@ _PLAIN = re.compile(f"[{_LETTER}]{_CHARS}*")
 _WORD = re.compile(f"[{_LETTER}0-9]")
 _STRONG_OR_EM = re.compile(
     '(?:^|(?<=[ "(\u2018\u201c]))(\\*{1,2})([^*\\s](?:[^*\\n]*?[^*\\s])?)\\1'
-    "(?=$|[ ,.;:?)\"\u2019\u201d\u2013\u2014])"
+    '(?=$|[ ,.;:?)"\u2019\u201d\u2013\u2014])'
 )
 _EMPHASIS_ONLY = re.compile(f"(?:{_CHARS}|\\*)*")
 _TAGS = {"*": "em", "**": "strong"}
