@@ -16,6 +16,7 @@ from leadcards.cli import (
     deck_commands,
     doctor_command,
     export_commands,
+    plan_command,
     study_commands,
 )
 from leadcards.cli.app import app
@@ -35,6 +36,7 @@ COMMAND_MODULES = (
     config_command,
     doctor_command,
     export_commands,
+    plan_command,
 )
 
 

@@ -1,0 +1,64 @@
+"""``plan``: exam readiness, and what meeting every card before the exam takes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from leadcards.cli import completers
+from leadcards.cli.app import app
+from leadcards.cli.support import (
+    HomeOption,
+    JsonOption,
+    console,
+    handles_errors,
+    open_workspace,
+    print_json,
+)
+from leadcards.errors import UsageError
+
+
+@app.command()
+@handles_errors
+def plan(
+    decks: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Deck ids or files (default: every known deck).",
+            show_default=False,
+            autocompletion=completers.deck_ids,
+        ),
+    ] = None,
+    exam: Annotated[
+        str | None,
+        typer.Option(
+            "--exam",
+            metavar="DATE",
+            help="The exam's date, YYYY-MM-DD (default: the exam_date setting).",
+        ),
+    ] = None,
+    minutes: Annotated[
+        float | None,
+        typer.Option("--minutes", metavar="M", help="Minutes a day you can study: does it fit?"),
+    ] = None,
+    home: HomeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Predicted recall on exam day, the weakest areas, and the daily work it takes."""
+    from leadcards import exam as exams
+
+    if minutes is not None and not minutes > 0:
+        raise UsageError(f"--minutes must be more than 0, not {minutes:g}")
+    day = exams.given_day(exam) if exam is not None else None
+    with open_workspace(home, decks=list(decks or [])) as ws:
+        if day is None:
+            day = exams.decks_day(ws.store, ws.infos)
+        result = exams.plan(ws, day, minutes)
+    if as_json:
+        print_json(result.to_json())
+        return
+    from leadcards.ui.plan_view import plan_view
+
+    out = console()
+    out.print(plan_view(result, out.width))
