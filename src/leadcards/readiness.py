@@ -35,6 +35,7 @@ DEFAULT_SECONDS = 10.0
 """Seconds per answer assumed until the log has ``ENOUGH_ANSWERS`` timed ones."""
 ENOUGH_ANSWERS = 50
 WEAKEST = 5
+_KINDS = {"table": 0, "aspect": 1, "tag": 2}  # of equal areas, the first is named
 
 
 def recall_at(stability: float, last_review_ms: int, at_ms: int) -> float:
@@ -80,9 +81,10 @@ class Prediction(NamedTuple):
 def predict(cards: Sequence[CardFacts], exam_ms: int, weakest: int = WEAKEST) -> Prediction:
     """Predicted recall at ``exam_ms``, over all ``cards`` and per area."""
     sums: dict[tuple[str, str], list[float]] = {}  # area → [cards, unseen, recall sum]
+    members: dict[tuple[str, str], list[int]] = {}
     total = 0.0
     unseen = 0
-    for card in cards:
+    for index, card in enumerate(cards):
         if card.stability is None or card.last_review is None:
             recall = 0.0
             unseen += 1
@@ -94,17 +96,26 @@ def predict(cards: Sequence[CardFacts], exam_ms: int, weakest: int = WEAKEST) ->
             tally[0] += 1
             tally[1] += card.stability is None
             tally[2] += recall
+            members.setdefault(area, []).append(index)
     areas = [
         Area(kind, name, int(n), int(new), total_recall / n)
         for (kind, name), (n, new, total_recall) in sums.items()
     ]
-    # An area that is every card (a deck's own tag) tells nothing the headline does not.
+    # An area of every card (a deck's own tag) tells nothing the headline does not, and
+    # one of the same cards as another (a table's generated tags) is named once.
     ranked = sorted(
         (a for a in areas if a.kind != "deck" and a.cards < len(cards)),
-        key=lambda a: (a.recall, a.kind, a.name),
+        key=lambda a: (a.recall, _KINDS.get(a.kind, 9), a.name),
     )
+    named: set[tuple[int, ...]] = set()
+    weak: list[Area] = []
+    for candidate in ranked:
+        same = tuple(members[candidate.kind, candidate.name])
+        if same not in named and len(weak) < weakest:
+            named.add(same)
+            weak.append(candidate)
     mean = total / len(cards) if cards else 0.0
-    return Prediction(len(cards), unseen, mean, areas, ranked[:weakest])
+    return Prediction(len(cards), unseen, mean, areas, weak)
 
 
 class Effort(NamedTuple):
