@@ -10,16 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from leadcards.exam import days_between
+from leadcards.forgetting import DECAY, interval_days, recall_at
 from leadcards.readiness import (
-    DECAY,
     CardFacts,
     answer_seconds,
-    days_between,
     effort,
     fit,
-    interval_days,
     predict,
-    recall_at,
     review_load,
     settle_days,
 )

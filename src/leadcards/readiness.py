@@ -8,22 +8,17 @@ sentence each: new cards spread evenly over the days left, short of a few last d
 kept for reviewing them; reviews as each seen card's share of a day at its present
 interval; time from the learner's own median answer.
 
-Everything here is plain arithmetic on plain values, and imports nothing heavy:
-``status`` shows the headline figure and pays for no more than a query.
+Everything here is plain arithmetic on plain values; the curve is ``forgetting``'s.
+``status`` shows only the headline figure, from one query, and never imports this.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from datetime import date
 from typing import NamedTuple
 
-DAY_MS = 86_400_000
-# py-fsrs's forgetting curve with its default parameters (leadcards sets no others):
-# R(t) = (1 + FACTOR · t / S) ** DECAY, t in whole days since the last review.
-DECAY = -0.1542  # -parameters[20], fsrs.scheduler.FSRS_DEFAULT_DECAY
-FACTOR = 0.9 ** (1 / DECAY) - 1
+from leadcards.forgetting import interval_days, recall_at
 
 SETTLE_DAYS = 7
 """Days before the exam kept free of new cards, at most: a card met the day before is
@@ -36,18 +31,6 @@ DEFAULT_SECONDS = 10.0
 ENOUGH_ANSWERS = 50
 WEAKEST = 5
 _KINDS = {"table": 0, "aspect": 1, "tag": 2}  # of equal areas, the first is named
-
-
-def recall_at(stability: float, last_review_ms: int, at_ms: int) -> float:
-    """FSRS retrievability at ``at_ms``, exactly as py-fsrs computes it: whole days
-    elapsed (floored, never below 0), then the power forgetting curve."""
-    days = max(0, (at_ms - last_review_ms) // DAY_MS)
-    return float((1 + FACTOR * days / stability) ** DECAY)
-
-
-def interval_days(stability: float, retention: float) -> float:
-    """Days until recall falls to ``retention``: FSRS's interval before rounding."""
-    return stability / FACTOR * (retention ** (1 / DECAY) - 1)
 
 
 class CardFacts(NamedTuple):
@@ -203,8 +186,3 @@ def fit(plan: Effort, unseen: int, minutes: float) -> Fit:
         new_per_day,
         min(unseen, new_per_day * plan.learn_days),
     )
-
-
-def days_between(today: date, exam: date) -> int:
-    """Study days from today until the exam day, today counted: 0 on the day itself."""
-    return (exam - today).days

@@ -46,15 +46,16 @@ def plan(
     as_json: JsonOption = False,
 ) -> None:
     """Predicted recall on exam day, the weakest areas, and the daily work it takes."""
-    from leadcards import exam as exams
+    from leadcards.exam import decks_day, given_day
+    from leadcards.exam_plan import make_plan
 
     if minutes is not None and not minutes > 0:
         raise UsageError(f"--minutes must be more than 0, not {minutes:g}")
-    day = exams.given_day(exam) if exam is not None else None
+    day = given_day(exam) if exam is not None else None
     with open_workspace(home, decks=list(decks or [])) as ws:
         if day is None:
-            day = exams.decks_day(ws.store, ws.infos)
-        result = exams.plan(ws, day, minutes)
+            day = decks_day(ws.store, ws.infos)
+        result = make_plan(ws, day, minutes)
     if as_json:
         print_json(result.to_json())
         return

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from leadcards.errors import CardNotFound
 from leadcards.events import CardRecord
-from leadcards.readiness import DAY_MS, DECAY, FACTOR, recall_at
+from leadcards.forgetting import DAY_MS, DECAY, FACTOR, recall_at
 from leadcards.scheduling import MEMORY_FIELDS, Memory, State
 from leadcards.store.sql import StoreBase
 

@@ -14,7 +14,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from leadcards.exam import Plan
+from leadcards.exam_plan import Plan
 from leadcards.readiness import ANSWERS_PER_NEW, DEFAULT_SECONDS, ENOUGH_ANSWERS, Area
 
 BAR_FROM = 100  # columns from which areas get a bar
