@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from leadcards.cli import completers
 from leadcards.cli.app import app
 from leadcards.cli.support import (
+    DecksArgument,
     HomeOption,
     JsonOption,
     console,
@@ -22,14 +22,7 @@ from leadcards.errors import UsageError
 @app.command()
 @handles_errors
 def plan(
-    decks: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Deck ids or files (default: every known deck).",
-            show_default=False,
-            autocompletion=completers.deck_ids,
-        ),
-    ] = None,
+    decks: DecksArgument = None,
     exam: Annotated[
         str | None,
         typer.Option(

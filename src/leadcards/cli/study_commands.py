@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from leadcards.cli import completers
 from leadcards.cli.app import app
 from leadcards.cli.support import (
+    DecksArgument,
     HomeOption,
     JsonOption,
     console,
@@ -29,14 +29,7 @@ action; b (or -) buries the card until tomorrow; s suspends it; e edits its deck
 @app.command(epilog=REVIEW_KEYS)
 @handles_errors
 def review(
-    decks: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Deck ids or files (default: every known deck).",
-            show_default=False,
-            autocompletion=completers.deck_ids,
-        ),
-    ] = None,
+    decks: DecksArgument = None,
     new: Annotated[
         int | None,
         typer.Option(

@@ -69,7 +69,7 @@ def _effort_lines(plan: Plan) -> list[Text]:
     exam = plan.exam.isoformat()
     if work is None:
         if plan.days_left == 0:
-            return [Text("The exam is today: no new cards now; good luck.")]
+            return [Text("The exam is today: review what is due; no new cards now.")]
         return [Text(f"The exam was on {exam}: nothing is planned after it.")]
     unseen = plan.prediction.unseen
     lines = []
