@@ -78,8 +78,9 @@ def test_status_json_shape_on_a_fresh_home() -> None:
             "reviewed_today": 0,
         },
         "next_due": "2026-03-02T09:00:00+00:00",
+        "exams": [],
     }
-    assert list(payload) == ["decks", "total", "next_due"]
+    assert list(payload) == ["decks", "total", "next_due", "exams"]
     assert list(payload["decks"][0]) == ["id", "name", *COUNT_KEYS]
     assert list(payload["total"]) == COUNT_KEYS
 

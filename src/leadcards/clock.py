@@ -7,6 +7,7 @@ what time it is; FSRS needs aware UTC datetimes, so everything here returns thos
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, datetime, time, timedelta, timezone
 
 from leadcards.errors import UsageError
@@ -74,6 +75,29 @@ def utc_text(ms: int) -> str:
         return from_ms(ms).strftime("%Y-%m-%d %H:%M UTC")
     except (ValueError, OverflowError, OSError):
         return f"{ms} ms from 1970-01-01 UTC"
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def parse_date(name: str, value: str) -> date:
+    """A calendar date written ``YYYY-MM-DD``, within the years leadcards keeps."""
+    text = value.strip()
+    if not _DATE.fullmatch(text):
+        raise UsageError(f"{name} must be a date as YYYY-MM-DD (e.g. 2027-03-15), not {value!r}")
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{name} {text} is not a day of the calendar") from None
+    if not 1970 < day.year < 2200:
+        raise UsageError(f"{name} {text} is outside the years leadcards keeps ({KEPT})")
+    return day
+
+
+def day_begins(day: date) -> datetime:
+    """The first instant of ``day`` on the local clock (midnight, or where daylight saving
+    skips it, the jump), as aware UTC."""
+    return _rollover(day, time(0, 0))
 
 
 def parse_day_start(value: str) -> time:

@@ -11,6 +11,11 @@ On a card in review, Hard, Good and Easy are kept apart by at least a day each, 
 does: FSRS alone can round all three to the same interval, and three buttons promising
 one outcome tell the learner their choice does not matter. Answers logged before this
 rule existed carry no ``ordered`` mark and replay without it, so their due dates stay.
+
+With an exam date set, a review is not put off past the exam when the card's recall on
+exam day would fall below the desired retention: it is brought forward to the last
+whole-day interval that ends before the exam day begins (``_deadline``). The setting is
+an event in the log, so replays apply the cap to exactly the answers given under it.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from leadcards.clock import from_ms, to_ms
-from leadcards.settings import Settings
+from leadcards.settings import Settings, exam_ms
 
 if TYPE_CHECKING:
     import random
@@ -172,6 +177,8 @@ class Scheduler:
             maximum_interval=settings.maximum_interval,
             enable_fuzzing=settings.fuzz,
         )
+        self._exam = exam_ms(settings.exam_date)
+        self._exam_at = from_ms(self._exam) if self._exam is not None else None
 
     def _new_card(self) -> fsrs.Card:
         return self._card(card_id=1, state=self._states[0], step=0)
@@ -215,6 +222,8 @@ class Scheduler:
             reviewed = self._reviews(card, seed, tuple(range(2, rating + 1)), at_ms)
             after = reviewed[-1]
             due = at_ms + self._spread([to_ms(c.due) - at_ms for c in reviewed])[-1] * DAY_MS
+        if self._exam is not None:
+            due = self._deadline(after, at_ms, due)
         lapse = review and rating == 1
         return Progress(after, progress.reps + 1, progress.lapses + lapse, at_ms, due)
 
@@ -227,7 +236,34 @@ class Scheduler:
         waits = [to_ms(c.due) - at_ms for c in reviewed]
         if memory.state == 2:
             waits[1:] = [days * DAY_MS for days in self._spread(waits[1:])]
+        if self._exam is not None:
+            waits = [
+                self._deadline(c, at_ms, at_ms + w) - at_ms
+                for c, w in zip(reviewed, waits, strict=True)
+            ]
         return dict(zip(RATINGS, waits, strict=True))
+
+    def _deadline(self, card: fsrs.Card, at_ms: int, due: int) -> int:
+        """``due``, or before the exam if the card answered at ``at_ms`` would not be seen
+        again before it and its recall then would be below the desired retention.
+
+        The cap is the longest whole number of days that still ends before the exam day
+        begins: the card comes back on one of the last days before the exam, as late as
+        possible so that its recall on the day is as high as it gets. Every button whose
+        interval crosses the exam gets the same cap, so Hard < Good < Easy may hold only
+        as ≤; never reversed, as a lower button has the lower stability: when a higher
+        one falls short on exam day, so does the lower one. FSRS puts a review where
+        recall reaches the desired retention, so the cap catches what fuzz and the
+        one-day button spread push past that point. Less than a day before the exam, or
+        after it, nothing is capped.
+        """
+        exam = self._exam
+        if exam is None or due < exam or exam - at_ms <= DAY_MS:
+            return due
+        recall = self._fsrs.get_card_retrievability(card, self._exam_at)
+        if recall >= self.settings.desired_retention:
+            return due
+        return at_ms + (-(-(exam - at_ms) // DAY_MS) - 1) * DAY_MS
 
     def _spread(self, waits: list[int]) -> list[int]:
         """Days until due after Hard, Good, Easy (as many as given), each at least one

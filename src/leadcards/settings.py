@@ -14,9 +14,10 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from leadcards.clock import DEFAULT_DAY_START, parse_day_start
+from leadcards.clock import DEFAULT_DAY_START, day_begins, parse_date, parse_day_start, to_ms
 from leadcards.errors import UsageError
 
 T = TypeVar("T")
@@ -114,6 +115,38 @@ def _show_on_off(value: bool) -> str:
     return "on" if value else "off"
 
 
+NO_DATE = "none"
+
+
+def _exam_date(name: str, value: str) -> str | None:
+    """A date → the instant its local day begins, as ISO-8601 text with the UTC offset
+    (``none``: no date). The scheduler caps intervals at that instant, so it is fixed
+    when the date is set: a replay in another time zone gives the same due dates."""
+    if value.strip().lower() == NO_DATE:
+        return None
+    return day_begins(parse_date(name, value)).isoformat()
+
+
+def _show_exam_date(value: str | None) -> str:
+    """The date as it was given; text that is no instant is shown whole, so that checking
+    it (``stored_problem``) refuses it."""
+    if value is None:
+        return NO_DATE
+    try:
+        return datetime.fromisoformat(value).date().isoformat()
+    except ValueError:
+        return value
+
+
+def exam_ms(value: str | None) -> int | None:
+    """The instant the exam day begins (ms UTC), of a stored ``exam_date``; text without
+    an offset (only a hand edit writes it) is read as UTC, the same in every time zone."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value)
+    return to_ms(moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc))
+
+
 def _setting(
     default: T, help_text: str, parse: Callable[[str, str], T], show: Callable[[T], str] = str
 ) -> T:
@@ -171,6 +204,13 @@ class Settings:
         "a due review waits a day (never longer) once a card of its note was answered: on/off",
         _on_off,
         _show_on_off,
+    )
+    exam_date: str | None = _setting(
+        None,
+        "the exam's date, YYYY-MM-DD, or none: no review is put off past it while the "
+        "card's recall that day would fall below desired_retention",
+        _exam_date,
+        _show_exam_date,
     )
 
 
@@ -245,9 +285,11 @@ def stored_problem(name: str, value: Any) -> str | None:
             return f"holds {shown}: each step must be more than 0 and at most {KEPT_STEP_DAYS}d"
         return None
     try:
-        spec.parse(name, spec.show(value))
+        parsed = spec.parse(name, spec.show(value))
     except UsageError as exc:
         return f"holds {shown}: {exc}"
+    if parsed is None:  # "none" stands for no value, which is never stored
+        return f"holds {shown}, not a value of {name}"
     return None
 
 
@@ -258,6 +300,8 @@ def _same_kind(value: Any, default: Any) -> bool:
         return isinstance(value, list) and all(type(v) is int for v in value)
     if type(default) is float:
         return type(value) in (int, float)
+    if default is None:  # a date: text
+        return type(value) is str
     return type(value) is type(default)
 
 

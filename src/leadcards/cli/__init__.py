@@ -41,6 +41,7 @@ COMMANDS: dict[str, str] = {
     "show": "deck_commands",
     "doctor": "doctor_command",
     "export": "export_commands",
+    "plan": "plan_command",
 }
 
 

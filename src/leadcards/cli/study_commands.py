@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from leadcards.cli import completers
 from leadcards.cli.application import app
 from leadcards.cli.support import (
+    DecksArgument,
     HomeOption,
     JsonOption,
     console,
@@ -33,14 +33,6 @@ CRAM_KEYS = """Keys as in review, without bury and suspend: a cram session chang
 Again brings a card back a few cards later; every answer is logged as practice the
 moment it is given, and u takes it back."""
 
-DecksArgument = Annotated[
-    list[str] | None,
-    typer.Argument(
-        help="Deck ids or files (default: every known deck).",
-        show_default=False,
-        autocompletion=completers.deck_ids,
-    ),
-]
 TagOption = Annotated[
     str | None,
     typer.Option("--tag", metavar="TAG", help="Only cards with this tag (or one below it)."),
@@ -156,12 +148,14 @@ def cram(
 def status(home: HomeOption = None, as_json: JsonOption = False) -> None:
     """What is due today, per deck and in total, and when the next card is due."""
     from leadcards.clock import due_text
+    from leadcards.exam import status_exams
     from leadcards.review_queue import deck_counts, next_card_ms
 
     with open_workspace(home) as ws:
         at = ws.now_ms
         counts = [deck_counts(ws.store, info.id, info.name, at) for info in ws.infos]
         next_ms = next_card_ms(ws.store, counts, at)
+        exams = status_exams(ws.store, ws.infos, at)
     keys = ("total", "new", "learning", "due", "suspended", "leeches", "reviewed_today")
     total = {k: sum(getattr(c, k) for c in counts) for k in keys}
     if as_json:
@@ -172,12 +166,13 @@ def status(home: HomeOption = None, as_json: JsonOption = False) -> None:
                 "decks": [c.to_json() for c in counts],
                 "total": total,
                 "next_due": iso_utc(next_ms),
+                "exams": [e.to_json() for e in exams],
             }
         )
         return
     from rich.text import Text
 
-    from leadcards.ui.status_view import status_table
+    from leadcards.ui.status_view import exam_line, status_table
 
     rows = [(c.name, c.to_json()) for c in counts]
     if len(counts) > 1:
@@ -186,3 +181,5 @@ def status(home: HomeOption = None, as_json: JsonOption = False) -> None:
     table = status_table(rows, out.width)
     out.print(table)
     out.print(Text(f"Next card: {due_text(next_ms, at)}"))
+    for exam in exams:
+        out.print(exam_line(exam, len(exams) > 1))

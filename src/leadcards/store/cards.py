@@ -13,9 +13,12 @@ from typing import NamedTuple
 
 from leadcards.errors import CardNotFound
 from leadcards.events import CardRecord
+from leadcards.forgetting import DAY_MS, DECAY, FACTOR, recall_at
 from leadcards.scheduling import MEMORY_FIELDS, Memory, State
 from leadcards.store.sql import StoreBase
 
+# A card an exam may ask: present, and not set aside by the learner (a buried one counts).
+STUDIED = "removed = 0 AND suspended = 0"
 ACTIVE = "removed = 0 AND suspended = 0 AND (buried_until IS NULL OR buried_until <= :now)"
 RECORD_COLUMNS = (*MEMORY_FIELDS, "suspended", "leech", "buried_until")
 LEARNING_STATES = f"state IN ({State.LEARNING.value}, {State.RELEARNING.value})"
@@ -238,3 +241,38 @@ class CardQueries(StoreBase):
         )
         assert row is not None
         return row[0], row[1], bool(row[2])
+
+    # exam readiness -------------------------------------------------------------
+
+    def recall_sum(self, deck_ids: list[str], at_ms: int) -> tuple[int, float]:
+        """(cards, their summed retrievability at ``at_ms``) over the decks' studied
+        cards, new ones as 0: the mean is the predicted recall that ``status`` shows.
+        One aggregate in SQLite, whose math functions most builds have; without them the
+        same formula runs here over the seen cards."""
+        decks, params = _deck_list(deck_ids, at=at_ms)
+        where = f"deck_id IN ({decks}) AND {STUDIED}"
+        try:
+            row = self._one(
+                "SELECT count(*), coalesce(sum(CASE WHEN state = 0 OR stability IS NULL "
+                "OR last_review IS NULL THEN 0 ELSE pow(1 + :factor * "
+                f"max(0, (:at - last_review) / {DAY_MS}) / stability, :decay) END), 0) "
+                f"FROM cards WHERE {where}",
+                {**params, "factor": FACTOR, "decay": DECAY},
+            )
+        except sqlite3.OperationalError as exc:
+            if "no such function" not in str(exc):
+                raise
+            return self._recall_sum_here(where, params, at_ms)
+        assert row is not None
+        return int(row[0]), float(row[1])
+
+    def _recall_sum_here(
+        self, where: str, params: dict[str, object], at_ms: int
+    ) -> tuple[int, float]:
+        cards = int(self._value(f"SELECT count(*) FROM cards WHERE {where}", params))
+        seen = self._rows(
+            f"SELECT stability, last_review FROM cards WHERE {where} AND state != 0 "
+            "AND stability IS NOT NULL AND last_review IS NOT NULL",
+            params,
+        )
+        return cards, sum(recall_at(s, last, at_ms) for s, last in seen)

@@ -393,6 +393,27 @@ class LogQueries(CardQueries):
         assert row is not None
         return int(row[0]), int(row[1])
 
+    def answer_time(self, deck_ids: list[str]) -> tuple[int, float | None]:
+        """(live answers with a time, their median duration in ms) in the decks: how
+        long this learner takes per answer. The median skips the answers left open while
+        the learner was away, which a mean would not."""
+        decks = ",".join("?" * len(deck_ids))
+        timed = (
+            "FROM events e CROSS JOIN cards c ON c.key = e.card_key WHERE e.kind = 'answer' "
+            f"AND e.duration_ms > 0 AND c.deck_id IN ({decks}) AND {LIVE}"
+        )
+        count = int(self._value(f"SELECT count(*) {timed}", deck_ids))
+        if not count:
+            return 0, None
+        middle = [
+            r[0]
+            for r in self._rows(
+                f"SELECT e.duration_ms {timed} ORDER BY e.duration_ms LIMIT ? OFFSET ?",
+                (*deck_ids, 2 - count % 2, (count - 1) // 2),
+            )
+        ]
+        return count, sum(middle) / len(middle)
+
     def logged_settings(self) -> dict[str, dict[str, Any]]:
         """Settings as the whole log has them, by scope: what the settings table caches."""
         timeline = SettingsTimeline()

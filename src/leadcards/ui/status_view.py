@@ -7,11 +7,14 @@ always show; the others give way when the width runs short, least used first.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.table import Table
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from leadcards.exam import StatusExam
 
 NAME_MIN = 16
 GAP = 3  # between two columns: padding on both sides and the rule between
@@ -61,3 +64,18 @@ def status_table(rows: Sequence[tuple[str, dict[str, Any]]], width: int) -> Tabl
             Text(name, style="bold" if bold else ""), *(str(counts[f]) for _, f, _ in shown)
         )
     return table
+
+
+def exam_line(exam: StatusExam, name_decks: bool) -> Text:
+    """``Exam 2027-03-15: 42 days left · predicted recall 81% of 142 cards``."""
+    day = exam.day.isoformat()
+    if exam.days_left < 0:
+        when = f"Exam {day}: passed"
+    elif exam.days_left == 0:
+        when = f"Exam {day}: today"
+    else:
+        when = f"Exam {day}: {exam.days_left} day{'s' if exam.days_left != 1 else ''} left"
+    decks = f" ({', '.join(exam.decks)})" if name_decks else ""
+    return Text(
+        f"{when}{decks} · predicted recall {round(exam.recall * 100)}% of {exam.cards} cards"
+    )
