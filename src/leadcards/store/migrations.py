@@ -107,7 +107,19 @@ def _text(conn: sqlite3.Connection) -> None:
     _run_script(conn, "schema_v3.sql")
 
 
-STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _initial, 1: _events, 2: _text}
+def _practice_and_counts(conn: sqlite3.Connection) -> None:
+    """Version 4: practice events, and an index that counts a deck's cards. Nothing in
+    the file changes meaning; the version tells older releases, which would stop at the
+    first practice event, that the file is not theirs to open."""
+    _run_script(conn, "schema_v4.sql")
+
+
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    0: _initial,
+    1: _events,
+    2: _text,
+    3: _practice_and_counts,
+}
 
 
 def migrate(conn: sqlite3.Connection, version: int, target: int = SCHEMA_VERSION) -> None:
