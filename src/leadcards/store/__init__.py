@@ -37,6 +37,7 @@ from leadcards.store.log import (
     UndoResult,
     is_leech_lapse,
 )
+from leadcards.store.stats import CardNow, FirstReviews, StatsQueries
 
 __all__ = [
     "APPLICATION_ID",
@@ -44,10 +45,12 @@ __all__ = [
     "AnswerResult",
     "Answered",
     "CardChanges",
+    "CardNow",
     "CardRow",
     "CardText",
     "DeckFile",
     "DeckText",
+    "FirstReviews",
     "Logged",
     "NoteText",
     "Store",
@@ -57,7 +60,7 @@ __all__ = [
 ]
 
 
-class Store(LogQueries, DeckQueries):
+class Store(LogQueries, DeckQueries, StatsQueries):
     """One open leadcards database."""
 
     def __init__(self, path: Path, *, check: bool = True) -> None:
