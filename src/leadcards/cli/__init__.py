@@ -30,6 +30,7 @@ COMPLETE_VAR = "_LEADCARDS_COMPLETE"
 COMMANDS: dict[str, str] = {
     "review": "study_commands",
     "status": "study_commands",
+    "stats": "stats_commands",
     "cards": "card_commands",
     "suspend": "card_commands",
     "unsuspend": "card_commands",

@@ -116,16 +116,18 @@ def weak_spots(
 
 def group_title(group: Group, card: Card | None) -> str:
     """How a group is named to the learner: the table's title, the aspect or side as
-    the table calls it (``Risk Attitude · Leadership`` for a cell), or the tag."""
+    the table calls it (with the table's title: two tables may share a column name),
+    ``Risk Attitude · Leadership`` for a cell, or the tag."""
     origin = card.origin if card is not None else None
     if group.kind == "tag":
         return group.id
     if origin is None:
         return group.id.split(":", 1)[1]
+    table = origin.table_title or origin.table_id
     return {
-        "table": origin.table_title or origin.table_id,
-        "aspect": origin.row,
-        "side": origin.column,
+        "table": table,
+        "aspect": f"{origin.row} ({table})",
+        "side": f"{origin.column} ({table})",
         "cell": f"{origin.row} · {origin.column}",
     }[group.kind]
 
