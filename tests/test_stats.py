@@ -154,24 +154,26 @@ def test_true_retention_first_answer_of_the_day_on_review_cards(mini: Store) -> 
     undone = log.answer(c, AT - 3 * DAY, 1, before=2)
     log.undo(undone, c, AT - 3 * DAY + MINUTE)
     log.answer(c, AT - 3 * DAY + 2 * MINUTE, 1, before=2, kind="practice")  # never retention
+    log.answer(key(3), AT - 50 * DAY, 3, before=0, due_in=21 * DAY)
+    log.answer(key(3), AT - 20 * DAY, 3, before=2)  # 21 days exactly: mature pass, 30 days
 
     board = figures(mini)
     assert tallies(board) == {
         "last_7_days": {"young": (2, 1), "mature": (1, 0)},
-        "last_30_days": {"young": (2, 1), "mature": (2, 0)},
-        "all_days": {"young": (2, 1), "mature": (2, 1)},
+        "last_30_days": {"young": (2, 1), "mature": (3, 0)},
+        "all_days": {"young": (2, 1), "mature": (3, 1)},
     }
-    assert board.retention["all_days"].all.rate == 4 / 6
+    assert board.retention["all_days"].all.rate == 5 / 7
     assert board.desired_retention == 0.9
     # activity counts every live answer and the practice, not the undone answer
     assert (board.window(1).answers, board.window(7).answers, board.window(30).answers) == (
         1,
         8,
-        9,
+        10,
     )
     assert board.window(7).practice == 1
-    assert board.window(30).duration_ms == 9000
-    assert sum(day.answers for day in board.activity.values()) == 12
+    assert board.window(30).duration_ms == 10_000
+    assert sum(day.answers for day in board.activity.values()) == 14
     spots = {g.id: (g.reviews.passed, g.reviews.failed) for g in board.weak["tag"]}
     assert spots == {}  # basic cards without tags belong to no group
 

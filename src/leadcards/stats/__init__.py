@@ -65,7 +65,7 @@ class Dashboard:
 def gather(store: Store, deck_ids: list[str], now_ms: int) -> Dashboard:
     """Every figure of the decks ``deck_ids`` at ``now_ms``."""
     settings = store.settings(deck_ids[0] if len(deck_ids) == 1 else None)
-    days = calendar(now_ms, settings.day_start, store.logged_span(deck_ids))
+    days = calendar(now_ms, settings.day_start, store.logged_span())
     spans = days.spans()
     end = days.starts[-1]
     activity = {

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from leadcards.scheduling import DAY_MS, State
 from leadcards.stats.study_days import FORECAST_DAYS, Calendar
-from leadcards.store import CardNow
+from leadcards.store.stats_rows import CardNow
 
 DECAY = 0.1542  # FSRS-6's default w[20], the one leadcards schedules with
 FACTOR = 0.9 ** (1 / -DECAY) - 1  # makes R = 90% when the days elapsed equal the stability

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from leadcards.store import FirstReviews
+from leadcards.store.stats_rows import FirstReviews
 
 PERIODS = ("last_7_days", "last_30_days", "all_days")
 
@@ -63,7 +63,12 @@ def by_period(rows: Iterable[FirstReviews]) -> dict[str, Retention]:
 
 def by_card(rows: Iterable[FirstReviews]) -> dict[str, Tally]:
     """Every period and age together, per card: what the weak spots add up."""
-    found: dict[str, Tally] = {}
+    sums: dict[str, list[int]] = {}
     for row in rows:
-        found[row.key] = found.get(row.key, Tally()) + Tally(row.passed, row.failed)
-    return found
+        found = sums.get(row.key)
+        if found is None:
+            sums[row.key] = [row.passed, row.failed]
+        else:
+            found[0] += row.passed
+            found[1] += row.failed
+    return {key: Tally(passed, failed) for key, (passed, failed) in sums.items()}

@@ -37,7 +37,7 @@ from leadcards.store.log import (
     UndoResult,
     is_leech_lapse,
 )
-from leadcards.store.stats import CardNow, FirstReviews, StatsQueries
+from leadcards.store.stats import StatsQueries
 
 __all__ = [
     "APPLICATION_ID",
@@ -45,12 +45,10 @@ __all__ = [
     "AnswerResult",
     "Answered",
     "CardChanges",
-    "CardNow",
     "CardRow",
     "CardText",
     "DeckFile",
     "DeckText",
-    "FirstReviews",
     "Logged",
     "NoteText",
     "Store",

@@ -13,42 +13,19 @@ never in retention.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from leadcards.scheduling import DAY_MS, State
 from leadcards.store.cards import _deck_list
 from leadcards.store.log import LIVE
 from leadcards.store.sql import StoreBase
 
+if TYPE_CHECKING:
+    from leadcards.store.stats_rows import CardNow, FirstReviews
+
 DaySpans = Sequence[tuple[int, int, bool]]
 ANSWERED = "e.kind IN ('answer', 'practice')"
 MATURE_DAYS = 21  # as Anki: a card whose interval before the answer was this long or longer
-
-
-class CardNow(NamedTuple):
-    """A present card's cached record, as the card-based figures need it."""
-
-    key: str
-    note_id: str
-    state: int
-    stability: float | None
-    difficulty: float | None
-    due: int | None
-    last_review: int | None
-    lapses: int
-    suspended: bool
-    leech: bool
-    buried_until: int | None
-
-
-class FirstReviews(NamedTuple):
-    """First answers of a study day on cards in review, of one card in one period."""
-
-    key: str
-    period: int  # 2: the last 7 days, 1: the 23 days before, 0: earlier
-    mature: bool
-    passed: int
-    failed: int
 
 
 def _keys_of(deck_ids: Sequence[str], column: str = "e.card_key") -> tuple[str, dict[str, Any]]:
@@ -76,13 +53,10 @@ def _day_of(spans: DaySpans, end_ms: int, column: str) -> tuple[str, dict[str, A
 
 
 class StatsQueries(StoreBase):
-    def logged_span(self, deck_ids: Sequence[str]) -> tuple[int, int] | None:
-        """(first, last) instant of the decks' live answers; None before any."""
-        keys, params = _keys_of(deck_ids)
-        row = self._one(
-            f"SELECT min(e.at), max(e.at) FROM events e WHERE {ANSWERED} AND {keys} AND {LIVE}",
-            params,
-        )
+    def logged_span(self) -> tuple[int, int] | None:
+        """(first, last) instant in the log, of any event: how far the calendar must
+        reach. Read off the time index, without looking at a single row."""
+        row = self._one("SELECT (SELECT min(at) FROM events), (SELECT max(at) FROM events)")
         return None if row is None or row[0] is None else (int(row[0]), int(row[1]))
 
     def activity_by_day(
@@ -108,6 +82,8 @@ class StatsQueries(StoreBase):
         card in review (Again fails, any other rating passes), split by whether the
         interval it was given before (its previous answer's due date less that answer's
         time) was at least ``MATURE_DAYS``, and by how recent the day is."""
+        from leadcards.store.stats_rows import FirstReviews
+
         keys, params = _keys_of(deck_ids)
         day, day_params = _day_of(spans, end_ms, "e.at")
         return [
@@ -142,6 +118,8 @@ class StatsQueries(StoreBase):
 
     def cards_now(self, deck_ids: list[str]) -> list[CardNow]:
         """Every present card of the decks, with its cached record."""
+        from leadcards.store.stats_rows import CardNow
+
         decks, params = _deck_list(deck_ids)
         return [
             CardNow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]), bool(r[9]), r[10])
