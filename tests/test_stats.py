@@ -458,10 +458,19 @@ def test_dashboard_fits_its_width(table: Store, width: int) -> None:
     assert "today 0 · next 7 days 1 · next 30 days 1" in text
     assert "13 cards: 12 new · 0 learning · 1 review · 0 relearning" in text
     assert "Estimated knowledge: 1 of the 1 cards seen (mean recall now 90%)" in text
-    assert "you chose Risk-averse for Risk · Leadership once (right: Embraces change)" in text
+    confusion = lines[lines.index(next(x for x in lines if x.startswith("Confusions"))) + 3]
+    assert confusion.split() == [
+        "1",
+        "Risk-averse",
+        "Risk",
+        "·",
+        "Leadership",
+        "Embraces",
+        "change",
+    ]
     row = next(line for line in lines if line.startswith("cell"))
     assert row.split()[1:5] == ["Risk", "·", "Leadership", "50%"]  # 3 of 6
-    assert any(line.split()[:2] == ["2", "**Risk**"] for line in lines)  # lapses
+    assert any(line.split()[:4] == ["2", "Risk", "(Aspect)", "—"] for line in lines)  # lapses
 
 
 def test_dashboard_of_an_empty_log_at_80_columns(mini: Store) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from leadcards.card_list import one_line
 from leadcards.stats import memory, retention, weak
 from leadcards.stats.memory import Bucket, Knowledge, States
 from leadcards.stats.retention import Retention, Tally
@@ -33,7 +34,7 @@ SHOWN = 10  # weak spots of each kind, lapsing cards and confusions kept
 @dataclass(frozen=True)
 class Lapsed:
     key: str
-    front: str
+    front: str  # one line, Markdown emphasis dropped
     lapses: int
 
 
@@ -94,7 +95,7 @@ def gather(store: Store, deck_ids: list[str], now_ms: int) -> Dashboard:
     lapsed = []
     for key, lapses in memory.most_lapses(cards, SHOWN):
         text = stored_card(store, key)
-        lapsed.append(Lapsed(key, text.front if text is not None else key, lapses))
+        lapsed.append(Lapsed(key, one_line(text.front) if text is not None else key, lapses))
     return Dashboard(
         deck_ids=deck_ids,
         day_start=settings.day_start,

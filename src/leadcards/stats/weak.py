@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from leadcards.card_list import one_line
 from leadcards.deck.model import Card
 from leadcards.stats.retention import Tally
 
@@ -134,7 +135,8 @@ def group_title(group: Group, card: Card | None) -> str:
 
 @dataclass(frozen=True)
 class Confusion:
-    """A wrong pick, and how often it was made on one card."""
+    """A wrong pick, and how often it was made on one card (texts on one line, without
+    Markdown emphasis)."""
 
     key: str
     asked: str  # what the card asked about
@@ -173,6 +175,8 @@ def confusions(
         right = right_answer(card) if card is not None else None
         if card is None or right is None or picked == right:
             continue
-        found.append(Confusion(key, asked_about(card), picked, right, times))
+        found.append(
+            Confusion(key, one_line(asked_about(card)), one_line(picked), one_line(right), times)
+        )
     found.sort(key=lambda c: (-c.times, c.key, c.picked))
     return found[:limit]

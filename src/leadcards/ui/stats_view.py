@@ -184,7 +184,7 @@ def cards(board: Dashboard) -> RenderableType:
     s = board.states
     line = Text(
         f"{s.total} cards: {s.new} new · {s.learning} learning · {s.review} review · "
-        f"{s.relearning} relearning; {s.suspended} suspended, {s.leeches} leeches, "
+        f"{s.relearning} relearning\n{s.suspended} suspended · {s.leeches} leeches · "
         f"{s.buried} buried",
         overflow="fold",
     )
@@ -267,28 +267,25 @@ def lapses(board: Dashboard, width: int) -> RenderableType:
     table.add_column("lapses", justify="right", no_wrap=True)
     table.add_column("card", overflow="ellipsis", no_wrap=True, ratio=1)
     for item in board.lapsed[: 10 if width >= WIDE else 5]:
-        table.add_row(str(item.lapses), Text(" ".join(item.front.split())))
+        table.add_row(str(item.lapses), Text(item.front))
     return table
 
 
 def confusions(board: Dashboard, width: int) -> RenderableType:
-    title = _title("Confusions (wrong picks on choice and identify cards)")
+    title = "Confusions: wrong options and sides picked most"
     if not board.confusions:
-        return Stack(title, Text("No wrong pick yet."))
-    lines = []
+        return Stack(_title(title), Text("No wrong pick yet."))
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left")
+    table.title = title
+    table.title_style = "bold"
+    table.expand = True
+    table.add_column("times", justify="right", no_wrap=True)
+    table.add_column("you chose", overflow="ellipsis", no_wrap=True, ratio=3)
+    table.add_column("for", overflow="ellipsis", no_wrap=True, ratio=4)
+    table.add_column("right", overflow="ellipsis", no_wrap=True, ratio=3)
     for c in board.confusions[: 10 if width >= WIDE else 5]:
-        times = "once" if c.times == 1 else f"{c.times} times"
-        line = Text("you chose ")
-        line.append(" ".join(c.picked.split()), style="italic")
-        line.append(" for ")
-        line.append(" ".join(c.asked.split()), style="bold")
-        line.append(f" {times} (right: ")
-        line.append(" ".join(c.right.split()))
-        line.append(")")
-        line.overflow = "ellipsis"
-        line.no_wrap = True
-        lines.append(line)
-    return Stack(title, *lines)
+        table.add_row(str(c.times), Text(c.picked, style="italic"), Text(c.asked), Text(c.right))
+    return table
 
 
 def dashboard(board: Dashboard, names: list[str], width: int) -> list[RenderableType]:
