@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
-
-from leadcards.cli import completers
 from leadcards.cli.application import app
 from leadcards.cli.support import (
+    DecksArgument,
     HomeOption,
     JsonOption,
     console,
@@ -21,14 +17,7 @@ from leadcards.cli.support import (
 @app.command()
 @handles_errors
 def stats(
-    decks: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Deck ids or files (default: every known deck).",
-            show_default=False,
-            autocompletion=completers.deck_ids,
-        ),
-    ] = None,
+    decks: DecksArgument = None,
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -39,6 +39,14 @@ HomeOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+DecksArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Deck ids or files (default: every known deck).",
+        show_default=False,
+        autocompletion=completers.deck_ids,
+    ),
+]
 KeyArgument = Annotated[
     str,
     typer.Argument(
