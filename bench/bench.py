@@ -4,6 +4,7 @@ Machines here are noisy, so every figure that matters is also given as a ratio t
 something measured moments before on the same machine:
 
 - start-up: `leadcards status` as a whole process ÷ importing typer and rich alone
+- stats: `leadcards stats` as a whole process ÷ `leadcards status` on the same data
 - review start: `leadcards review` to its first card, whole process and peak memory,
   ÷ the same import
 - deck loading: `load_deck` ÷ libyaml composing the same file
@@ -168,6 +169,19 @@ def bench_start_up(home: Path, repeat: int) -> tuple[float, float]:
     base = median_time(run(yardstick), repeat)
     ours = median_time(run(status), repeat)
     return ours, base
+
+
+def bench_stats(home: Path, repeat: int) -> tuple[float, float]:
+    """`leadcards stats` and `leadcards status`, each as a whole process (output drawn
+    at 80 columns into a pipe)."""
+    env = dict(os.environ, LEADCARDS_HOME=str(home), COLUMNS="80")
+
+    def run(*args: str) -> Callable[[], object]:
+        command = [sys.executable, "-m", "leadcards", *args]
+        return lambda: subprocess.run(command, env=env, check=True, capture_output=True)
+
+    run("stats")()  # warm caches
+    return median_time(run("stats"), repeat), median_time(run("status"), repeat)
 
 
 def bench_review_start(home: Path, repeat: int) -> tuple[float, float, int, int]:
@@ -428,6 +442,14 @@ def main() -> None:
                     f"`leadcards status`, {size:,} cards",
                     f"{ours * 1000:.0f} ms",
                     f"{ours / base:.2f}× import typer+rich ({base * 1000:.0f} ms)",
+                )
+            )
+            ours, base = bench_stats(home, args.repeat)
+            figures.append(
+                (
+                    f"`leadcards stats`, {size:,} cards",
+                    f"{ours * 1000:.0f} ms",
+                    f"{ours / base:.2f}× `leadcards status` ({base * 1000:.0f} ms)",
                 )
             )
             ours, base, ours_kb, base_kb = bench_review_start(home, args.repeat)

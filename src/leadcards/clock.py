@@ -157,6 +157,18 @@ def next_study_day_start(moment: datetime, day_start: str = DEFAULT_DAY_START) -
     return _rollover(_study_date(moment, rollover) + timedelta(days=1), rollover)
 
 
+def study_date(ms: int, day_start: str = DEFAULT_DAY_START) -> date:
+    """The study day an instant belongs to, named by the local date it began on."""
+    return _study_date(from_ms(ms), parse_day_start(day_start))
+
+
+def study_day_starts(first: date, count: int, day_start: str = DEFAULT_DAY_START) -> list[int]:
+    """The starts (ms UTC) of ``count`` study days from ``first`` on, and of the day
+    after them: day ``i`` runs from the ``i``-th to the next."""
+    rollover = parse_day_start(day_start)
+    return [to_ms(_rollover(first + timedelta(days=i), rollover)) for i in range(count + 1)]
+
+
 def to_ms(moment: datetime) -> int:
     """Milliseconds since the epoch: how instants are stored."""
     return int(moment.timestamp() * 1000)

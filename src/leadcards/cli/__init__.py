@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "review": "study_commands",
     "cram": "study_commands",
     "status": "study_commands",
+    "stats": "stats_commands",
     "cards": "card_commands",
     "suspend": "card_commands",
     "unsuspend": "card_commands",

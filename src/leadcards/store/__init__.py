@@ -37,6 +37,7 @@ from leadcards.store.log import (
     UndoResult,
     is_leech_lapse,
 )
+from leadcards.store.stats import StatsQueries
 
 __all__ = [
     "APPLICATION_ID",
@@ -57,7 +58,7 @@ __all__ = [
 ]
 
 
-class Store(LogQueries, DeckQueries):
+class Store(LogQueries, DeckQueries, StatsQueries):
     """One open leadcards database."""
 
     def __init__(self, path: Path, *, check: bool = True) -> None:

@@ -1,0 +1,209 @@
+"""`leadcards stats`: where a learner stands, as plain values.
+
+``gather`` asks the store for a few tallies (per study day, per card) and the modules
+here turn them into figures: ``study_days`` (activity, streaks), ``retention`` (true
+retention), ``memory`` (states, FSRS distributions, knowledge, forecast) and ``weak``
+(weak spots, confusions). Nothing here draws; ``ui/stats_view.py`` does, and
+``to_json`` is the shape ``--json`` prints (documented in the README).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from leadcards.card_list import one_line
+from leadcards.stats import memory, retention, weak
+from leadcards.stats.memory import Bucket, Knowledge, States
+from leadcards.stats.retention import Retention, Tally
+from leadcards.stats.study_days import (
+    Activity,
+    Calendar,
+    Streaks,
+    activity_since,
+    calendar,
+    streaks,
+)
+from leadcards.stats.weak import Confusion, Group
+from leadcards.store import Store
+from leadcards.texts import stored_card
+
+SHOWN = 10  # weak spots of each kind, lapsing cards and confusions kept
+
+
+@dataclass(frozen=True)
+class Lapsed:
+    key: str
+    front: str  # one line, Markdown emphasis dropped
+    lapses: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    deck_ids: list[str]
+    day_start: str
+    desired_retention: float
+    days: Calendar
+    activity: dict[int, Activity]  # study day → its answers
+    streaks: Streaks
+    retention: dict[str, Retention]  # by period (retention.PERIODS)
+    forecast: list[int]  # due on each of the next 30 study days, today first
+    states: States
+    stability: list[Bucket]
+    difficulty: list[Bucket]
+    retrievability: list[Bucket]
+    knowledge: Knowledge
+    weak: dict[str, list[Group]]  # by kind, weakest first, at most SHOWN each
+    titles: dict[tuple[str, str], str]  # (kind, id) → how the group is named
+    lapsed: list[Lapsed]
+    confusions: list[Confusion]
+
+    def window(self, days: int) -> Activity:
+        """The activity of the last ``days`` study days, today included."""
+        return activity_since(self.activity, self.days.today - days + 1, self.days.today)
+
+
+def gather(store: Store, deck_ids: list[str], now_ms: int) -> Dashboard:
+    """Every figure of the decks ``deck_ids`` at ``now_ms``."""
+    settings = store.settings(deck_ids[0] if len(deck_ids) == 1 else None)
+    days = calendar(now_ms, settings.day_start, store.logged_span())
+    spans = days.spans()
+    end = days.starts[-1]
+    activity = {
+        day: Activity(answers, practice, ms)
+        for day, answers, practice, ms in store.activity_by_day(deck_ids, spans, end)
+    }
+    firsts = store.first_reviews(deck_ids, spans, end, days.today)
+    cards = store.cards_now(deck_ids)
+    recall = {}
+    for card in cards:
+        r = memory.card_retrievability(card, now_ms)
+        if r is not None:
+            recall[card.key] = r
+    note_tags: dict[tuple[str, str], list[str]] = {}
+    for deck_id, note_id, tag in store.note_tags(deck_ids):
+        note_tags.setdefault((deck_id, note_id), []).append(tag)
+    spots = weak.weak_spots(
+        (card.key for card in cards), note_tags, recall, retention.by_card(firsts)
+    )
+    shown = {kind: groups[:SHOWN] for kind, groups in spots.items()}
+    titles = {
+        (g.kind, g.id): weak.group_title(g, stored_card(store, g.sample))
+        for groups in shown.values()
+        for g in groups
+    }
+    lapsed = []
+    for key, lapses in memory.most_lapses(cards, SHOWN):
+        text = stored_card(store, key)
+        lapsed.append(Lapsed(key, one_line(text.front) if text is not None else key, lapses))
+    return Dashboard(
+        deck_ids=deck_ids,
+        day_start=settings.day_start,
+        desired_retention=settings.desired_retention,
+        days=days,
+        activity=activity,
+        streaks=streaks({d for d, a in activity.items() if a.answers}, days.today),
+        retention=retention.by_period(firsts),
+        forecast=memory.forecast(cards, days),
+        states=memory.states(cards, now_ms),
+        stability=memory.distribution(
+            (c.stability for c in cards if c.key in recall and c.stability is not None),
+            memory.STABILITY,
+        ),
+        difficulty=memory.distribution(
+            (c.difficulty for c in cards if c.key in recall and c.difficulty is not None),
+            memory.DIFFICULTY,
+        ),
+        retrievability=memory.distribution(recall.values(), memory.RETRIEVABILITY),
+        knowledge=memory.knowledge(recall.values()),
+        weak=shown,
+        titles=titles,
+        lapsed=lapsed,
+        confusions=weak.confusions(
+            store.picks(deck_ids), lambda key: stored_card(store, key), SHOWN
+        ),
+    )
+
+
+def _rate(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _activity(tally: Activity) -> dict[str, Any]:
+    return {
+        "answers": tally.answers,
+        "practice": tally.practice,
+        "seconds": round(tally.duration_ms / 1000, 1),
+    }
+
+
+def _tally(tally: Tally) -> dict[str, Any]:
+    return {"passed": tally.passed, "failed": tally.failed, "rate": _rate(tally.rate)}
+
+
+def _buckets(buckets: list[Bucket]) -> list[dict[str, Any]]:
+    return [{"label": b.label, "from": b.low, "cards": b.cards} for b in buckets]
+
+
+def to_json(board: Dashboard) -> dict[str, Any]:
+    """The dashboard as ``stats --json`` prints it (README, "stats --json")."""
+    days = board.days
+    return {
+        "decks": board.deck_ids,
+        "study_day": days.date_of(days.today).isoformat(),
+        "day_start": board.day_start,
+        "activity": {
+            "today": _activity(board.window(1)),
+            "last_7_days": _activity(board.window(7)),
+            "last_30_days": _activity(board.window(30)),
+        },
+        "streak": {"current": board.streaks.current, "longest": board.streaks.longest},
+        "retention": {
+            "desired": board.desired_retention,
+            **{
+                period: {
+                    "young": _tally(r.young),
+                    "mature": _tally(r.mature),
+                    "all": _tally(r.all),
+                }
+                for period, r in board.retention.items()
+            },
+        },
+        "days": [
+            {"date": days.date_of(day).isoformat(), **_activity(tally)}
+            for day, tally in sorted(board.activity.items())
+        ],
+        "forecast": [
+            {"date": days.date_of(days.today + i).isoformat(), "due": due}
+            for i, due in enumerate(board.forecast)
+        ],
+        "cards": {**board.states._asdict(), "total": board.states.total},
+        "stability_days": _buckets(board.stability),
+        "difficulty": _buckets(board.difficulty),
+        "retrievability": _buckets(board.retrievability),
+        "knowledge": {
+            "cards_seen": board.knowledge.seen,
+            "mean_retrievability": _rate(board.knowledge.mean),
+            "estimated_known": round(board.knowledge.known, 1),
+        },
+        "weak_spots": {
+            kind: [
+                {
+                    "id": g.id,
+                    "title": board.titles[(g.kind, g.id)],
+                    "cards": g.cards,
+                    "cards_seen": g.seen,
+                    "first_reviews": g.reviews.total,
+                    "retention": _rate(g.reviews.rate),
+                    "retrievability": _rate(g.retrievability),
+                }
+                for g in groups
+            ]
+            for kind, groups in board.weak.items()
+        },
+        "most_lapses": [{"key": c.key, "front": c.front, "lapses": c.lapses} for c in board.lapsed],
+        "confusions": [
+            {"key": c.key, "asked": c.asked, "picked": c.picked, "right": c.right, "times": c.times}
+            for c in board.confusions
+        ],
+    }
