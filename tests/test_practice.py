@@ -328,7 +328,7 @@ def test_cram_in_line_mode_changes_no_schedule(isolated_home: Path) -> None:
         "Cram session over: CPHQ::Leadership vs Management\n"
         "Practice answers: 2 in 0m 00s\n"
         "Recalled: 100% (Again 0 · Hard 0 · Good 1 · Easy 1)\n"
-        "Not practised: 4\n"
+        "Left to practise: 4\n"
         "No schedule changed: practice answers are logged apart.\n"
         "Next review: now\n"
     )

@@ -223,7 +223,7 @@ def summary_view(
         lines.append(Text(f"Recalled: {correct:.0%} ({per})"))
     if summary.practice:
         if summary.still_due:
-            lines.append(Text(f"Not practised: {summary.still_due}"))
+            lines.append(Text(f"Left to practise: {summary.still_due}"))
         lines.append(Text("No schedule changed: practice answers are logged apart."))
         lines.append(Text(f"Next review: {next_due}"))
     else:
