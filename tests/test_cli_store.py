@@ -278,11 +278,16 @@ def test_doctor_finds_and_rebuilds_a_tampered_cache(isolated_home: Path) -> None
         "`leadcards doctor --rebuild` rewrites them from the log\n"
     )
     rebuilt = invoke("doctor", "--rebuild")
+    kept = isolated_home / "backups" / "leadcards-2026-03-02-09.00.00.db"
     assert rebuilt.stdout == (
         "integrity: ok\n"
         "decks: every card has its row (1 deck)\n"
         "replay: rebuilt 1 of 153 cards from 10 log events\n"
+        f"backup: the file as it was is kept in {kept}\n"
     )
+    tampered = sqlite3.connect(kept)  # as it was: the tampered row, which --rebuild mended
+    assert tampered.execute("SELECT * FROM cards WHERE key = ?", (keys[4],)).fetchone() != good
+    tampered.close()
     assert invoke("doctor").stdout == clean.stdout
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT * FROM cards WHERE key = ?", (keys[4],)).fetchone() == good
@@ -428,10 +433,12 @@ def test_doctor_rebuild_still_exits_1_for_log_rows_without_a_card(isolated_home:
             (AT,),
         )
     result = invoke("doctor", "--rebuild", code=1)
+    kept = isolated_home / "backups" / "leadcards-2026-03-02-09.00.00.db"
     assert result.stdout == (
         "integrity: 1 log rows name no card\n"
         "decks: every card has its row (1 deck)\n"
         "replay: 153 cards match their 2 log events\n"
+        f"backup: the file as it was is kept in {kept}\n"
     )
 
 

@@ -39,6 +39,11 @@ def check(
         return report
     if _bad_rows(store, report):
         return report
+    kept = None
+    if rebuild:  # it may rewrite rows wholesale: the file as it was is kept first
+        from leadcards.store.backup import take_backup
+
+        kept = take_backup(store.path, now_ms)
     rows = DoctorReport()  # first, since a rebuilt row is a log row's card again
     if decks is not None:
         _check_rows(store, decks, rows, rebuild, now_ms)
@@ -75,6 +80,8 @@ def check(
             f"replay: {len(keys)} of {len(cards)} cards differ from their log "
             f"({shown}{more}); `leadcards doctor --rebuild` rewrites them from the log"
         )
+    if kept is not None:
+        report.lines.append(f"backup: the file as it was is kept in {kept}")
     return report
 
 

@@ -14,6 +14,7 @@ from leadcards.cli.support import (
     JsonOption,
     console,
     echo,
+    err,
     handles_errors,
     open_workspace,
     print_json,
@@ -57,8 +58,22 @@ def _sit(session: Session, names: dict[str, str]) -> None:
         code = run_terminal(session, names, console())
     else:
         code = run_lines(session, names, sys.stdin, sys.stdout)
+    if session.summary.answered:
+        _back_up(session)
     if code:
         raise typer.Exit(code)
+
+
+def _back_up(session: Session) -> None:
+    """After a sitting with answers, a backup unless one was taken in the last 30
+    minutes. Every answer is already in the file: a backup that fails is a warning."""
+    from leadcards.errors import StoreError
+    from leadcards.store.backup import automatic_backup
+
+    try:
+        automatic_backup(session.store.path, session.clock())
+    except StoreError as exc:
+        err(f"warning: no backup taken: {exc}")
 
 
 @app.command(epilog=REVIEW_KEYS)

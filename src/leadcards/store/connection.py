@@ -117,7 +117,7 @@ def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
         ) from None
     existed = path.exists() and path.stat().st_size > 0
     if existed:
-        _require_sqlite_header(path)
+        require_sqlite_header(path)
         if not os.access(path.parent, os.W_OK | os.X_OK):
             # SQLite needs the folder for its log files, and would still write through
             # ones a crash left there: refuse alike whether or not they exist.
@@ -134,6 +134,8 @@ def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
             # imported only here: an up-to-date file (every day but one) never needs it
             from leadcards.store.migrations import migrate
 
+            if existed and version > 0:
+                _backup_before_migration(path)
             migrate(conn, version)
         if check:
             verify(conn, path, seen)
@@ -145,17 +147,26 @@ def connect(path: Path, *, check: bool = True) -> sqlite3.Connection:
     return conn
 
 
-def _require_sqlite_header(path: Path) -> None:
+def _backup_before_migration(path: Path) -> None:
+    """A copy of the file as the older release left it, before any step changes it."""
+    from leadcards.clock import now, to_ms
+    from leadcards.store.backup import take_backup
+
+    take_backup(path, to_ms(now()))
+
+
+UNTOUCHED = "; it was left untouched — move it aside or use --home"
+
+
+def require_sqlite_header(path: Path, *, advice: str = UNTOUCHED) -> None:
+    """Refuse, in one line ending in ``advice``, a file that is not an SQLite database."""
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_MAGIC))
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror}") from None
     if header != SQLITE_MAGIC:
-        raise StoreError(
-            f"{path} is not a leadcards database (not an SQLite file); "
-            "it was left untouched — move it aside or use --home"
-        )
+        raise StoreError(f"{path} is not a leadcards database (not an SQLite file){advice}")
 
 
 def _check(conn: sqlite3.Connection, path: Path, existed: bool) -> int:
