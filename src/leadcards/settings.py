@@ -173,9 +173,7 @@ def _parameters(name: str, value: str) -> tuple[float, ...] | None:
         return None
     parts = value.replace(",", " ").split()
     if len(parts) != len(PARAMETER_BOUNDS):
-        raise UsageError(
-            f"{name} takes {len(PARAMETER_BOUNDS)} numbers (FSRS-6), not {len(parts)}"
-        )
+        raise UsageError(f"{name} takes {len(PARAMETER_BOUNDS)} numbers (FSRS-6), not {len(parts)}")
     numbers = []
     for i, (part, (low, high)) in enumerate(zip(parts, PARAMETER_BOUNDS, strict=True)):
         try:

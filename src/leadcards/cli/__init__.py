@@ -43,6 +43,8 @@ COMMANDS: dict[str, str] = {
     "doctor": "doctor_command",
     "export": "export_commands",
     "plan": "plan_command",
+    "optimize": "fsrs_commands",
+    "simulate": "fsrs_commands",
 }
 
 
