@@ -15,7 +15,7 @@ from leadcards.simulation import Outlook, SimulationResult
 
 BAR_MIN = 8  # narrower than this, the chart is left out
 BAR_MAX = 30
-TABLE_WIDTH = 48  # the simulation table's columns without the bar
+TABLE_WIDTH = 49  # the simulation table's columns and their gaps, without the bar
 
 
 def _table() -> Table:
