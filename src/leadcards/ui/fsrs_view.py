@@ -105,7 +105,7 @@ def simulate_view(result: SimulationResult, width: int) -> Group:
     table.add_column("remembered", justify="right")
     bar = min(BAR_MAX, width - TABLE_WIDTH)
     if bar >= BAR_MIN:
-        table.add_column("minutes a day", no_wrap=True)
+        table.add_column("", no_wrap=True)
     top = max((o.minutes_per_day for o in result.outlooks), default=0.0)
     for outlook in result.outlooks:
         current = abs(outlook.retention - result.desired_retention) < 1e-9
