@@ -30,6 +30,15 @@ from leadcards.settings import (
 
 from .conftest import REPO
 
+# py-fsrs's bounds for FSRS-6's parameters, copied by hand from fsrs.scheduler.
+HIGHEST = "100 100 100 100 10 4 4 0.75 4.5 0.8 3.5 5 0.25 0.9 4 1 6 2 2 0.8 0.8"
+LOWEST = "0.001,0.001,0.001,0.001,1,0.001,0.001,0.001,0,0,0.001,0.001,0.001,0.001,0,0,1,0,0,0,0.1"
+DEFAULT_TAIL = (
+    "6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796, 1.4835, 0.0614, 0.2629, 1.6483, "
+    "0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542"
+)
+DEFAULT_TAIL_VALUES = tuple(float(v) for v in DEFAULT_TAIL.split(", "))
+
 
 def test_settings_are_frozen_and_hashable() -> None:
     assert {DEFAULTS: "cached"}[Settings()] == "cached"
@@ -61,6 +70,7 @@ def test_defaults_as_anki_has_them() -> None:
         "bury_new_siblings": "on",
         "bury_review_siblings": "on",
         "exam_date": "none",
+        "fsrs_parameters": "default",
     }
 
 
@@ -84,6 +94,10 @@ def test_a_shown_value_parses_back_to_itself(name: str) -> None:
         ("leech_threshold", "99", 99),
         ("fuzz", "OFF", False),
         ("fuzz", "yes", True),
+        ("fsrs_parameters", "Default", None),
+        ("fsrs_parameters", HIGHEST, tuple(float(v) for v in HIGHEST.split())),
+        ("fsrs_parameters", LOWEST, tuple(float(v) for v in LOWEST.split(","))),
+        ("fsrs_parameters", "0.123456, " * 4 + DEFAULT_TAIL, (0.1235,) * 4 + DEFAULT_TAIL_VALUES),
     ],
 )
 def test_parse_value(name: str, text: str, value: object) -> None:
@@ -94,7 +108,8 @@ def test_unknown_names_are_refused_everywhere_with_a_suggestion() -> None:
     message = (
         "unknown setting 'fuz'; did you mean 'fuzz'? (settings: desired_retention, "
         "learning_steps, relearning_steps, maximum_interval, new_per_day, reviews_per_day, "
-        "day_start, leech_threshold, fuzz, bury_new_siblings, bury_review_siblings, exam_date)"
+        "day_start, leech_threshold, fuzz, bury_new_siblings, bury_review_siblings, exam_date, "
+        "fsrs_parameters)"
     )
     assert str(unknown_setting("fuz")) == message
     with pytest.raises(UsageError) as parsing:

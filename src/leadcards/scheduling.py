@@ -170,7 +170,9 @@ class Scheduler:
         self._card = fsrs.Card
         self._states = tuple(fsrs.State(n) for n in (1, 1, 2, 3))  # NEW starts learning
         self._ratings = (None, *fsrs.Rating)
+        fitted = settings.fsrs_parameters  # None: py-fsrs's defaults
         self._fsrs = fsrs.Scheduler(
+            parameters=fitted if fitted is not None else fsrs.scheduler.DEFAULT_PARAMETERS,
             desired_retention=settings.desired_retention,
             learning_steps=tuple(timedelta(seconds=s) for s in settings.learning_steps),
             relearning_steps=tuple(timedelta(seconds=s) for s in settings.relearning_steps),

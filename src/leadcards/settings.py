@@ -138,6 +138,65 @@ def _show_exam_date(value: str | None) -> str:
         return value
 
 
+PARAMETER_BOUNDS: tuple[tuple[float, float], ...] = (
+    *((0.001, 100.0),) * 4,
+    (1.0, 10.0),
+    (0.001, 4.0),
+    (0.001, 4.0),
+    (0.001, 0.75),
+    (0.0, 4.5),
+    (0.0, 0.8),
+    (0.001, 3.5),
+    (0.001, 5.0),
+    (0.001, 0.25),
+    (0.001, 0.9),
+    (0.0, 4.0),
+    (0.0, 1.0),
+    (1.0, 6.0),
+    (0.0, 2.0),
+    (0.0, 2.0),
+    (0.0, 0.8),
+    (0.1, 0.8),
+)
+"""The range py-fsrs's ``Scheduler`` accepts for each of FSRS-6's 21 parameters (its
+``LOWER_BOUNDS_PARAMETERS`` and ``UPPER_BOUNDS_PARAMETERS``), written here so that
+reading a stored set never imports fsrs; ``tests/test_optimizer.py`` compares them."""
+PARAMETER_DECIMALS = 4
+"""Parameters are kept to four decimals, as Anki shows them: more is noise from the fit."""
+DEFAULT_PARAMETERS = "default"
+
+
+def _parameters(name: str, value: str) -> tuple[float, ...] | None:
+    """21 numbers, separated by commas or spaces, each within py-fsrs's bounds
+    (``default``: FSRS's own defaults)."""
+    if value.strip().lower() == DEFAULT_PARAMETERS:
+        return None
+    parts = value.replace(",", " ").split()
+    if len(parts) != len(PARAMETER_BOUNDS):
+        raise UsageError(f"{name} takes {len(PARAMETER_BOUNDS)} numbers (FSRS-6), not {len(parts)}")
+    numbers = []
+    for i, (part, (low, high)) in enumerate(zip(parts, PARAMETER_BOUNDS, strict=True)):
+        try:
+            number = round(float(part), PARAMETER_DECIMALS)
+        except ValueError:
+            raise UsageError(f"{name}: {part!r} is not a number") from None
+        if not low <= number <= high:
+            raise UsageError(f"{name}: number {i + 1} must be between {low} and {high}, not {part}")
+        numbers.append(number)
+    return tuple(numbers)
+
+
+def _show_parameters(value: tuple[float, ...] | list[float] | None) -> str:
+    """Comma-separated, as Anki shows them; ``_parameters`` reads it back exactly."""
+    if value is None:
+        return DEFAULT_PARAMETERS
+    return ", ".join(str(v) for v in value)
+
+
+def _are_parameters(value: Any) -> bool:
+    return isinstance(value, list) and all(type(v) in (int, float) for v in value)
+
+
 def exam_ms(value: str | None) -> int | None:
     """The instant the exam day begins (ms UTC), of a stored ``exam_date``; text without
     an offset (only a hand edit writes it) is read as UTC, the same in every time zone."""
@@ -148,14 +207,21 @@ def exam_ms(value: str | None) -> int | None:
 
 
 def _setting(
-    default: T, help_text: str, parse: Callable[[str, str], T], show: Callable[[T], str] = str
+    default: T,
+    help_text: str,
+    parse: Callable[[str, str], T],
+    show: Callable[[T], str] = str,
+    kind: Callable[[Any], bool] | None = None,
 ) -> T:
     """One row of the settings table, written as a dataclass field.
 
     Typed as returning ``T`` (like ``dataclasses.field``) so the attribute keeps its
     type for callers, and mypy checks that default, parser and formatter agree.
+    ``kind``: whether a stored JSON value is of the setting's kind, when the default
+    alone does not tell (a default of None).
     """
-    return field(default=default, metadata={"help": help_text, "parse": parse, "show": show})
+    metadata = {"help": help_text, "parse": parse, "show": show, "kind": kind}
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -212,6 +278,14 @@ class Settings:
         _exam_date,
         _show_exam_date,
     )
+    fsrs_parameters: tuple[float, ...] | None = _setting(
+        None,
+        "FSRS's 21 parameters, comma-separated, or default: what `leadcards optimize "
+        "--apply` fits to your answers",
+        _parameters,
+        _show_parameters,
+        _are_parameters,
+    )
 
 
 @dataclass(frozen=True)
@@ -223,10 +297,18 @@ class Spec:
     help: str
     parse: Parser
     show: Callable[[Any], str]
+    kind: Callable[[Any], bool] | None = None
 
 
 SPECS: Mapping[str, Spec] = {
-    f.name: Spec(f.name, f.default, f.metadata["help"], f.metadata["parse"], f.metadata["show"])
+    f.name: Spec(
+        f.name,
+        f.default,
+        f.metadata["help"],
+        f.metadata["parse"],
+        f.metadata["show"],
+        f.metadata["kind"],
+    )
     for f in fields(Settings)
 }
 NAMES: tuple[str, ...] = tuple(SPECS)
@@ -277,9 +359,10 @@ def stored_problem(name: str, value: Any) -> str | None:
     if spec is None:
         return None
     shown = json.dumps(value)
-    if not _same_kind(value, spec.default):
+    same = spec.kind(value) if spec.kind is not None else _same_kind(value, spec.default)
+    if not same:
         return f"holds {shown}, not the kind of value {name} takes"
-    if isinstance(value, list):  # steps: older versions took longer ones than config now
+    if isinstance(spec.default, tuple):  # steps: older versions took longer ones than config now
         longest = KEPT_STEP_DAYS * _UNITS["d"]
         if not all(0 < v <= longest for v in value):
             return f"holds {shown}: each step must be more than 0 and at most {KEPT_STEP_DAYS}d"

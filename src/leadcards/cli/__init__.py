@@ -45,6 +45,8 @@ COMMANDS: dict[str, str] = {
     "plan": "plan_command",
     "backup": "backup_commands",
     "restore": "backup_commands",
+    "optimize": "fsrs_commands",
+    "simulate": "fsrs_commands",
 }
 
 

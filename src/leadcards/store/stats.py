@@ -12,7 +12,7 @@ never in retention.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from leadcards.scheduling import DAY_MS, State
@@ -143,3 +143,22 @@ class StatsQueries(StoreBase):
                 params,
             )
         ]
+
+    def study_history(
+        self, deck_ids: Sequence[str], spans: DaySpans, end_ms: int
+    ) -> Iterator[tuple[str, bool, int, int, int, int]]:
+        """(card, is a forget, study day, rating, ms taken, state before) of each live
+        answer and forget of the decks' cards, per card in log order: what FSRS is fitted
+        to and the simulator's answer times are taken from. Practice answers (cramming)
+        are left out: they changed no schedule, so they say nothing of the intervals."""
+        keys, params = _keys_of(deck_ids)
+        day, day_params = _day_of(spans, end_ms, "e.at")
+        return (
+            (r[0], r[1] == "forget", r[2], r[3] or 0, r[4] or 0, r[5] or 0)
+            for r in self._stream(
+                f"SELECT e.card_key, e.kind, {day} AS day, e.rating, e.duration_ms, "
+                "e.state_before FROM events e WHERE e.kind IN ('answer', 'forget') "
+                f"AND {keys} AND {LIVE} ORDER BY e.card_key, e.at, e.id",
+                {**params, **day_params},
+            )
+        )
