@@ -136,7 +136,8 @@ def _fit_line(result: SimulationResult) -> Text:
     if result.minutes is None:
         return Text("Give --minutes M to see which retention fits the time you have.")
     source = " (your last 30 days)" if result.measured_minutes else ""
-    time = f"at {result.minutes:.3g} minutes a day{source}"
+    amount = f"{result.minutes:.1f}".removesuffix(".0") if result.minutes >= 0.1 else "under 0.1"
+    time = f"at {amount} minutes a day{source}"
     when = (
         f"Before the exam on {result.exam.isoformat()} ({result.days_left} days), "
         if result.until_exam and result.exam is not None
