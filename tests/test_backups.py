@@ -183,3 +183,21 @@ def test_a_rebuild_and_a_migration_back_up_first(isolated_home: Path, tmp_path: 
     kept = backups.listing(home)
     assert len(kept) == 1
     assert db_rows(kept[0].path, "PRAGMA user_version") == [(3,)]
+
+
+def test_a_killed_backups_leftover_is_swept_after_an_hour(isolated_home: Path) -> None:
+    import os
+    import time
+
+    invoke("status")
+    where = backups.folder(isolated_home)
+    where.mkdir()
+    old, fresh = where / "leadcards-2026-03-01-08.00.00.db.part", where / "x.db.part"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"being written")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    invoke("backup")
+    assert not old.exists()
+    assert fresh.exists()  # perhaps another terminal's backup, still running
+    assert len(backups.listing(isolated_home)) == 1

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import time
 from pathlib import Path
 
 from leadcards.errors import DataFolderError, UsageError
@@ -70,3 +72,21 @@ def user_decks_dir(home_dir: Path) -> Path:
 
 def database_path(home_dir: Path) -> Path:
     return home_dir / "leadcards.db"
+
+
+STALE_SECONDS = 3600  # older than any export or backup runs: a leftover, not running work
+
+
+def sweep_stale(pattern: str, folder: Path) -> None:
+    """Remove leftovers matching ``pattern`` in ``folder`` not touched for an hour: what
+    a killed export or backup left (one still running is younger)."""
+    import shutil  # only when sweeping: start-up never needs it
+
+    cutoff = time.time() - STALE_SECONDS
+    for leftover in folder.glob(pattern):
+        with contextlib.suppress(OSError):
+            if leftover.lstat().st_mtime < cutoff:
+                if leftover.is_dir() and not leftover.is_symlink():
+                    shutil.rmtree(leftover)
+                else:
+                    leftover.unlink()

@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import stat
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from leadcards.errors import LeadcardsError, UsageError
+from leadcards.paths import sweep_stale
 
 WORK_PREFIX = "leadcards-export-"
-STALE_SECONDS = 3600  # older than any export runs: a leftover, not a running export
 
 
 class ExportError(LeadcardsError):
@@ -50,18 +48,6 @@ def check_output(path: Path, *, force: bool) -> None:
         raise UsageError(f"{path} already exists; use --force to overwrite it")
 
 
-def _sweep(pattern: str, folder: Path) -> None:
-    """Remove leftovers matching ``pattern`` in ``folder`` not touched for an hour."""
-    cutoff = time.time() - STALE_SECONDS
-    for leftover in folder.glob(pattern):
-        with contextlib.suppress(OSError):
-            if leftover.lstat().st_mtime < cutoff:
-                if leftover.is_dir() and not leftover.is_symlink():
-                    shutil.rmtree(leftover)
-                else:
-                    leftover.unlink()
-
-
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
     """A temporary file beside ``path`` that replaces it only if the block succeeds.
@@ -70,7 +56,7 @@ def atomic_output(path: Path) -> Iterator[Path]:
     is removed on any failure, Ctrl-C and termination included.
     """
     folder = path.parent or Path(".")
-    _sweep(f".{path.name}.*.part", folder)
+    sweep_stale(f".{path.name}.*.part", folder)
     try:
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as exc:
@@ -92,7 +78,7 @@ def atomic_output(path: Path) -> Iterator[Path]:
 @contextlib.contextmanager
 def work_folder() -> Iterator[Path]:
     """A private working folder for building a package, removed afterwards."""
-    _sweep(f"{WORK_PREFIX}*", Path(tempfile.gettempdir()))
+    sweep_stale(f"{WORK_PREFIX}*", Path(tempfile.gettempdir()))
     with tempfile.TemporaryDirectory(prefix=WORK_PREFIX) as work:
         yield Path(work)
 

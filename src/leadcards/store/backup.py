@@ -50,6 +50,9 @@ def copy_database(source: Path, target: Path) -> None:
         if is_file_error(exc):
             raise explain(source, exc) from None
         raise
+    except BaseException:  # Ctrl-C, termination: no half copy left behind
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def vet_backup(path: Path) -> int:
@@ -100,8 +103,10 @@ def take_backup(database: Path, now_ms: int) -> Path:
     """A backup of ``database`` now, in the backups folder beside it; then old ones are
     thinned (``backups.obsolete``)."""
     from leadcards import backups
+    from leadcards.paths import sweep_stale
 
     home = database.parent
+    sweep_stale("*.part", backups.folder(home))  # what a killed backup left
     target = backups.new_path(home, now_ms)
     copy_database(database, target)
     for old in backups.obsolete(backups.listing(home), now_ms):
