@@ -45,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "plan": "plan_command",
     "backup": "backup_commands",
     "restore": "backup_commands",
+    "merge": "merge_command",
     "optimize": "fsrs_commands",
     "simulate": "fsrs_commands",
 }

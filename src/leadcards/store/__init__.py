@@ -33,10 +33,10 @@ from leadcards.store.log import (
     Answered,
     AnswerResult,
     Logged,
-    LogQueries,
     UndoResult,
     is_leech_lapse,
 )
+from leadcards.store.merge import MergeQueries, MergeReport
 from leadcards.store.stats import StatsQueries
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "DeckFile",
     "DeckText",
     "Logged",
+    "MergeReport",
     "NoteText",
     "Store",
     "UndoResult",
@@ -58,7 +59,7 @@ __all__ = [
 ]
 
 
-class Store(LogQueries, DeckQueries, StatsQueries):
+class Store(MergeQueries, DeckQueries, StatsQueries):
     """One open leadcards database."""
 
     def __init__(self, path: Path, *, check: bool = True) -> None:

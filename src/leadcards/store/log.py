@@ -450,12 +450,15 @@ class LogQueries(CardQueries):
     def write_settings(self, stored: dict[str, dict[str, Any]]) -> None:
         """Replace the settings cache (after a replay) in one transaction."""
         with self._transaction():
-            self._run("DELETE FROM settings")
-            self._run_many(
-                "INSERT INTO settings (scope, key, value) VALUES (?, ?, ?)",
-                [
-                    (scope, key, json.dumps(value))
-                    for scope, values in stored.items()
-                    for key, value in values.items()
-                ],
-            )
+            self._replace_settings(stored)
+
+    def _replace_settings(self, stored: dict[str, dict[str, Any]]) -> None:
+        self._run("DELETE FROM settings")
+        self._run_many(
+            "INSERT INTO settings (scope, key, value) VALUES (?, ?, ?)",
+            [
+                (scope, key, json.dumps(value))
+                for scope, values in stored.items()
+                for key, value in values.items()
+            ],
+        )

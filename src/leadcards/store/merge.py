@@ -1,0 +1,84 @@
+"""Merging another device's log into this one: the union of two logs, replayed.
+
+Every event has a global id and the replay order is (time, id), so two databases that
+each hold some of a learner's answers become one by taking every event this file lacks
+and replaying: whichever file merges into which, and however often, the log is the same
+union and so are the cards. Undo is an event too (a tombstone naming what it takes back),
+so an answer undone on one device stays undone. The other file is read from a copy taken
+through SQLite, so a file in use or caught mid-sync by a sync tool is read as of one
+moment, or refused; it is never written.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import NamedTuple
+
+from leadcards.events import NEW_RECORD, replay
+from leadcards.store.cards import RECORD_COLUMNS, record_values
+from leadcards.store.connection import connect
+from leadcards.store.log import LogQueries
+
+EVENT_FIELDS = (
+    "id, at, kind, card_key, rating, duration_ms, picked, target, data, state_before, "
+    "state_after, due_after, stability_after, difficulty_after"
+)
+CARD_IDENTITY = "key, deck_id, note_id, template, content_hash, position, added_at"
+
+
+class MergeReport(NamedTuple):
+    events: int  # events taken from the other file
+    cards: int  # cards whose schedule or flags changed
+    unknown: int  # cards this file had no row for: kept hidden until their deck syncs
+
+
+class MergeQueries(LogQueries):
+    def merge_from(self, other: Path) -> MergeReport:
+        """Take every event ``other`` has and this file lacks, and replay."""
+        from leadcards.store.backup import copy_database, vet_backup
+
+        vet_backup(other)
+        with tempfile.TemporaryDirectory(prefix="leadcards-merge-") as work:
+            snapshot = Path(work) / "other.db"
+            copy_database(other, snapshot)
+            connect(snapshot).close()  # brought up to this release's schema, and vetted
+            self._run("ATTACH DATABASE ? AS other", (str(snapshot),))
+            try:
+                return self._merge_attached()
+            finally:
+                self._run("DETACH DATABASE other")
+
+    def _merge_attached(self) -> MergeReport:
+        with self._transaction():
+            # A card answered there whose deck this file has not synced: its row comes
+            # along, hidden (removed) until that deck is synced here, so its events keep
+            # their card and nothing answered is lost.
+            unknown = self._run(
+                f"INSERT INTO cards ({CARD_IDENTITY}, removed) "
+                f"SELECT {CARD_IDENTITY}, 1 FROM other.cards o "
+                "WHERE o.key NOT IN (SELECT key FROM main.cards) "
+                "AND o.key IN (SELECT card_key FROM other.events WHERE card_key IS NOT NULL)"
+            )
+            taken = self._run(
+                f"INSERT INTO events ({EVENT_FIELDS}) SELECT {EVENT_FIELDS} FROM other.events o "
+                "WHERE o.id NOT IN (SELECT id FROM main.events) ORDER BY o.at, o.id"
+            )
+            if not taken:
+                return MergeReport(0, 0, unknown)
+            rows = {row.key: row for row in self.all_cards()}
+            replayed = replay(
+                self.events(), {key: row.deck_id for key, row in rows.items()}, self.undone()
+            )
+            changed = {
+                key: replayed.get(key, NEW_RECORD)
+                for key, row in rows.items()
+                if replayed.get(key, NEW_RECORD) != row.record
+            }
+            assignments = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS)
+            self._run_many(
+                f"UPDATE cards SET {assignments} WHERE key = ?",
+                ((*record_values(record), key) for key, record in changed.items()),
+            )
+            self._replace_settings(self.logged_settings())
+        return MergeReport(taken, len(changed), unknown)
