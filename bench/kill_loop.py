@@ -175,11 +175,43 @@ def kill_rebuild(home: Path, rng: random.Random, day: str) -> Outcome:
     return outcome
 
 
+def kill_merge(home: Path, rng: random.Random, day: str) -> Outcome:
+    """Another device answers five cards; die while merging its database in. The merge
+    is one transaction: after the kill it is wholly in or not at all, and the next merge
+    completes it."""
+    from datetime import datetime
+
+    from leadcards.clock import to_ms
+    from leadcards.store import open_store
+    from leadcards.store.backup import copy_database
+
+    outcome = Outcome("merge")
+    other = home.parent / "other"
+    other.mkdir(exist_ok=True)
+    (other / "leadcards.db").unlink(missing_ok=True)
+    copy_database(home / "leadcards.db", other / "leadcards.db")
+    at = to_ms(datetime.fromisoformat(day)) + 3_600_000
+    with open_store(other) as store:
+        keys = [row.key for row in store.all_cards() if row.deck_id == "mine"]
+        for key in rng.sample(keys, 5):
+            store.answer(key, rng.randrange(1, 5), 1000, at)
+    before = live_answers(home)
+    _kill_after(["merge", str(other / "leadcards.db")], home, rng.random() * 0.8)
+    if live_answers(home) not in (before, before + 5):
+        outcome.problems.append(f"merge: half merged ({before} → {live_answers(home)})")
+    run(home, "merge", str(other / "leadcards.db"))
+    if live_answers(home) != before + 5:
+        outcome.problems.append("merge: the next merge did not bring the five answers in")
+    _doctor(home, outcome)
+    return outcome
+
+
 KILLS: dict[str, Callable[[Path, random.Random, str], Outcome]] = {
     "review": kill_review,
     "export": kill_export,
     "sync": kill_sync,
     "rebuild": kill_rebuild,
+    "merge": kill_merge,
 }
 
 
