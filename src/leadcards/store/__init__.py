@@ -37,7 +37,7 @@ from leadcards.store.log import (
     UndoResult,
     is_leech_lapse,
 )
-from leadcards.store.stats import StatsQueries
+from leadcards.store.stats import StatsCache, StatsQueries
 
 __all__ = [
     "APPLICATION_ID",
@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 
-class Store(LogQueries, DeckQueries, StatsQueries):
+class Store(LogQueries, DeckQueries, StatsQueries, StatsCache):
     """One open leadcards database."""
 
     def __init__(self, path: Path, *, check: bool = True) -> None:
