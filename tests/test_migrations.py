@@ -279,14 +279,18 @@ def _no_parse(*args: object) -> None:
 # version 3 → 4: practice events, and an index to count a deck's cards ----------------
 
 
-@pytest.fixture
-def v3_home(tmp_path: Path) -> Path:
+def placed_home(tmp_path: Path, version: int) -> Path:
+    """A data folder holding ``fixtures/vN``'s file, its deck file ``deck.yaml`` (deck
+    ``migN``) and the built-in deck where its placeholder paths say."""
     home = tmp_path / "home"
     (home / "decks").mkdir(parents=True)
     deck = home / "decks" / "deck.yaml"
-    shutil.copy(FIXTURES / "v3" / "deck.yaml", deck)
-    shutil.copy(V3, home / "leadcards.db")
-    for deck_id, path in (("mig3", deck), ("lvm", paths.builtin_decks_dir() / BUILTIN)):
+    shutil.copy(FIXTURES / f"v{version}" / "deck.yaml", deck)
+    shutil.copy(FIXTURES / f"v{version}" / "leadcards.db", home / "leadcards.db")
+    for deck_id, path in (
+        (f"mig{version}", deck),
+        ("lvm", paths.builtin_decks_dir() / BUILTIN),
+    ):
         stat = path.stat()
         db_execute(
             home / "leadcards.db",
@@ -294,6 +298,11 @@ def v3_home(tmp_path: Path) -> Path:
             (str(path.resolve()), stat.st_size, stat.st_mtime_ns, deck_id),
         )
     return home
+
+
+@pytest.fixture
+def v3_home(tmp_path: Path) -> Path:
+    return placed_home(tmp_path, 3)
 
 
 def test_the_fixture_is_a_schema_3_file() -> None:
@@ -338,19 +347,7 @@ def test_a_v3_file_migrates_with_its_cards_and_counts_them_by_index(
 
 @pytest.fixture
 def v4_home(tmp_path: Path) -> Path:
-    home = tmp_path / "home"
-    (home / "decks").mkdir(parents=True)
-    deck = home / "decks" / "deck.yaml"
-    shutil.copy(FIXTURES / "v4" / "deck.yaml", deck)
-    shutil.copy(V4, home / "leadcards.db")
-    for deck_id, path in (("mig4", deck), ("lvm", paths.builtin_decks_dir() / BUILTIN)):
-        stat = path.stat()
-        db_execute(
-            home / "leadcards.db",
-            "UPDATE deck_files SET path = ?, size = ?, mtime_ns = ? WHERE deck_id = ?",
-            (str(path.resolve()), stat.st_size, stat.st_mtime_ns, deck_id),
-        )
-    return home
+    return placed_home(tmp_path, 4)
 
 
 def test_the_fixture_is_a_schema_4_file() -> None:

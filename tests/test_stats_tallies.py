@@ -12,7 +12,6 @@ import os
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from leadcards.store import Store, open_store
 
 from .conftest import AT, DAY, HOUR, TABLE_DECK, db_rows
 from .test_stats import Log, deck_store
+from .test_stats import table as table  # the fixture: TABLE_DECK with tags
 
 CARDS = [
     "tbl:cmp:focus:management:choice",
@@ -109,13 +109,6 @@ def test_kept_tallies_equal_the_whole_log(
                 assert kept == fresh
         finally:
             store.close()
-
-
-@pytest.fixture
-def table(isolated_home: Path, tmp_path: Path) -> Iterator[Store]:
-    store = deck_store(isolated_home, tmp_path, TABLE_DECK)
-    yield store
-    store.close()
 
 
 def cover(store: Store) -> list[tuple[Any, ...]]:
