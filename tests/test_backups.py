@@ -161,14 +161,14 @@ def test_restore_refuses_what_is_no_leadcards_database(isolated_home: Path, tmp_
         text: f"error: {text} is not a leadcards database (not an SQLite file)\n",
         foreign: f"error: {foreign} is an SQLite database but not a leadcards one\n",
         newer: f"error: {newer} was written by a newer leadcards (schema 99; this version "
-        "knows up to 4)\n",
+        "knows up to 5)\n",
         tmp_path / "missing.db": f"error: {tmp_path / 'missing.db'} is not a file\n",
     }
     for path, line in expected.items():
         result = invoke("restore", str(path), code=1 if path.exists() else 2)
         assert result.stderr == line
     assert backups.listing(isolated_home) == []  # nothing was backed up, nothing replaced
-    assert db_rows(database, "PRAGMA user_version") == [(4,)]
+    assert db_rows(database, "PRAGMA user_version") == [(5,)]
 
 
 def test_a_rebuild_and_a_migration_back_up_first(isolated_home: Path, tmp_path: Path) -> None:

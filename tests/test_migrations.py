@@ -10,6 +10,11 @@ to the millisecond, floats to the bit — and the log alone must give them back.
 and the built-in deck, 9 answers over two days, a deck setting, a suspension; deck file
 paths replaced as in v2). Version 4 adds the `practice` event kind and an index.
 
+``fixtures/v4/leadcards.db`` was written by the schema-4 release (``fixtures/v4/deck.yaml``
+and the built-in deck, 13 answers over two days, a practice answer, a pick, an undo, a
+deck setting, a suspension; deck file paths replaced as in v2). Version 5 adds the
+tallies ``stats`` keeps, empty until the first ``stats``.
+
 ``fixtures/v2/leadcards.db`` was written by the schema-2 release (``fixtures/v2/deck.yaml``
 and the built-in deck synced from the data folder, 13 answers over two days, a deck
 setting, a suspension); its deck files' paths were then replaced by placeholders, which
@@ -38,6 +43,7 @@ from .conftest import AT, FIXTURES, db_execute, db_rows
 V1 = FIXTURES / "v1" / "leadcards.db"
 V2 = FIXTURES / "v2" / "leadcards.db"
 V3 = FIXTURES / "v3" / "leadcards.db"
+V4 = FIXTURES / "v4" / "leadcards.db"
 BUILTIN = "leadership-vs-management.yaml"
 CARD_COLUMNS = (
     "key, deck_id, note_id, template, content_hash, position, state, step, stability, "
@@ -68,7 +74,7 @@ def test_a_v1_file_migrates_with_every_card_unchanged(v1_home: Path) -> None:
     db = v1_home / "leadcards.db"
     before = cards(db)
     with open_store(v1_home) as store:
-        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 4
+        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 5
         assert cards(db) == before
         report = doctor.check(store)
     assert report.ok, report.lines
@@ -222,7 +228,7 @@ def test_a_v2_file_migrates_and_the_next_sync_stores_every_cards_text(v2_home: P
     db = v2_home / "leadcards.db"
     before = cards(db)
     with open_store(v2_home) as store:
-        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 4
+        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 5
         assert cards(db) == before
         assert db_rows(store, "SELECT count(*) FROM notes")[0][0] == 0
         # both files are unchanged, yet the next sync reads them: it has no text of them
@@ -273,14 +279,18 @@ def _no_parse(*args: object) -> None:
 # version 3 → 4: practice events, and an index to count a deck's cards ----------------
 
 
-@pytest.fixture
-def v3_home(tmp_path: Path) -> Path:
+def placed_home(tmp_path: Path, version: int) -> Path:
+    """A data folder holding ``fixtures/vN``'s file, its deck file ``deck.yaml`` (deck
+    ``migN``) and the built-in deck where its placeholder paths say."""
     home = tmp_path / "home"
     (home / "decks").mkdir(parents=True)
     deck = home / "decks" / "deck.yaml"
-    shutil.copy(FIXTURES / "v3" / "deck.yaml", deck)
-    shutil.copy(V3, home / "leadcards.db")
-    for deck_id, path in (("mig3", deck), ("lvm", paths.builtin_decks_dir() / BUILTIN)):
+    shutil.copy(FIXTURES / f"v{version}" / "deck.yaml", deck)
+    shutil.copy(FIXTURES / f"v{version}" / "leadcards.db", home / "leadcards.db")
+    for deck_id, path in (
+        (f"mig{version}", deck),
+        ("lvm", paths.builtin_decks_dir() / BUILTIN),
+    ):
         stat = path.stat()
         db_execute(
             home / "leadcards.db",
@@ -288,6 +298,11 @@ def v3_home(tmp_path: Path) -> Path:
             (str(path.resolve()), stat.st_size, stat.st_mtime_ns, deck_id),
         )
     return home
+
+
+@pytest.fixture
+def v3_home(tmp_path: Path) -> Path:
+    return placed_home(tmp_path, 3)
 
 
 def test_the_fixture_is_a_schema_3_file() -> None:
@@ -311,7 +326,7 @@ def test_a_v3_file_migrates_with_its_cards_and_counts_them_by_index(
     db = v3_home / "leadcards.db"
     before = cards(db)
     with open_store(v3_home) as store:
-        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 4
+        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 5
         assert cards(db) == before
         indexes = {
             r[0] for r in db_rows(store, "SELECT name FROM sqlite_master WHERE type='index'")
@@ -325,3 +340,55 @@ def test_a_v3_file_migrates_with_its_cards_and_counts_them_by_index(
     assert shown.exit_code == 0, shown.stderr
     mine = next(d for d in json.loads(shown.stdout)["decks"] if d["id"] == "mig3")
     assert (mine["total"], mine["suspended"], mine["leeches"]) == (18, 1, 0)
+
+
+# version 4 → 5: the tallies `stats` keeps ---------------------------------------------
+
+
+@pytest.fixture
+def v4_home(tmp_path: Path) -> Path:
+    return placed_home(tmp_path, 4)
+
+
+def test_the_fixture_is_a_schema_4_file() -> None:
+    with sqlite3.connect(V4) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        kinds = dict(conn.execute("SELECT kind, count(*) FROM events GROUP BY kind").fetchall())
+        assert kinds == {"answer": 13, "practice": 1, "setting": 1, "suspend": 1, "undo": 1}
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "stats_cover" not in tables
+
+
+def test_a_v4_file_migrates_and_stats_keeps_its_past_days(
+    v4_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from leadcards.cli import app
+
+    db = v4_home / "leadcards.db"
+    before = cards(db)
+    with open_store(v4_home) as store:
+        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 5
+        assert cards(db) == before
+        assert db_rows(store, "SELECT count(*) FROM stats_cover") == [(0,)]
+        assert doctor.check(store).lines[-1] == "replay: 171 cards match their 17 log events"
+    monkeypatch.setenv("LEADCARDS_HOME", str(v4_home))
+    monkeypatch.setenv("LEADCARDS_NOW", "2026-03-02T09:00:00+00:00")
+    monkeypatch.setenv("TZ", "UTC")
+    shown = CliRunner().invoke(app, ["stats", "mig4", "--json"])
+    assert shown.exit_code == 0, shown.stderr
+    figures = json.loads(shown.stdout)
+    # 28 Feb: 5 answers and one Again; 1 Mar: 5 answers, one undone, a practice, a pick
+    assert [(d["date"], d["answers"], d["practice"]) for d in figures["days"]] == [
+        ("2026-02-28", 6, 0),
+        ("2026-03-01", 7, 1),
+    ]
+    assert db_rows(db, "SELECT deck_id, day, answers FROM stats_days ORDER BY day") == [
+        ("mig4", 739675, 6),
+        ("mig4", 739676, 7),
+    ]
+    again = CliRunner().invoke(app, ["stats", "mig4", "--json"])
+    assert json.loads(again.stdout) == figures

@@ -44,6 +44,7 @@ def check(
         from leadcards.store.backup import take_backup
 
         kept = take_backup(store.path, now_ms)
+        store.clear_stats_tallies()  # derived from the log: the next `stats` makes them again
     rows = DoctorReport()  # first, since a rebuilt row is a log row's card again
     if decks is not None:
         _check_rows(store, decks, rows, rebuild, now_ms)

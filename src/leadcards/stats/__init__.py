@@ -14,6 +14,7 @@ from typing import Any
 
 from leadcards.card_list import one_line
 from leadcards.stats import memory, retention, weak
+from leadcards.stats.log_tallies import log_figures
 from leadcards.stats.memory import Bucket, Knowledge, States
 from leadcards.stats.retention import Retention, Tally
 from leadcards.stats.study_days import (
@@ -63,17 +64,14 @@ class Dashboard:
         return activity_since(self.activity, self.days.today - days + 1, self.days.today)
 
 
-def gather(store: Store, deck_ids: list[str], now_ms: int) -> Dashboard:
-    """Every figure of the decks ``deck_ids`` at ``now_ms``."""
+def gather(store: Store, deck_ids: list[str], now_ms: int, *, keep: bool = True) -> Dashboard:
+    """Every figure of the decks ``deck_ids`` at ``now_ms``; with ``keep`` the past days'
+    tallies are kept in the store (and read from it), else read off the whole log."""
     settings = store.settings(deck_ids[0] if len(deck_ids) == 1 else None)
-    days = calendar(now_ms, settings.day_start, store.logged_span())
-    spans = days.spans()
-    end = days.starts[-1]
-    activity = {
-        day: Activity(answers, practice, ms)
-        for day, answers, practice, ms in store.activity_by_day(deck_ids, spans, end)
-    }
-    firsts = store.first_reviews(deck_ids, spans, end, days.today)
+    logged = store.logged_span()
+    days = calendar(now_ms, settings.day_start, logged)
+    log = log_figures(store, deck_ids, days, settings.day_start, logged, keep=keep)
+    activity = log.activity
     cards = store.cards_now(deck_ids)
     recall = {}
     for card in cards:
@@ -83,9 +81,7 @@ def gather(store: Store, deck_ids: list[str], now_ms: int) -> Dashboard:
     note_tags: dict[tuple[str, str], list[str]] = {}
     for deck_id, note_id, tag in store.note_tags(deck_ids):
         note_tags.setdefault((deck_id, note_id), []).append(tag)
-    spots = weak.weak_spots(
-        (card.key for card in cards), note_tags, recall, retention.by_card(firsts)
-    )
+    spots = weak.weak_spots((card.key for card in cards), note_tags, recall, log.cards)
     shown = {kind: groups[:SHOWN] for kind, groups in spots.items()}
     titles = {
         (g.kind, g.id): weak.group_title(g, stored_card(store, g.sample))
@@ -103,7 +99,7 @@ def gather(store: Store, deck_ids: list[str], now_ms: int) -> Dashboard:
         days=days,
         activity=activity,
         streaks=streaks({d for d, a in activity.items() if a.answers}, days.today),
-        retention=retention.by_period(firsts),
+        retention=retention.by_period(log.retention, days.today),
         forecast=memory.forecast(cards, days),
         states=memory.states(cards, now_ms),
         stability=memory.distribution(
@@ -119,9 +115,7 @@ def gather(store: Store, deck_ids: list[str], now_ms: int) -> Dashboard:
         weak=shown,
         titles=titles,
         lapsed=lapsed,
-        confusions=weak.confusions(
-            store.picks(deck_ids), lambda key: stored_card(store, key), SHOWN
-        ),
+        confusions=weak.confusions(log.picks, lambda key: stored_card(store, key), SHOWN),
     )
 
 

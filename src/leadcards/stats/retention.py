@@ -9,8 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from leadcards.store.stats_rows import FirstReviews
-
 PERIODS = ("last_7_days", "last_30_days", "all_days")
 
 
@@ -41,13 +39,15 @@ class Retention(NamedTuple):
         return self.young + self.mature
 
 
-def by_period(rows: Iterable[FirstReviews]) -> dict[str, Retention]:
-    """Retention over the last 7, the last 30 and all study days."""
+def by_period(rows: Iterable[tuple[int, bool, int, int]], today: int) -> dict[str, Retention]:
+    """Retention over the last 7, the last 30 and all study days, from (day, mature,
+    passed, failed) rows."""
     young = [Tally(), Tally(), Tally()]  # by period: 0 older, 1 the 30 days, 2 the 7 days
     mature = [Tally(), Tally(), Tally()]
-    for row in rows:
-        side = mature if row.mature else young
-        side[row.period] = side[row.period] + Tally(row.passed, row.failed)
+    for day, is_mature, passed, failed in rows:
+        side = mature if is_mature else young
+        period = (day > today - 7) + (day > today - 30)
+        side[period] = side[period] + Tally(passed, failed)
 
     def since(tallies: list[Tally], period: int) -> Tally:
         total = Tally()
@@ -59,16 +59,3 @@ def by_period(rows: Iterable[FirstReviews]) -> dict[str, Retention]:
         name: Retention(since(young, period), since(mature, period))
         for name, period in zip(PERIODS, (2, 1, 0), strict=True)
     }
-
-
-def by_card(rows: Iterable[FirstReviews]) -> dict[str, Tally]:
-    """Every period and age together, per card: what the weak spots add up."""
-    sums: dict[str, list[int]] = {}
-    for row in rows:
-        found = sums.get(row.key)
-        if found is None:
-            sums[row.key] = [row.passed, row.failed]
-        else:
-            found[0] += row.passed
-            found[1] += row.failed
-    return {key: Tally(passed, failed) for key, (passed, failed) in sums.items()}

@@ -37,7 +37,7 @@ from leadcards.store.log import (
     is_leech_lapse,
 )
 from leadcards.store.merge import MergeQueries, MergeReport
-from leadcards.store.stats import StatsQueries
+from leadcards.store.stats import StatsCache, StatsQueries
 
 __all__ = [
     "APPLICATION_ID",
@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 
-class Store(MergeQueries, DeckQueries, StatsQueries):
+class Store(MergeQueries, DeckQueries, StatsQueries, StatsCache):
     """One open leadcards database."""
 
     def __init__(self, path: Path, *, check: bool = True) -> None:

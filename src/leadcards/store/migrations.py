@@ -114,11 +114,18 @@ def _practice_and_counts(conn: sqlite3.Connection) -> None:
     _run_script(conn, "schema_v4.sql")
 
 
+def _stats_tallies(conn: sqlite3.Connection) -> None:
+    """Version 5: the tallies ``stats`` keeps of past study days, empty at first: the
+    first ``stats`` makes them from the log."""
+    _run_script(conn, "schema_v5.sql")
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: _initial,
     1: _events,
     2: _text,
     3: _practice_and_counts,
+    4: _stats_tallies,
 }
 
 

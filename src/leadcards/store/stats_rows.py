@@ -23,11 +23,22 @@ class CardNow(NamedTuple):
     buried_until: int | None
 
 
-class FirstReviews(NamedTuple):
-    """First answers of a study day on cards in review, of one card in one period."""
+class Cover(NamedTuple):
+    """What one day rule's tallies cover: study days ``first_day`` up to (not including)
+    ``until_day`` (date ordinals), every event before ``until_ms``, ``days`` the
+    fingerprint of those days' starts, ``seq`` the log's last row when made."""
 
-    key: str
-    period: int  # 2: the last 7 days, 1: the 23 days before, 0: earlier
-    mature: bool
-    passed: int
-    failed: int
+    first_day: int
+    until_day: int
+    until_ms: int
+    days: str
+    seq: int
+
+
+class Tallies(NamedTuple):
+    """Tallies of some span of the log, every deck, days as date ordinals."""
+
+    activity: list[tuple[str, int, int, int, int]]  # deck, day, answers, practice, ms
+    retention: list[tuple[str, int, bool, int, int]]  # deck, day, mature, passed, failed
+    cards: list[tuple[str, int, int]]  # card, passed, failed
+    picks: list[tuple[str, str, int]]  # card, picked, times
