@@ -25,8 +25,9 @@ from typer.testing import CliRunner
 from leadcards.cli import app
 from leadcards.clock import to_ms
 from leadcards.deck.load import load_deck
+from leadcards.forgetting import FACTOR
 from leadcards.stats import Dashboard, gather, to_json
-from leadcards.stats.memory import FACTOR, retrievability
+from leadcards.stats.memory import retrievability
 from leadcards.stats.study_days import calendar, streaks
 from leadcards.store import Store, open_store
 from leadcards.sync import sync_deck

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from leadcards.clock import day_begins, from_ms, parse_date, study_day_start, to_ms
 from leadcards.errors import UsageError
+from leadcards.forgetting import Curve, curve
 from leadcards.settings import exam_ms
 
 if TYPE_CHECKING:
@@ -91,18 +92,22 @@ class StatusExam(NamedTuple):
 
 def status_exams(store: Store, infos: list[DeckInfo], now_ms: int) -> list[StatusExam]:
     """Each exam date set for the decks, soonest first (decks usually share one)."""
-    by_date: dict[str, list[str]] = {}
+    by_date: dict[str, dict[Curve, list[str]]] = {}  # decks by date, then by curve
     for info in infos:
-        value = store.settings(info.id).exam_date
-        if value is not None:
-            by_date.setdefault(value, []).append(info.id)
+        settings = store.settings(info.id)
+        if settings.exam_date is not None:
+            shapes = by_date.setdefault(settings.exam_date, {})
+            shapes.setdefault(curve(settings.fsrs_parameters), []).append(info.id)
     if not by_date:
         return []
     today = study_date(store, now_ms)
     found = []
-    for value, deck_ids in by_date.items():
+    for value, shapes in by_date.items():
         exam = stored_day(value)
-        cards, total = store.recall_sum(deck_ids, exam.start_ms)
+        cards, total, deck_ids = 0, 0.0, list[str]()
+        for shape, ids in shapes.items():
+            counted, summed = store.recall_sum(ids, exam.start_ms, shape)
+            cards, total, deck_ids = cards + counted, total + summed, deck_ids + ids
         recall = total / cards if cards else 0.0
         found.append(StatusExam(exam.day, days_between(today, exam.day), cards, recall, deck_ids))
     return sorted(found, key=lambda e: e.day)

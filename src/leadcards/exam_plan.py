@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from leadcards.exam import ExamDay, days_between, study_date
+from leadcards.forgetting import curve
 from leadcards.readiness import CardFacts, Effort, Fit, Prediction, effort, fit, predict
 
 if TYPE_CHECKING:
@@ -79,7 +80,8 @@ def card_facts(ws: Workspace) -> list[CardFacts]:
     several = len(ws.infos) > 1
     facts = []
     for info in ws.infos:
-        retention = ws.store.settings(info.id).desired_retention
+        settings = ws.store.settings(info.id)
+        retention, shape = settings.desired_retention, curve(settings.fsrs_parameters)
         texts = stored_cards(ws.store, info.id)
         for row in ws.store.deck_cards(info.id):
             if row.suspended:
@@ -92,6 +94,7 @@ def card_facts(ws: Workspace) -> list[CardFacts]:
                     memory.last_review if seen else None,
                     retention,
                     areas_of(texts.get(row.key), info.name if several else None),
+                    shape,
                 )
             )
     return facts

@@ -18,7 +18,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from leadcards.forgetting import interval_days, recall_at
+from leadcards.forgetting import DEFAULT, Curve, interval_days, recall_at
 
 SETTLE_DAYS = 7
 """Days before the exam kept free of new cards, at most: a card met the day before is
@@ -40,6 +40,7 @@ class CardFacts(NamedTuple):
     last_review: int | None  # ms UTC
     retention: float  # its deck's desired retention
     areas: tuple[tuple[str, str], ...]  # (kind, name): deck, table, aspect, tag
+    shape: Curve = DEFAULT  # its deck's forgetting curve (fitted parameters change it)
 
 
 class Area(NamedTuple):
@@ -72,7 +73,7 @@ def predict(cards: Sequence[CardFacts], exam_ms: int, weakest: int = WEAKEST) ->
             recall = 0.0
             unseen += 1
         else:
-            recall = recall_at(card.stability, card.last_review, exam_ms)
+            recall = recall_at(card.stability, card.last_review, exam_ms, card.shape)
         total += recall
         for area in card.areas:
             tally = sums.setdefault(area, [0, 0, 0.0])
@@ -127,7 +128,7 @@ def settle_days(days_left: int) -> int:
 def review_load(cards: Iterable[CardFacts]) -> float:
     """Reviews a day for the seen cards: each one 1/interval of a review a day."""
     return sum(
-        1 / max(1.0, interval_days(c.stability, c.retention))
+        1 / max(1.0, interval_days(c.stability, c.retention, c.shape))
         for c in cards
         if c.stability is not None
     )

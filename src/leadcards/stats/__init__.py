@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from leadcards.card_list import one_line
+from leadcards.forgetting import curve
 from leadcards.stats import memory, retention, weak
 from leadcards.stats.log_tallies import log_figures
 from leadcards.stats.memory import Bucket, Knowledge, States
@@ -68,6 +69,7 @@ def gather(store: Store, deck_ids: list[str], now_ms: int, *, keep: bool = True)
     """Every figure of the decks ``deck_ids`` at ``now_ms``; with ``keep`` the past days'
     tallies are kept in the store (and read from it), else read off the whole log."""
     settings = store.settings(deck_ids[0] if len(deck_ids) == 1 else None)
+    shape = curve(settings.fsrs_parameters)
     logged = store.logged_span()
     days = calendar(now_ms, settings.day_start, logged)
     log = log_figures(store, deck_ids, days, settings.day_start, logged, keep=keep)
@@ -75,7 +77,7 @@ def gather(store: Store, deck_ids: list[str], now_ms: int, *, keep: bool = True)
     cards = store.cards_now(deck_ids)
     recall = {}
     for card in cards:
-        r = memory.card_retrievability(card, now_ms)
+        r = memory.card_retrievability(card, now_ms, shape)
         if r is not None:
             recall[card.key] = r
     note_tags: dict[tuple[str, str], list[str]] = {}

@@ -1,8 +1,9 @@
 """What the card cache says of memory now: states, FSRS distributions, the estimated
 knowledge, and the due forecast.
 
-Retrievability is FSRS's forgetting curve as py-fsrs computes it (whole days since the
-last review), written out here so counting 100,000 cards needs no FSRS object each.
+Retrievability is FSRS's forgetting curve as py-fsrs computes it (``forgetting``: whole
+days since the last review, the curve of the parameters in use), so counting 100,000
+cards needs no FSRS object each.
 """
 
 from __future__ import annotations
@@ -10,17 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from leadcards.forgetting import DEFAULT, Curve, recall_after
 from leadcards.scheduling import DAY_MS, State
 from leadcards.stats.study_days import FORECAST_DAYS, Calendar
 from leadcards.store.stats_rows import CardNow
 
-DECAY = 0.1542  # FSRS-6's default w[20], the one leadcards schedules with
-FACTOR = 0.9 ** (1 / -DECAY) - 1  # makes R = 90% when the days elapsed equal the stability
 
-
-def retrievability(stability: float, elapsed_days: int) -> float:
+def retrievability(stability: float, elapsed_days: int, shape: Curve = DEFAULT) -> float:
     """The chance of recalling a card ``elapsed_days`` whole days after its last review."""
-    return float((1 + FACTOR * max(elapsed_days, 0) / stability) ** -DECAY)
+    return recall_after(stability, elapsed_days, shape)
 
 
 def elapsed_days(last_review: int, now_ms: int) -> int:
@@ -104,11 +103,11 @@ class Knowledge(NamedTuple):
         return self.known / self.seen if self.seen else None
 
 
-def card_retrievability(card: CardNow, now_ms: int) -> float | None:
+def card_retrievability(card: CardNow, now_ms: int, shape: Curve = DEFAULT) -> float | None:
     """R now of a card that has a memory (None for a new one)."""
     if card.state == State.NEW or card.stability is None or card.last_review is None:
         return None
-    return retrievability(card.stability, elapsed_days(card.last_review, now_ms))
+    return retrievability(card.stability, elapsed_days(card.last_review, now_ms), shape)
 
 
 def knowledge(retrievabilities: Iterable[float]) -> Knowledge:

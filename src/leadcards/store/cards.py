@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from leadcards.errors import CardNotFound
 from leadcards.events import CardRecord
-from leadcards.forgetting import DAY_MS, DECAY, FACTOR, recall_at
+from leadcards.forgetting import DAY_MS, DEFAULT, Curve, recall_at
 from leadcards.scheduling import MEMORY_FIELDS, Memory, State
 from leadcards.store.sql import StoreBase
 
@@ -249,7 +249,9 @@ class CardQueries(StoreBase):
 
     # exam readiness -------------------------------------------------------------
 
-    def recall_sum(self, deck_ids: list[str], at_ms: int) -> tuple[int, float]:
+    def recall_sum(
+        self, deck_ids: list[str], at_ms: int, shape: Curve = DEFAULT
+    ) -> tuple[int, float]:
         """(cards, their summed retrievability at ``at_ms``) over the decks' studied
         cards, new ones as 0: the mean is the predicted recall that ``status`` shows.
         One aggregate in SQLite, whose math functions most builds have; without them the
@@ -262,17 +264,17 @@ class CardQueries(StoreBase):
                 "OR last_review IS NULL THEN 0 ELSE pow(1 + :factor * "
                 f"max(0, (:at - last_review) / {DAY_MS}) / stability, :decay) END), 0) "
                 f"FROM cards WHERE {where}",
-                {**params, "factor": FACTOR, "decay": DECAY},
+                {**params, "factor": shape.factor, "decay": shape.decay},
             )
         except sqlite3.OperationalError as exc:
             if "no such function" not in str(exc):
                 raise
-            return self._recall_sum_here(where, params, at_ms)
+            return self._recall_sum_here(where, params, at_ms, shape)
         assert row is not None
         return int(row[0]), float(row[1])
 
     def _recall_sum_here(
-        self, where: str, params: dict[str, object], at_ms: int
+        self, where: str, params: dict[str, object], at_ms: int, shape: Curve = DEFAULT
     ) -> tuple[int, float]:
         cards = int(self._value(f"SELECT count(*) FROM cards WHERE {where}", params))
         seen = self._rows(
@@ -280,4 +282,4 @@ class CardQueries(StoreBase):
             "AND stability IS NOT NULL AND last_review IS NOT NULL",
             params,
         )
-        return cards, sum(recall_at(s, last, at_ms) for s, last in seen)
+        return cards, sum(recall_at(s, last, at_ms, shape) for s, last in seen)
