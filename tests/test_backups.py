@@ -123,8 +123,10 @@ def test_backup_to_a_path_and_list(isolated_home: Path, tmp_path: Path) -> None:
     assert refused.stderr == f"error: {copy} already exists; use --force to overwrite it\n"
     invoke("backup", str(copy), "--force")
     listed = invoke("backup", "--list").stdout.splitlines()
-    assert len(listed) == 1 and listed[0].startswith("2026-03-02 ")
-    assert listed[0].endswith("leadcards-2026-03-02-" + listed[0][11:19].replace(":", ".") + ".db")
+    assert listed[0] == f"In {isolated_home / 'backups'}, newest first:"
+    assert len(listed) == 2 and listed[1].startswith("  2026-03-02 ")
+    assert listed[1].endswith("leadcards-2026-03-02-" + listed[1][13:21].replace(":", ".") + ".db")
+    assert len(listed[1]) <= 70  # fits 80 columns with a "-2" suffix to spare
 
 
 def test_restore_goes_back_and_keeps_the_file_as_it_was(

@@ -51,11 +51,14 @@ def backup(
     if list_them:
         if path is not None:
             raise UsageError("--list takes no PATH")
-        kept = backups.listing(paths.home(home))
+        folder = paths.home(home)
+        kept = backups.listing(folder)
         if not kept:
             echo("No backups yet.")
+            return
+        echo(f"In {backups.folder(folder)}, newest first:")
         for found in kept:
-            echo(f"{found.taken:%Y-%m-%d %H:%M:%S}  {_size(found.path):>9}  {found.path}")
+            echo(f"  {found.taken:%Y-%m-%d %H:%M:%S}  {_size(found.path):>9}  {found.path.name}")
         return
     database = _database(home)
     if path is None:
