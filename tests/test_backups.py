@@ -203,3 +203,39 @@ def test_a_killed_backups_leftover_is_swept_after_an_hour(isolated_home: Path) -
     assert not old.exists()
     assert fresh.exists()  # perhaps another terminal's backup, still running
     assert len(backups.listing(isolated_home)) == 1
+
+
+def test_restore_of_a_backup_thinning_would_drop(isolated_home: Path) -> None:
+    """Two backups of one day, days ago: thinning keeps only the newer, but the learner
+    chose the older from the list; taking the safety copy must not delete it."""
+    runner.invoke(app, ["review", "--limit", "1"], input="\n3\nq\n")
+    database = isolated_home / "leadcards.db"
+    where = backups.folder(isolated_home)
+    older, newer = (
+        where / "leadcards-2026-02-25-10.00.00.db",
+        where / "leadcards-2026-02-25-12.00.00.db",
+    )
+    take = take_backup(database, local_ms(datetime(2026, 2, 25, 9)))
+    take.rename(older)
+    shutil.copy(older, newer)
+    out = invoke("restore", str(older)).stdout
+    assert out.startswith(f"Restored {older} (1 log events).")
+    assert older.exists()
+
+
+def test_restore_into_a_new_data_folder(tmp_path: Path, isolated_home: Path) -> None:
+    runner.invoke(app, ["review", "--limit", "1"], input="\n3\nq\n")
+    copy = tmp_path / "carried.db"
+    invoke("backup", str(copy))
+    fresh = tmp_path / "new-machine"
+    out = invoke("restore", str(copy), "--home", str(fresh)).stdout
+    assert out == f"Restored {copy} (1 log events).\n"
+    assert db_rows(fresh / "leadcards.db", "SELECT count(*) FROM events") == [(1,)]
+
+
+def test_a_refused_merge_takes_no_backup(isolated_home: Path, tmp_path: Path) -> None:
+    invoke("status")
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    assert invoke("merge", str(text), code=1).stderr.startswith("error: ")
+    assert backups.listing(isolated_home) == []

@@ -163,7 +163,7 @@ def test_merge_command_and_its_refusals(tmp_path: Path, deck_file: Path) -> None
     assert merged.exit_code == 0, merged.stderr
     assert merged.stdout.startswith(
         f"Merged 1 event from {other / 'leadcards.db'}; 1 card rescheduled from the log.\n"
-        "1 of those cards are of decks not synced here"
+        "1 card is of decks not synced here"
     )
     again = runner.invoke(app, ["merge", str(other / "leadcards.db")])
     assert again.stdout.startswith("Nothing to merge: this database already has every event")

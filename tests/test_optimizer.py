@@ -314,7 +314,7 @@ def test_simulate_with_an_exam_runs_until_it(home: Path) -> None:
         (["--days", "0"], "--days must be between 1 and 3650, not 0"),
         (["--retention", "0.5"], "--retention 0.5 must be between 0.70 and 0.99"),
         (["--retention", "high"], "--retention takes numbers like 0.85, not 'high'"),
-        (["--minutes", "0"], "--minutes must be more than 0, not 0"),
+        (["--minutes", "0"], "--minutes must be more than 0 and at most 1440, not 0"),
     ],
 )
 def test_simulate_refuses_bad_options(isolated_home: Path, args: list[str], message: str) -> None:

@@ -178,11 +178,11 @@ def test_plan_refuses_differing_exam_dates(home: Path) -> None:
         (["--exam", "2026-04-31"], "error: --exam 2026-04-31 is not a day of the calendar\n"),
         (
             ["--exam", "2026-04-01", "--minutes", "0"],
-            "error: --minutes must be more than 0, not 0\n",
+            "error: --minutes must be more than 0 and at most 1440, not 0\n",
         ),
         (
             ["--exam", "2026-04-01", "--minutes", "-5"],
-            "error: --minutes must be more than 0, not -5\n",
+            "error: --minutes must be more than 0 and at most 1440, not -5\n",
         ),
     ],
 )
@@ -197,7 +197,9 @@ def test_plan_on_and_after_the_exam_day(home: Path) -> None:
     assert "The exam is today" in invoke("plan", "tbl", "--exam", "2026-03-02").stdout
     passed = plan_json("--exam", "2026-03-01", "--minutes", "5")
     assert (passed["days_left"], passed["plan"], passed["budget"]) == (-1, None, None)
-    assert "The exam was on 2026-03-01" in invoke("plan", "tbl", "--exam", "2026-03-01").stdout
+    assert invoke("plan", "tbl", "--exam", "2026-03-01").stdout == (
+        "Exam on 2026-03-01 · passed\nThe exam was on 2026-03-01: nothing is planned after it.\n"
+    )
 
 
 def test_plan_drawn_at_80_columns(home: Path) -> None:
@@ -287,3 +289,10 @@ def test_the_sql_and_the_python_recall_agree(home: Path) -> None:
     assert in_sql[0] == here[0] == 5
     assert in_sql[1] == pytest.approx(here[1], rel=1e-12)
     assert in_sql[1] == pytest.approx(3.4280, abs=1e-4)
+
+
+@pytest.mark.parametrize("command", ["plan", "simulate"])
+def test_minutes_beyond_a_day_are_refused(home: Path, command: str) -> None:
+    for value in ("inf", "1e300", "nan"):
+        result = invoke(command, "--exam", "2026-04-01", "--minutes", value, code=2)
+        assert result.stderr.startswith("error: --minutes must be more than 0 and at most 1440")

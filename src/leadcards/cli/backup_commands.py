@@ -80,17 +80,23 @@ def restore(
 ) -> None:
     """Go back to a backup. The database as it is now is backed up first, so a restore
     can itself be undone."""
+    from leadcards import paths
     from leadcards.clock import now, to_ms
     from leadcards.store import open_store
-    from leadcards.store.backup import restore_database, take_backup, vet_backup
+    from leadcards.store.backup import copy_database, restore_database, take_backup, vet_backup
 
     if not file.is_file():
         raise UsageError(f"{file} is not a file")
     vet_backup(file)
-    database = _database(home)
-    kept = take_backup(database, to_ms(now()))
-    restore_database(file, database)
+    database = paths.database_path(paths.home(home))
+    kept = None
+    if database.exists():
+        kept = take_backup(database, to_ms(now()), keep=file)
+        restore_database(file, database)
+    else:  # a new machine: the backup becomes the database
+        copy_database(file, database)
     with open_store(database.parent) as store:  # migrates an older one, checks it is sound
         answers = store.event_count()
     echo(f"Restored {file} ({answers} log events).")
-    echo(f"The database as it was is kept in {kept}; `leadcards restore` it to go back.")
+    if kept is not None:
+        echo(f"The database as it was is kept in {kept}; `leadcards restore` it to go back.")

@@ -100,7 +100,7 @@ def simulate(
         typer.Option(
             "--retention",
             metavar="R,...",
-            help="Desired retentions to compare (default: 0.70, 0.73, … 0.97).",
+            help="Desired retentions to compare, as 0.8,0.9 (default: ten from 0.70 to 0.97).",
         ),
     ] = None,
     minutes: Annotated[
@@ -142,8 +142,8 @@ def simulate(
 
     if days is not None and not 1 <= days <= 3650:
         raise UsageError(f"--days must be between 1 and 3650, not {days}")
-    if minutes is not None and not minutes > 0:
-        raise UsageError(f"--minutes must be more than 0, not {minutes:g}")
+    if minutes is not None and not 0 < minutes <= 1440:
+        raise UsageError(f"--minutes must be more than 0 and at most 1440, not {minutes:g}")
     if not 0 <= seed < 2**63:
         raise UsageError(f"--seed must be a whole number from 0, not {seed}")
     chosen = parse_retentions(retention) if retention is not None else None

@@ -23,14 +23,15 @@ def merge(
     """Take every event another database has and this one lacks, and replay: answers,
     undos, suspensions, buries and settings from both, in time order. Merging in either
     direction, or twice, gives the same cards; the other file is only read."""
-    from leadcards.store.backup import take_backup
+    from leadcards.store.backup import take_backup, vet_backup
 
     if not other.is_file():
         raise UsageError(f"{other} is not a file")
+    vet_backup(other)  # refused before anything is written here
     with open_workspace(home) as ws:
         if other.resolve() == ws.store.path.resolve():
             raise UsageError(f"{other} is this data folder's own database")
-        kept = take_backup(ws.store.path, ws.now_ms)
+        kept = take_backup(ws.store.path, ws.now_ms, keep=other)
         report = ws.store.merge_from(other)
     if not report.events:
         echo(f"Nothing to merge: this database already has every event of {other}.")
@@ -41,7 +42,7 @@ def merge(
         )
     if report.unknown:
         echo(
-            f"{report.unknown} of those cards are of decks not synced here; they stay hidden, "
-            "with their history, until those decks are added."
+            f"{report.unknown} card{'s are' if report.unknown != 1 else ' is'} of decks not "
+            "synced here: hidden, with their history, until those decks are added."
         )
     echo(f"Backup taken first: {kept}")

@@ -42,8 +42,8 @@ def plan(
     from leadcards.exam import decks_day, given_day
     from leadcards.exam_plan import make_plan
 
-    if minutes is not None and not minutes > 0:
-        raise UsageError(f"--minutes must be more than 0, not {minutes:g}")
+    if minutes is not None and not 0 < minutes <= 1440:
+        raise UsageError(f"--minutes must be more than 0 and at most 1440, not {minutes:g}")
     day = given_day(exam) if exam is not None else None
     with open_workspace(home, decks=list(decks or [])) as ws:
         if day is None:

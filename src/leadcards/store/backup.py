@@ -99,9 +99,10 @@ def restore_database(backup: Path, live: Path) -> None:
         raise
 
 
-def take_backup(database: Path, now_ms: int) -> Path:
+def take_backup(database: Path, now_ms: int, *, keep: Path | None = None) -> Path:
     """A backup of ``database`` now, in the backups folder beside it; then old ones are
-    thinned (``backups.obsolete``)."""
+    thinned (``backups.obsolete``), all but ``keep``: the file a restore or a merge is
+    about to read, which the learner chose from the list and which must be there."""
     from leadcards import backups
     from leadcards.paths import sweep_stale
 
@@ -109,8 +110,10 @@ def take_backup(database: Path, now_ms: int) -> Path:
     sweep_stale("*.part", backups.folder(home))  # what a killed backup left
     target = backups.new_path(home, now_ms)
     copy_database(database, target)
+    spared = keep.resolve() if keep is not None else None
     for old in backups.obsolete(backups.listing(home), now_ms):
-        old.path.unlink(missing_ok=True)
+        if old.path.resolve() != spared:
+            old.path.unlink(missing_ok=True)
     return target
 
 

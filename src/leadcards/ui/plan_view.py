@@ -137,6 +137,8 @@ def plan_view(plan: Plan, width: int) -> Group:
     else:
         when = "today" if plan.days_left == 0 else "passed"
     parts: list[RenderableType] = [Text(f"Exam on {exam} · {when}", style="bold")]
+    if plan.days_left < 0:  # recall on a day gone by would be a guess about the past
+        return Group(*parts, *_effort_lines(plan))
     headline = Text(f"Predicted on {exam}: ") + Text(
         f"{percent(p.recall)} of {p.cards} cards", style=f"bold {_style(p.recall)}"
     )
