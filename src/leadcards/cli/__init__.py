@@ -46,6 +46,7 @@ COMMANDS: dict[str, str] = {
     "backup": "backup_commands",
     "restore": "backup_commands",
     "merge": "merge_command",
+    "sync": "sync_command",
     "optimize": "fsrs_commands",
     "simulate": "fsrs_commands",
 }

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from leadcards.events import NEW_RECORD, replay
 from leadcards.store.cards import RECORD_COLUMNS, record_values
@@ -60,25 +60,68 @@ class MergeQueries(LogQueries):
                 "WHERE o.key NOT IN (SELECT key FROM main.cards) "
                 "AND o.key IN (SELECT card_key FROM other.events WHERE card_key IS NOT NULL)"
             )
-            taken = self._run(
-                f"INSERT INTO events ({EVENT_FIELDS}) SELECT {EVENT_FIELDS} FROM other.events o "
-                "WHERE o.id NOT IN (SELECT id FROM main.events) ORDER BY o.at, o.id"
-            )
-            if not taken:
-                return MergeReport(0, 0, unknown)
-            rows = {row.key: row for row in self.all_cards()}
-            replayed = replay(
-                self.events(), {key: row.deck_id for key, row in rows.items()}, self.undone()
-            )
-            changed = {
-                key: replayed.get(key, NEW_RECORD)
-                for key, row in rows.items()
-                if replayed.get(key, NEW_RECORD) != row.record
-            }
-            assignments = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS)
-            self._run_many(
-                f"UPDATE cards SET {assignments} WHERE key = ?",
-                ((*record_values(record), key) for key, record in changed.items()),
-            )
-            self._replace_settings(self.logged_settings())
+            return self._take_from("other.events", unknown)
+
+    def take_events(self, rows: list[tuple[Any, ...]]) -> MergeReport:
+        """Take the events of ``rows`` (``EVENT_FIELDS`` in order, e.g. read from another
+        device's journal) that this file lacks, and replay, in one transaction. A card
+        this file has no row for gets a hidden one, as in a merge."""
+        with self._transaction():
+            self._run(f"CREATE TEMP TABLE incoming ({EVENT_FIELDS})")
+            try:
+                marks = ", ".join("?" * len(EVENT_FIELDS.split(", ")))
+                self._run_many(f"INSERT INTO temp.incoming VALUES ({marks})", rows)
+                missing = [
+                    r[0]
+                    for r in self._rows(
+                        "SELECT DISTINCT card_key FROM temp.incoming WHERE card_key IS NOT NULL "
+                        "AND card_key NOT IN (SELECT key FROM main.cards) "
+                        "AND id NOT IN (SELECT id FROM main.events)"
+                    )
+                ]
+                self._run_many(
+                    f"INSERT INTO cards ({CARD_IDENTITY}, removed) VALUES (?, ?, ?, ?, '', 0, "
+                    "(SELECT min(at) FROM temp.incoming WHERE card_key = ?), 1)",
+                    [(*_identity(key), key) for key in missing],
+                )
+                return self._take_from("temp.incoming", len(missing))
+            finally:
+                self._run("DROP TABLE temp.incoming")
+
+    def _take_from(self, source: str, unknown: int) -> MergeReport:
+        """Inside a transaction: insert the events of ``source`` this file lacks, then
+        replay every card and the settings."""
+        taken = self._run(
+            f"INSERT INTO events ({EVENT_FIELDS}) SELECT {EVENT_FIELDS} FROM {source} o "
+            "WHERE o.id NOT IN (SELECT id FROM main.events) ORDER BY o.at, o.id"
+        )
+        if not taken:
+            return MergeReport(0, 0, unknown)
+        rows = {row.key: row for row in self.all_cards()}
+        replayed = replay(
+            self.events(), {key: row.deck_id for key, row in rows.items()}, self.undone()
+        )
+        changed = {
+            key: replayed.get(key, NEW_RECORD)
+            for key, row in rows.items()
+            if replayed.get(key, NEW_RECORD) != row.record
+        }
+        assignments = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS)
+        self._run_many(
+            f"UPDATE cards SET {assignments} WHERE key = ?",
+            ((*record_values(record), key) for key, record in changed.items()),
+        )
+        self._replace_settings(self.logged_settings())
         return MergeReport(taken, len(changed), unknown)
+
+    def event_rows(self) -> list[tuple[Any, ...]]:
+        """Every event as ``EVENT_FIELDS``, in the order this file logged them."""
+        return [tuple(r) for r in self._rows(f"SELECT {EVENT_FIELDS} FROM events ORDER BY seq")]
+
+
+def _identity(key: str) -> tuple[str, str, str, str]:
+    """(key, deck, note, template) of a card key ``deck:note:template`` (a note id may
+    hold colons; deck ids and templates do not)."""
+    deck, _, rest = key.partition(":")
+    note, _, template = rest.rpartition(":")
+    return key, deck, note, template

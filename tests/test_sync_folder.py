@@ -1,0 +1,139 @@
+"""`sync DIR`: each device writes only its own journal in a shared folder and reads the
+others'; a line a sync tool has not finished copying waits for the next sync."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from leadcards import journal
+from leadcards.cli import app
+
+from .conftest import db_rows
+
+runner = CliRunner()
+STATE = "key, state, step, stability, difficulty, due, last_review, reps, lapses, suspended"
+
+
+def at(home: Path, *args: str, now: str = "2026-03-02T09:00:00+00:00", inp: str = "") -> Any:
+    result = runner.invoke(
+        app, list(args), input=inp, env={"LEADCARDS_HOME": str(home), "LEADCARDS_NOW": now}
+    )
+    assert result.exit_code in (0, 1, 2), result.exception
+    return result
+
+
+def cards(home: Path) -> list[Any]:
+    return db_rows(home / "leadcards.db", f"SELECT {STATE} FROM cards ORDER BY key")
+
+
+def journal_of(home: Path, folder: Path) -> Path:
+    return folder / f"{(home / 'device-id').read_text().strip()}.jsonl"
+
+
+@pytest.fixture
+def two(tmp_path: Path) -> tuple[Path, Path, Path]:
+    a, b, folder = tmp_path / "a", tmp_path / "b", tmp_path / "shared"
+    folder.mkdir()
+    at(a, "review", "--limit", "2", inp="\n3\n\n1\nq\n")
+    at(b, "review", "--limit", "2", inp="\n4\n\n3\nq\n", now="2026-03-02T08:00:00+00:00")
+    return a, b, folder
+
+
+def test_two_devices_through_one_folder_agree(two: tuple[Path, Path, Path]) -> None:
+    a, b, folder = two
+    first = at(a, "sync", str(folder)).stdout
+    assert first.startswith(f"Sent 2 events to {journal_of(a, folder)}; took 0 events.\n")
+    second = at(b, "sync", str(folder)).stdout
+    assert second.startswith(f"Sent 2 events to {journal_of(b, folder)}; took 2 events.\n")
+    assert at(a, "sync", str(folder)).stdout.startswith("Sent 0 events to")
+    assert cards(a) == cards(b)
+    again = at(b, "sync", str(folder)).stdout
+    assert again.startswith(f"Sent 0 events to {journal_of(b, folder)}; took 0 events.\n")
+    # each device wrote only its own journal: its own four-per-two answers, no echo
+    for home in (a, b):
+        lines = journal_of(home, folder).read_text().splitlines()
+        logged = db_rows(home / "leadcards.db", "SELECT count(*) FROM events")[0][0]
+        assert len(lines) == 2 and logged == 4
+    assert at(a, "doctor").stdout.rstrip().endswith("cards match their 4 log events")
+
+
+def test_a_line_still_being_copied_waits_for_the_next_sync(two: tuple[Path, Path, Path]) -> None:
+    a, b, folder = two
+    at(b, "sync", str(folder))
+    whole = journal_of(b, folder).read_text()
+    journal_of(b, folder).write_text(whole[: len(whole) - 20])  # the copy is under way
+    out = at(a, "sync", str(folder)).stdout
+    assert "; took 1 event.\n" in out
+    assert f"still being copied: the last line of {journal_of(b, folder).name}.\n" in out
+    journal_of(b, folder).write_text(whole)  # the sync tool finished
+    assert "took 1 event." in at(a, "sync", str(folder)).stdout
+    at(b, "sync", str(folder))
+    assert cards(a) == cards(b)
+
+
+def test_a_journal_cut_by_a_crash_here_is_mended_and_sent_again(
+    two: tuple[Path, Path, Path],
+) -> None:
+    a, _, folder = two
+    at(a, "sync", str(folder))
+    own = journal_of(a, folder)
+    text = own.read_text()
+    own.write_text(text[: len(text) - 10])  # the process died mid-write
+    at(a, "review", "--limit", "1", inp="\n3\nq\n", now="2026-03-02T11:00:00+00:00")
+    assert at(a, "sync", str(folder)).stdout.startswith(f"Sent 2 events to {own}")
+    lines = own.read_text().splitlines()
+    assert len(lines) == 3 and own.read_text().endswith("\n")
+    assert len({json.loads(line)["id"] for line in lines}) == 3
+
+
+def test_bad_journals_are_refused_in_one_line(two: tuple[Path, Path, Path]) -> None:
+    a, _, folder = two
+    before = cards(a)
+    (folder / "notes.txt").write_text("not a journal, left alone")
+    (folder / "photos.jsonl").write_text("{}\n")  # not a device's name: left alone
+    bad = folder / "0123456789ab.jsonl"
+    good = json.loads(
+        journal.line_of(
+            (
+                "01KJPWF1705MV6H57C1TT7PF3P",
+                1772442000000,
+                "answer",
+                "lvm:x:front",
+                3,
+                1,
+                None,
+                None,
+                None,
+                0,
+                1,
+                1772442600000,
+                2.3,
+                5.0,
+            )
+        )
+    )
+    cases = {
+        "oops\n": f"error: {bad}:1: not a leadcards journal line (not JSON)\n",
+        '{"id": 1}\n': f"error: {bad}:1: not a leadcards journal line (its fields are not an event's)\n",
+        json.dumps({**good, "id": "nope"})
+        + "\n": f"error: {bad}:1: the event id 'nope' is not a leadcards id\n",
+        json.dumps({**good, "rating": 9})
+        + "\n": f"error: {bad}:1: has rating 9; answers are rated 1 to 4\n",
+    }
+    for text, line in cases.items():
+        bad.write_text(text)
+        result = at(a, "sync", str(folder))
+        assert (result.exit_code, result.stderr) == (1, line)
+        assert cards(a) == before
+    bad.unlink()
+    missing = at(a, "sync", str(folder / "nowhere"))
+    assert (missing.exit_code, missing.stderr) == (
+        2,
+        f"error: {folder / 'nowhere'} is not a folder\n",
+    )
+    assert (folder / "notes.txt").read_text() == "not a journal, left alone"
