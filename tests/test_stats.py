@@ -52,11 +52,12 @@ class Log:
 
     def __init__(self, store: Store) -> None:
         self.path = store.path
-        self.n = 0
 
     def add(self, kind: str, card: str, at: int, **values: Any) -> str:
-        self.n += 1
-        event_id = f"{at:013d}{self.n:013d}"
+        # numbered across every Log of the file (one per batch), so no two share an id
+        with closing(sqlite3.connect(self.path)) as conn:
+            n = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM events").fetchone()[0]
+        event_id = f"{at:013d}{n:013d}"
         columns = {"id": event_id, "at": at, "kind": kind, "card_key": card, **values}
         if kind in ("answer", "practice"):
             columns.setdefault("duration_ms", 1000)
