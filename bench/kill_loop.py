@@ -175,26 +175,33 @@ def kill_rebuild(home: Path, rng: random.Random, day: str) -> Outcome:
     return outcome
 
 
-def kill_merge(home: Path, rng: random.Random, day: str) -> Outcome:
-    """Another device answers five cards; die while merging its database in. The merge
-    is one transaction: after the kill it is wholly in or not at all, and the next merge
-    completes it."""
+def _other_device(home: Path, rng: random.Random, day: str, name: str) -> Path:
+    """A copy of this device's database, as another device, with five new answers."""
     from datetime import datetime
 
     from leadcards.clock import to_ms
     from leadcards.store import open_store
     from leadcards.store.backup import copy_database
 
-    outcome = Outcome("merge")
-    other = home.parent / "other"
+    other = home.parent / name
     other.mkdir(exist_ok=True)
     (other / "leadcards.db").unlink(missing_ok=True)
+    (other / "device-id").unlink(missing_ok=True)  # a device of its own
     copy_database(home / "leadcards.db", other / "leadcards.db")
     at = to_ms(datetime.fromisoformat(day)) + 3_600_000
     with open_store(other) as store:
         keys = [row.key for row in store.all_cards() if row.deck_id == "mine"]
         for key in rng.sample(keys, 5):
             store.answer(key, rng.randrange(1, 5), 1000, at)
+    return other
+
+
+def kill_merge(home: Path, rng: random.Random, day: str) -> Outcome:
+    """Another device answers five cards; die while merging its database in. The merge
+    is one transaction: after the kill it is wholly in or not at all, and the next merge
+    completes it."""
+    outcome = Outcome("merge")
+    other = _other_device(home, rng, day, "other")
     before = live_answers(home)
     _kill_after(["merge", str(other / "leadcards.db")], home, rng.random() * 0.8)
     if live_answers(home) not in (before, before + 5):
@@ -206,12 +213,33 @@ def kill_merge(home: Path, rng: random.Random, day: str) -> Outcome:
     return outcome
 
 
+def kill_journal(home: Path, rng: random.Random, day: str) -> Outcome:
+    """As ``kill_merge``, through a shared folder: the other device syncs its five
+    answers into its journal; die while this one syncs (taking them, writing its own
+    journal). The next sync completes it, and mends a journal line the kill cut."""
+    outcome = Outcome("journal")
+    shared = home.parent / "shared"
+    shared.mkdir(exist_ok=True)
+    other = _other_device(home, rng, day, "journal-device")
+    run(other, "sync", str(shared))
+    before = live_answers(home)
+    _kill_after(["sync", str(shared)], home, rng.random() * 0.8)
+    if live_answers(home) not in (before, before + 5):
+        outcome.problems.append(f"journal: half taken ({before} → {live_answers(home)})")
+    run(home, "sync", str(shared))
+    if live_answers(home) != before + 5:
+        outcome.problems.append("journal: the next sync did not bring the five answers in")
+    _doctor(home, outcome)
+    return outcome
+
+
 KILLS: dict[str, Callable[[Path, random.Random, str], Outcome]] = {
     "review": kill_review,
     "export": kill_export,
     "sync": kill_sync,
     "rebuild": kill_rebuild,
     "merge": kill_merge,
+    "journal": kill_journal,
 }
 
 

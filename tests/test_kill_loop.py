@@ -1,6 +1,7 @@
-"""SIGKILL at random moments during review, export, sync, rebuild and merge: nothing
-acknowledged is lost and doctor finds the file clean. A few trials here; the same
-driver, ``bench/kill_loop.py``, is the stress run with a large deck and many trials."""
+"""SIGKILL at random moments during review, export, sync, rebuild, merge and a sync
+through a shared folder: nothing acknowledged is lost and doctor finds the file clean.
+A few trials here; the same driver, ``bench/kill_loop.py``, is the stress run with a
+large deck and many trials."""
 
 from __future__ import annotations
 
@@ -27,8 +28,9 @@ def driver() -> ModuleType:
 def test_killed_at_random_nothing_acknowledged_is_lost(isolated_home: Path, seed: int) -> None:
     kills = driver()
     kills.prepare(isolated_home, 60)
-    outcomes = kills.trials(isolated_home, 10, seed)
-    assert [o.kind for o in outcomes] == ["review", "export", "sync", "rebuild", "merge"] * 2
+    outcomes = kills.trials(isolated_home, 12, seed)
+    kinds = ["review", "export", "sync", "rebuild", "merge", "journal"]
+    assert [o.kind for o in outcomes] == kinds * 2
     assert [p for o in outcomes for p in o.problems] == []
     reviews = [o for o in outcomes if o.kind == "review"]
     # the kills did land after answers were acknowledged, so the check had work to do
