@@ -137,3 +137,45 @@ def test_bad_journals_are_refused_in_one_line(two: tuple[Path, Path, Path]) -> N
         f"error: {folder / 'nowhere'} is not a folder\n",
     )
     assert (folder / "notes.txt").read_text() == "not a journal, left alone"
+
+
+def test_review_syncs_through_the_devices_folder_at_start_and_end(
+    two: tuple[Path, Path, Path],
+) -> None:
+    a, b, folder = two
+    assert at(a, "config", "sync_dir").stdout == "sync_dir = none\n"
+    set_here = at(a, "config", "sync_dir", str(folder))
+    assert set_here.stdout == f"sync_dir = {folder.resolve()}\n"
+    assert (
+        f"sync_dir = {folder.resolve()}    # this device's shared folder" in at(a, "config").stdout
+    )
+    assert (a / "sync-dir").exists()  # beside the database: never in the shared log
+    at(b, "sync", str(folder))  # b's two answers wait in its journal
+    later = "2026-03-02T12:00:00+00:00"
+    result = at(a, "review", "--limit", "1", inp="\n3\nq\n", now=later)
+    assert result.exit_code == 0
+    # start: took b's 2, sent a's 2; end: sent the new answer
+    assert result.stderr.splitlines() == [
+        f"synced through {folder.resolve()}: sent 2, took 2 events",
+        f"synced through {folder.resolve()}: sent 1, took 0 events",
+    ]
+    at(b, "sync", str(folder))
+    assert cards(a) == cards(b)
+    assert at(a, "config", "sync_dir", "--reset").stdout == "sync_dir = none\n"
+    refused = at(a, "config", "sync_dir", str(folder / "nowhere"))
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        f"error: {folder / 'nowhere'} is not a folder\n",
+    )
+
+
+def test_a_missing_shared_folder_never_stops_a_review(two: tuple[Path, Path, Path]) -> None:
+    a, _, folder = two
+    gone = folder / "usb-stick"
+    gone.mkdir()
+    at(a, "config", "sync_dir", str(gone))
+    gone.rmdir()
+    result = at(a, "review", "--limit", "1", inp="\n3\nq\n", now="2026-03-02T12:00:00+00:00")
+    assert result.exit_code == 0
+    assert result.stderr.startswith(f"warning: not synced through {gone.resolve()}: ")
+    assert db_rows(a / "leadcards.db", "SELECT count(*) FROM events")[0][0] == 3

@@ -17,10 +17,13 @@ import os
 import re
 import secrets
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from leadcards.errors import BadRow, StoreError
+from leadcards.errors import BadRow, StoreError, UsageError
 from leadcards.store.vet import RATED, check_answer, event_of
+
+if TYPE_CHECKING:
+    from leadcards.store import Store
 
 FIELDS = (
     "id",
@@ -41,6 +44,19 @@ FIELDS = (
 ID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")
 DEVICE = re.compile(r"[0-9a-f]{12}")
 SUFFIX = ".jsonl"
+
+
+SYNC_DIR = "sync-dir"  # in the data folder: this device's shared folder, if any
+
+
+class Exchange(NamedTuple):
+    journal: Path  # this device's
+    sent: int
+    taken: int
+    cards: int  # rescheduled by what was taken
+    unknown: int  # cards of decks not synced here
+    partial: list[str]  # journals whose last line is still being copied
+    backup: Path | None  # taken before anything was written
 
 
 class Journals(NamedTuple):
@@ -126,3 +142,50 @@ def append(folder: Path, device: str, rows: list[tuple[Any, ...]]) -> None:
             os.fsync(out.fileno())
     except OSError as exc:
         raise StoreError(f"cannot write the journal {path}: {exc.strerror}") from None
+
+
+def exchange(store: Store, home: Path, folder: Path, now_ms: int) -> Exchange:
+    """One sync through ``folder``: take the other devices' events this file lacks (a
+    backup first, one transaction), then send this file's events no journal holds."""
+    from leadcards.store.backup import take_backup
+
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder")
+    device = device_id(home)
+    found = read(folder, device)
+    local = store.event_rows()
+    held = {row[0] for row in local}
+    fresh = [row for row in found.rows if row[0] not in held]
+    kept = None
+    cards = unknown = 0
+    if fresh:
+        kept = take_backup(store.path, now_ms)
+        report = store.take_events(fresh)
+        cards, unknown = report.cards, report.unknown
+    mine = [row for row in local if row[0] not in found.ids]  # in no journal yet
+    if mine:
+        append(folder, device, mine)
+    own = folder / f"{device}{SUFFIX}"
+    return Exchange(own, len(mine), len(fresh), cards, unknown, found.partial, kept)
+
+
+def sync_dir(home: Path) -> Path | None:
+    """The shared folder ``review`` syncs through, set for this device only: a folder
+    path means nothing on another machine, so it is kept beside the database, not in
+    the log that devices share."""
+    path = home / SYNC_DIR
+    if not path.exists():
+        return None
+    text = path.read_text(encoding="utf-8").strip()
+    return Path(text) if text else None
+
+
+def set_sync_dir(home: Path, folder: Path | None) -> None:
+    path = home / SYNC_DIR
+    if folder is None:
+        path.unlink(missing_ok=True)
+        return
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder")
+    home.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{folder.resolve()}\n", encoding="utf-8")

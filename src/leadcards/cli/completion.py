@@ -60,7 +60,7 @@ def setting_names(incomplete: str) -> list[str]:
     at every TAB and wraps long lines into bogus candidates in fish."""
     from leadcards.settings import NAMES
 
-    return [name for name in NAMES if name.startswith(incomplete)]
+    return [name for name in (*NAMES, "sync_dir") if name.startswith(incomplete)]
 
 
 def _from_store(ctx: typer.Context, query: Callable[[Store], list[str]]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -43,6 +44,9 @@ def config(
         unknown_setting,
     )
 
+    if key == SYNC_DIR_KEY:
+        _sync_dir(home, value, reset=reset, deck=deck)
+        return
     if key is not None and key not in NAMES:
         raise unknown_setting(key)
     if value is not None and reset:
@@ -69,3 +73,32 @@ def config(
             echo(f"{name} = {shown}{mark}")
         else:
             echo(f"{name} = {shown}{mark}    # {HELP[name]}; default {default}")
+    if key is None and deck is None:
+        _sync_dir(home, None, reset=False, deck=None, described=True)
+
+
+SYNC_DIR_KEY = "sync_dir"
+SYNC_DIR_HELP = (
+    "this device's shared folder: `review` syncs through it at its start and end "
+    "(kept on this device only, not in the shared log); default none"
+)
+
+
+def _sync_dir(
+    home: Path | None, value: str | None, *, reset: bool, deck: str | None, described: bool = False
+) -> None:
+    """``sync_dir`` is this device's, so it lives beside the database, not in the log."""
+    from leadcards import journal, paths
+
+    if deck is not None:
+        raise UsageError("sync_dir belongs to this device, not to a deck: give no --deck")
+    if value is not None and reset:
+        raise UsageError("give a VALUE or --reset, not both")
+    folder = paths.home(home)
+    if reset or (value is not None and value.lower() == "none"):
+        journal.set_sync_dir(folder, None)
+    elif value is not None:
+        journal.set_sync_dir(folder, Path(value).expanduser())
+    current = journal.sync_dir(folder)
+    shown = str(current) if current is not None else "none"
+    echo(f"{SYNC_DIR_KEY} = {shown}" + (f"    # {SYNC_DIR_HELP}" if described else ""))

@@ -23,6 +23,7 @@ from leadcards.errors import UsageError
 
 if TYPE_CHECKING:
     from leadcards.session import Session
+    from leadcards.workspace import Workspace
 
 REVIEW_KEYS = """Keys: space shows the answer; 1 2 3 4 rate it Again, Hard, Good, Easy (each
 shows its next interval); enter accepts the suggested rating; a-d pick an option of a
@@ -62,6 +63,25 @@ def _sit(session: Session, names: dict[str, str]) -> None:
         _back_up(session)
     if code:
         raise typer.Exit(code)
+
+
+def _share(ws: Workspace) -> None:
+    """With a ``sync_dir`` set, one sync through it; a folder that is missing or a
+    journal that is refused is a warning, never a reason not to review."""
+    from leadcards import journal
+    from leadcards.clock import now, to_ms
+    from leadcards.errors import LeadcardsError
+
+    folder = journal.sync_dir(ws.home)
+    if folder is None:
+        return
+    try:
+        done = journal.exchange(ws.store, ws.home, folder, to_ms(now()))
+    except LeadcardsError as exc:
+        err(f"warning: not synced through {folder}: {exc}")
+        return
+    if done.sent or done.taken:
+        err(f"synced through {folder}: sent {done.sent}, took {done.taken} events")
 
 
 def _back_up(session: Session) -> None:
@@ -115,11 +135,15 @@ def review(
         raise UsageError(f"--time must be more than 0 minutes, not {minutes:g}")
 
     with open_workspace(home, decks=list(decks or [])) as ws:
+        _share(ws)  # the other devices' answers first
         only = topic_keys(ws.store, ws.deck_ids, Topic(tag, table_id, aspect))
         session = Session(
             ws.store, ws.infos, new_limit=new, card_limit=limit, minutes=minutes, only=only
         )
-        _sit(session, {info.id: info.name for info in ws.infos})
+        try:
+            _sit(session, {info.id: info.name for info in ws.infos})
+        finally:
+            _share(ws)  # this sitting's answers out
 
 
 @app.command(epilog=CRAM_KEYS)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from leadcards.cli.application import app
 from leadcards.cli.support import HomeOption, echo, handles_errors, open_workspace
-from leadcards.errors import UsageError
+
+if TYPE_CHECKING:
+    from leadcards.journal import Exchange
 
 
 @app.command()
@@ -24,39 +26,32 @@ def sync(
     """Write this device's new events to its own journal in FOLDER, take every event
     the other devices' journals hold and this database lacks, and replay. No two
     devices write one file, so a sync tool never makes a conflicted copy."""
-    from leadcards import journal
-    from leadcards.store.backup import take_backup
+    from leadcards.journal import exchange
 
-    if not folder.is_dir():
-        raise UsageError(f"{folder} is not a folder")
     with open_workspace(home) as ws:
-        device = journal.device_id(ws.home)
-        found = journal.read(folder, device)
-        local = ws.store.event_rows()
-        held = {row[0] for row in local}
-        fresh = [row for row in found.rows if row[0] not in held]
-        report = kept = None
-        if fresh:
-            kept = take_backup(ws.store.path, ws.now_ms)
-            report = ws.store.take_events(fresh)
-        mine = [row for row in local if row[0] not in found.ids]  # in no journal yet
-        if mine:
-            journal.append(folder, device, mine)
-    own = folder / f"{device}{journal.SUFFIX}"
-    echo(f"Sent {_count(len(mine), 'event')} to {own}; took {_count(len(fresh), 'event')}.")
-    if report is not None and report.cards:
-        echo(f"{_count(report.cards, 'card')} rescheduled from the log.")
-    if found.partial:
-        echo(
-            f"Left for next time, still being copied: the last line of {', '.join(found.partial)}."
-        )
-    if report is not None and report.unknown:
-        echo(
-            f"{_count(report.unknown, 'card')} of decks not synced here: hidden, with their "
+        done = exchange(ws.store, ws.home, folder, ws.now_ms)
+    for line in report_lines(done):
+        echo(line)
+
+
+def report_lines(done: Exchange) -> list[str]:
+    """What moved, as `sync` prints it and `review` says it."""
+    lines = [
+        f"Sent {_count(done.sent, 'event')} to {done.journal}; took {_count(done.taken, 'event')}."
+    ]
+    if done.cards:
+        lines.append(f"{_count(done.cards, 'card')} rescheduled from the log.")
+    if done.partial:
+        cut = ", ".join(done.partial)
+        lines.append(f"Left for next time, still being copied: the last line of {cut}.")
+    if done.unknown:
+        lines.append(
+            f"{_count(done.unknown, 'card')} of decks not synced here: hidden, with their "
             "history, until those decks are added."
         )
-    if kept is not None:
-        echo(f"Backup taken first: {kept}")
+    if done.backup is not None:
+        lines.append(f"Backup taken first: {done.backup}")
+    return lines
 
 
 def _count(n: int, what: str) -> str:
