@@ -341,7 +341,9 @@ def test_config_sets_shows_and_resets(isolated_home: Path) -> None:
         "desired_retention = 0.85  (set)    # chance of recalling a card when it is due, "
         "0.70–0.99; default 0.9"
     )
-    assert len(listing) == len(Settings.__dataclass_fields__)
+    # every logged setting, then this device's own shared folder
+    assert len(listing) == len(Settings.__dataclass_fields__) + 1
+    assert listing[-1].startswith("sync_dir = none    # this device's shared folder")
     reset = runner.invoke(app, ["config", "desired_retention", "--reset"])
     assert reset.exit_code == 0 and reset.stdout == "desired_retention = 0.9\n"
     both = runner.invoke(app, ["config", "fuzz", "off", "--reset"])
