@@ -35,7 +35,7 @@ def sync(
 
 
 def report_lines(done: Exchange) -> list[str]:
-    """What moved, as `sync` prints it and `review` says it."""
+    """What moved, as `sync` prints it."""
     lines = [
         f"Sent {_count(done.sent, 'event')} to {done.journal}; took {_count(done.taken, 'event')}."
     ]
