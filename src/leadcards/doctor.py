@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from leadcards.errors import BadRow
-from leadcards.events import NEW_RECORD, replay
 from leadcards.store import Store
 
 if TYPE_CHECKING:
@@ -57,20 +56,14 @@ def check(
     report.ok = report.ok and rows.ok
     report.lines += rows.lines
     _check_settings(store, report, rebuild)
-    cards = {row.key: row for row in store.all_cards()}
-    replayed = replay(store.events(), {k: row.deck_id for k, row in cards.items()}, store.undone())
-    differing = {
-        key: replayed.get(key, NEW_RECORD)
-        for key, row in cards.items()
-        if replayed.get(key, NEW_RECORD) != row.record
-    }
+    differing, cards = store.stale_records()
     events = store.event_count()
     if not differing:
-        report.lines.append(f"replay: {len(cards)} cards match their {events} log events")
+        report.lines.append(f"replay: {cards} cards match their {events} log events")
     elif rebuild:
         store.write_records(differing)
         report.lines.append(
-            f"replay: rebuilt {len(differing)} of {len(cards)} cards from {events} log events"
+            f"replay: rebuilt {len(differing)} of {cards} cards from {events} log events"
         )
     else:
         report.ok = False
@@ -78,7 +71,7 @@ def check(
         shown = ", ".join(keys[:5])
         more = f" and {len(keys) - 5} more" if len(keys) > 5 else ""
         report.lines.append(
-            f"replay: {len(keys)} of {len(cards)} cards differ from their log "
+            f"replay: {len(keys)} of {cards} cards differ from their log "
             f"({shown}{more}); `leadcards doctor --rebuild` rewrites them from the log"
         )
     if kept is not None:

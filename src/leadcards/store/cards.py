@@ -146,12 +146,15 @@ class CardQueries(StoreBase):
 
     def write_records(self, records: dict[str, CardRecord]) -> None:
         """Replace cached records (after a replay) in one transaction."""
-        assignments = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS)
         with self._transaction():
-            self._run_many(
-                f"UPDATE cards SET {assignments} WHERE key = ?",
-                ((*record_values(record), key) for key, record in records.items()),
-            )
+            self._write_records(records)
+
+    def _write_records(self, records: dict[str, CardRecord]) -> None:
+        assignments = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS)
+        self._run_many(
+            f"UPDATE cards SET {assignments} WHERE key = ?",
+            ((*record_values(record), key) for key, record in records.items()),
+        )
 
     def _write_record(self, key: str, record: CardRecord) -> None:
         assignments = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS)

@@ -311,6 +311,21 @@ class LogQueries(CardQueries):
         )
         return records.get(key, NEW_RECORD)
 
+    def stale_records(self) -> tuple[dict[str, CardRecord], int]:
+        """The cards whose cached record differs from a replay of the whole log, each
+        with the record the log gives; and how many cards there are. What ``doctor``
+        compares and rebuilds, and what a merge rewrites after taking events."""
+        rows = {row.key: row for row in self.all_cards()}
+        replayed = replay(
+            self.events(), {key: row.deck_id for key, row in rows.items()}, self.undone()
+        )
+        stale = {
+            key: replayed.get(key, NEW_RECORD)
+            for key, row in rows.items()
+            if replayed.get(key, NEW_RECORD) != row.record
+        }
+        return stale, len(rows)
+
     def _setting_events(self) -> list[Event]:
         return [
             _event(r)

@@ -15,8 +15,6 @@ import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from leadcards.events import NEW_RECORD, replay
-from leadcards.store.cards import RECORD_COLUMNS, record_values
 from leadcards.store.connection import connect
 from leadcards.store.log import LogQueries
 
@@ -97,20 +95,8 @@ class MergeQueries(LogQueries):
         )
         if not taken:
             return MergeReport(0, 0, unknown)
-        rows = {row.key: row for row in self.all_cards()}
-        replayed = replay(
-            self.events(), {key: row.deck_id for key, row in rows.items()}, self.undone()
-        )
-        changed = {
-            key: replayed.get(key, NEW_RECORD)
-            for key, row in rows.items()
-            if replayed.get(key, NEW_RECORD) != row.record
-        }
-        assignments = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS)
-        self._run_many(
-            f"UPDATE cards SET {assignments} WHERE key = ?",
-            ((*record_values(record), key) for key, record in changed.items()),
-        )
+        changed, _ = self.stale_records()
+        self._write_records(changed)
         self._replace_settings(self.logged_settings())
         return MergeReport(taken, len(changed), unknown)
 
