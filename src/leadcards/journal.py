@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -72,6 +71,8 @@ def device_id(home: Path) -> str:
         found = path.read_text(encoding="utf-8").strip()
         if DEVICE.fullmatch(found):
             return found
+    import secrets  # only on a device's first sync: review start-up never needs it
+
     made = secrets.token_hex(6)
     path.write_text(made + "\n", encoding="utf-8")
     return made
