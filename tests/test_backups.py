@@ -169,6 +169,11 @@ def test_restore_refuses_what_is_no_leadcards_database(isolated_home: Path, tmp_
     for path, line in expected.items():
         result = invoke("restore", str(path), code=1 if path.exists() else 2)
         assert result.stderr == line
+    cut = tmp_path / "cut.db"  # a copy a sync tool had not finished
+    whole = database.read_bytes()
+    cut.write_bytes(whole[: len(whole) // 2])
+    damaged = invoke("restore", str(cut), code=1).stderr
+    assert damaged.startswith(f"error: {cut} ") and damaged.count("\n") == 1
     assert backups.listing(isolated_home) == []  # nothing was backed up, nothing replaced
     assert db_rows(database, "PRAGMA user_version") == [(5,)]
 
