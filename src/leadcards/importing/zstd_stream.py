@@ -32,9 +32,14 @@ def _zstd() -> ModuleType:
 
 def too_large(what: str, limit: int) -> PackageError:
     """The one sentence for data past its cap, compressed or not."""
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if limit >= size:
+            amount = f"{limit / size:,.3g} {unit}"
+            break
+    else:
+        amount = f"{limit} bytes"
     return PackageError(
-        f"{what} unpacks to more than {limit // (1 << 20):,} MB; "
-        "refusing it (a damaged or hostile package?)"
+        f"{what} unpacks to more than {amount}; refusing it (a damaged or hostile package?)"
     )
 
 
