@@ -59,20 +59,9 @@ def read_package(path: Path) -> AnkiCollection:
         try:
             db = work / "collection.db"
             _unpack_collection(archive, member, db, package_format, what)
-            parts = read_collection(db, what, str(path))
+            return read_collection(db, what, str(path), package_format, media)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    return AnkiCollection(
-        format=package_format,
-        schema=parts.schema,
-        created=parts.created,
-        notetypes=parts.notetypes,
-        decks=parts.decks,
-        notes=parts.notes,
-        cards=parts.cards,
-        revlog=parts.revlog,
-        media=media,
-    )
 
 
 def list_media(path: Path) -> tuple[AnkiMediaFile, ...]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -21,11 +20,14 @@ from leadcards.errors import PackageError
 from leadcards.importing import protobuf_wire as wire
 from leadcards.importing.anki_records import (
     AnkiCard,
+    AnkiCollection,
     AnkiDeck,
+    AnkiMediaFile,
     AnkiNote,
     AnkiNoteType,
     AnkiReview,
     AnkiTemplate,
+    PackageFormat,
 )
 
 # Anki's newest schema; packages of Anki 2.1.50 and later carry it.
@@ -48,19 +50,6 @@ _REVLOG = (
 )
 
 
-@dataclass(frozen=True)
-class CollectionParts:
-    """Everything of a collection file but its media, which the package lists."""
-
-    schema: int
-    created: int
-    notetypes: dict[int, AnkiNoteType]
-    decks: dict[int, AnkiDeck]
-    notes: tuple[AnkiNote, ...]
-    cards: tuple[AnkiCard, ...]
-    revlog: tuple[AnkiReview, ...]
-
-
 def _unicase(left: str, right: str) -> int:
     """Anki's `unicase` collation (its names compare without case); SQLite needs it to
     scan the tables whose keys use it."""
@@ -68,14 +57,21 @@ def _unicase(left: str, right: str) -> int:
     return (a > b) - (a < b)
 
 
-def read_collection(db: Path, what: str, package: str) -> CollectionParts:
-    """Read the collection file ``db`` (a temporary copy). ``what`` names it in errors
-    ("the collection in 'x.apkg'"), ``package`` is the file the user gave."""
+def read_collection(
+    db: Path,
+    what: str,
+    package: str,
+    package_format: PackageFormat,
+    media: tuple[AnkiMediaFile, ...],
+) -> AnkiCollection:
+    """Read the collection file ``db`` (a temporary copy) of a package whose format and
+    media list are known. ``what`` names it in errors ("the collection in 'x.apkg'"),
+    ``package`` is the file the user gave."""
     uri = f"file:{quote(db.as_posix())}?mode=ro&immutable=1"
     try:
         with closing(sqlite3.connect(uri, uri=True)) as con:
             con.create_collation("unicase", _unicase)
-            return _read(con, package)
+            return _read(con, package, package_format, media)
     except sqlite3.DatabaseError as error:
         raise PackageError(f"{what} is damaged: {error}") from None
     except (ValueError, TypeError, KeyError, AttributeError) as error:
@@ -88,7 +84,12 @@ def _describe(error: Exception) -> str:
     return str(error)
 
 
-def _read(con: sqlite3.Connection, package: str) -> CollectionParts:
+def _read(
+    con: sqlite3.Connection,
+    package: str,
+    package_format: PackageFormat,
+    media: tuple[AnkiMediaFile, ...],
+) -> AnkiCollection:
     row = con.execute("SELECT ver, crt FROM col").fetchone()
     if row is None:
         raise ValueError("its `col` table is empty")
@@ -106,7 +107,8 @@ def _read(con: sqlite3.Connection, package: str) -> CollectionParts:
     else:
         models, deck_json = con.execute("SELECT models, decks FROM col").fetchone()
         notetypes, decks = _notetypes_from_json(models), _decks_from_json(deck_json)
-    return CollectionParts(
+    return AnkiCollection(
+        format=package_format,
         schema=schema,
         created=created,
         notetypes=notetypes,
@@ -114,6 +116,7 @@ def _read(con: sqlite3.Connection, package: str) -> CollectionParts:
         notes=_notes(con),
         cards=tuple(AnkiCard(*row) for row in con.execute(_CARDS)),
         revlog=tuple(AnkiReview(*row) for row in con.execute(_REVLOG)),
+        media=media,
     )
 
 
