@@ -573,3 +573,45 @@ def test_zstd_is_imported_only_for_a_package_that_needs_it(anki_packages: AnkiPa
     before, after_legacy, after_latest = run.stdout.splitlines()
     assert before == after_legacy == "[]"
     assert "'backports.zstd'" in after_latest or "'compression.zstd'" in after_latest
+
+
+def test_a_damaged_media_file_is_skipped_and_the_rest_extracted(
+    anki_packages: AnkiPackages, tmp_path: Path
+) -> None:
+    files = members(anki_packages.latest)
+    listed = {m.name: m.entry for m in list_media(anki_packages.latest)}
+    pic = listed["pic.png"]
+    path = rewrite_zip(anki_packages.latest, tmp_path / "x.apkg", {pic: files[pic][:-4]})
+    dest = tmp_path / "media"
+    done = extract_media(path, dest)
+    assert done.written == ("chart café.svg",)
+    assert done.skipped == (
+        (
+            "pic.png",
+            f"media file 'pic.png' in '{path}' is cut short (its compressed data ends "
+            "early); export or download the package again",
+        ),
+    )
+    assert os.listdir(dest) == ["chart café.svg"]
+
+
+def encrypted(path: Path, member: str) -> Path:
+    """The package with ``member`` marked encrypted, as a password-protected zip has it."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    for signature, flag_at, name_at in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
+        at = data.find(signature)
+        while at >= 0 and data[at + name_at : at + name_at + len(name)] != name:
+            at = data.find(signature, at + 1)
+        data[at + flag_at] |= 1
+    out = path.with_name("encrypted.apkg")
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_an_encrypted_collection(anki_packages: AnkiPackages, tmp_path: Path) -> None:
+    path = encrypted(
+        rewrite_zip(anki_packages.legacy1, tmp_path / "x.apkg", {}), "collection.anki2"
+    )
+    assert fail(path).startswith(f"the collection in '{path}' is damaged: File ")
+    assert fail(path).endswith("is encrypted, password required for extraction")

@@ -125,7 +125,7 @@ def extract(
             skipped.append((media.name, f"the package has no member '{media.entry}'"))
         except PackageError as error:
             skipped.append((media.name, str(error)))
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError) as error:
             skipped.append((media.name, f"cannot be read or written: {error}"))
         finally:
             if os.path.exists(temporary):

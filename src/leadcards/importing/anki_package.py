@@ -45,7 +45,9 @@ MAX_COLLECTION_BYTES = 8 << 30
 MAX_MEDIA_FILE_BYTES = 2 << 30
 MAX_MEDIA_LIST_BYTES = 256 << 20
 
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
+# What zipfile raises for a damaged member, one of an unknown compression method, or
+# (RuntimeError) one that is encrypted.
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 
 
 def read_package(path: Path) -> AnkiCollection:
