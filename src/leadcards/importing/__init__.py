@@ -1,0 +1,1 @@
+"""Bringing cards in from other tools: Anki packages and text files."""
