@@ -48,6 +48,6 @@ def guid_problem(guid: str) -> str | None:
             what = "a control character" if code is None else f"the control character U+{code:04X}"
             return f"guid must not contain control characters: it has {what}"
         if char.isspace() or unicodedata.category(char)[0] in "CZ":
-            code = f"U+{ord(char):04X}"
-            return f"guid must not contain whitespace or invisible characters: it has {code}"
+            shown = f"U+{ord(char):04X}"
+            return f"guid must not contain whitespace or invisible characters: it has {shown}"
     return None
