@@ -27,7 +27,7 @@ EXPECTED = {
     ],
     "unknown-field.yaml": [
         "5:5: unknown field 'bak' in a card; did you mean 'back'? (allowed: id, type, tags, "
-        "extra, front, back, text, question, answer, distractors)"
+        "extra, guid, front, back, text, question, answer, distractors)"
     ],
     "missing-field.yaml": ["1:1: the deck is missing the required field 'id'"],
     "wrong-type.yaml": [
@@ -66,7 +66,7 @@ EXPECTED = {
         "1:5: deck id 'Several Problems' must be lowercase letters, digits, '-' or '_' "
         "(it is part of every card's key)",
         "4:5: a basic card is missing the required field 'back'",
-        "9:5: unknown field 'colour' in a card (allowed: id, type, tags, extra, front, back, "
+        "9:5: unknown field 'colour' in a card (allowed: id, type, tags, extra, guid, front, back, "
         "text, question, answer, distractors)",
     ],
 }

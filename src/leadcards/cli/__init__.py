@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "show": "deck_commands",
     "doctor": "doctor_command",
     "export": "export_commands",
+    "import": "import_commands",
     "plan": "plan_command",
     "backup": "backup_commands",
     "restore": "backup_commands",

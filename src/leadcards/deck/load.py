@@ -8,6 +8,7 @@ YAML nodes is ``deck.reader``'s job.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from yaml.nodes import Node
@@ -16,6 +17,7 @@ from leadcards import collector
 from leadcards.deck.card_types import ENTRY_TYPES
 from leadcards.deck.card_types.base import Entry, EntryType
 from leadcards.deck.card_types.table import read_table, table_notes
+from leadcards.deck.guid import guid_problem, note_guid
 from leadcards.deck.model import Card, Deck, Kind, Note, Table, slugify
 from leadcards.deck.order import ordered
 from leadcards.deck.reader import Reader, compose, line_of, read_deck_text
@@ -23,7 +25,7 @@ from leadcards.deck.text import unique
 from leadcards.errors import DeckError, Problem
 
 DECK_FIELDS = ("id", "name", "description", "source", "tags", "order", "tables", "cards")
-CARD_COMMON = ("id", "type", "tags", "extra")
+CARD_COMMON = ("id", "type", "tags", "extra", "guid")
 # Every field some card may have, so a misspelt one gets a "did you mean".
 ALL_CARD_FIELDS = unique(CARD_COMMON, *(t.allowed for t in ENTRY_TYPES.values()))
 
@@ -68,6 +70,7 @@ def _build_deck(reader: Reader, root: Node, path: Path) -> Deck | None:
             notes.append(note)
 
     _check_unique_keys(reader, notes)
+    _check_unique_guids(reader, did, notes)
     notes = ordered(reader, fields.get("order"), notes)
     if not notes and not reader.problems:
         reader.problem(root, "the deck has no cards: add 'tables' or 'cards'")
@@ -119,6 +122,35 @@ def _check_unique_keys(reader: Reader, notes: list[Note]) -> None:
                 seen[card.key] = card
 
 
+def _check_unique_guids(reader: Reader, deck_id: str, notes: list[Note]) -> None:
+    """Two notes with one Anki GUID would be one note in Anki: report the second, and
+    a GUID given that is the one another note of the deck gets from its key."""
+    given = [note for note in notes if note.guid]
+    if not given:
+        return
+    seen: dict[str, Note] = {}
+    for note in given:
+        if note.guid in seen:
+            reader.problem_at(
+                max(note.line, 1),
+                1,
+                f"duplicate guid '{note.guid}' (also at line {seen[note.guid].line}); "
+                "two notes with one guid would be one note in Anki",
+            )
+        else:
+            seen[note.guid] = note
+    # leadcards' own GUIDs start with "lc": only then is there one to compare with.
+    if any(guid.startswith("lc") for guid in seen):
+        for note in notes:
+            if not note.guid and (clash := seen.get(note_guid(deck_id, note.id))) is not None:
+                reader.problem_at(
+                    max(clash.line, 1),
+                    1,
+                    f"guid '{clash.guid}' is the one the note '{note.id}' (line {note.line}) "
+                    "gets from its id; give it another",
+                )
+
+
 # --- one entry of ``cards:`` ---------------------------------------------------------------
 
 
@@ -133,6 +165,7 @@ def read_card(reader: Reader, node: Node, deck_id: str, deck_tags: tuple[str, ..
     _check_fields(reader, node, fields, card_type)
     before = len(reader.problems)
     extra = reader.text(fields.get("extra"), "extra", required=False) or ""
+    guid = _guid(reader, fields.get("guid"))
     tags = unique(deck_tags, reader.texts(fields.get("tags"), "tags"))
     values = {name: reader.text(fields.get(name), name) for name in card_type.texts}
     note_id = _note_id(reader, fields, values.get(card_type.id_from) or "")
@@ -151,7 +184,8 @@ def read_card(reader: Reader, node: Node, deck_id: str, deck_tags: tuple[str, ..
         nodes=fields,
         reader=reader,
     )
-    return card_type.build(entry)
+    note = card_type.build(entry)
+    return note if note is None or not guid else replace(note, guid=guid)
 
 
 def _entry_type(reader: Reader, fields: dict[str, Node]) -> EntryType | None:
@@ -187,6 +221,18 @@ def _check_fields(
     for name in card_type.fields:
         if name not in fields and name not in reader.suggested:
             reader.problem(node, f"a {kind} card is missing the required field '{name}'")
+
+
+def _guid(reader: Reader, node: Node | None) -> str:
+    """The card's ``guid``, or "" when it has none or (reported) a wrong one."""
+    guid = reader.text(node, "guid")
+    if guid is None:
+        return ""
+    problem = guid_problem(guid)
+    if problem is not None:
+        reader.problem(node, problem)
+        return ""
+    return guid
 
 
 def _note_id(reader: Reader, fields: dict[str, Node], prompt: str) -> str | None:

@@ -170,6 +170,7 @@ class Note:
     tags: tuple[str, ...]
     cards: tuple[Card, ...]
     line: int = 0
+    guid: str = ""  # the Anki GUID the deck gives it (``guid:``); "" = one made from its key
 
 
 @dataclass(frozen=True, slots=True)

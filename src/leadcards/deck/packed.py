@@ -49,21 +49,24 @@ def pack_note(note: Note) -> str:
         while end > 1 and values[end - 1] in (_CARD_DEFAULTS[end - 1], ()):
             end -= 1
         cards.append(values[:end])
-    return _COMPACT.encode([note.kind.value, note.line, note.tags, note.fields, cards])
+    values = [note.kind.value, note.line, note.tags, note.fields, cards]
+    if note.guid:  # trailing, and only when given: text stored before it still reads
+        values.append(note.guid)
+    return _COMPACT.encode(values)
 
 
 def unpack_note(deck_id: str, note_id: str, text: str) -> Note:
     """The note ``pack_note`` wrote, with its cards."""
-    kind_name, line, tags_list, fields, packed = _DECODE.decode(text)
+    kind_name, line, tags_list, fields, packed, *more = _DECODE.decode(text)
     kind, tags = Kind(kind_name), tuple(tags_list)
     cards = tuple(_card(deck_id, note_id, kind, tags, line, values) for values in packed)
-    return Note(note_id, kind, fields, tags, cards, line)
+    return Note(note_id, kind, fields, tags, cards, line, more[0] if more else "")
 
 
 def unpack_card(deck_id: str, note_id: str, text: str, template: str) -> Card | None:
     """One card of the note ``pack_note`` wrote (a review shows one at a time); None
     when the note has no card of ``template``."""
-    kind_name, line, tags_list, _, packed = _DECODE.decode(text)
+    kind_name, line, tags_list, _, packed, *_ = _DECODE.decode(text)
     for values in packed:
         if values[0] == template:
             return _card(deck_id, note_id, Kind(kind_name), tuple(tags_list), line, values)

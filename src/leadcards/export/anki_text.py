@@ -40,7 +40,7 @@ def rows(decks: list[Deck], progress: apkg.Progress | None = None) -> list[list[
             [
                 card_type(note.kind).note_type.name,
                 apkg.anki_deck_name(deck.name),
-                apkg.note_guid(deck.id, note.id),
+                apkg.anki_guid(deck.id, note),
                 " ".join(apkg.anki_tags(note.tags)),
                 *anki_note.fields,
             ]

@@ -4,7 +4,8 @@ Identity is what makes re-importing safe: note GUIDs come from the deck id and t
 note id (never the text), model and deck ids are fixed, and notes carry the export
 time as their modification time, because Anki only updates a note it already has when
 the incoming one is newer. One leadcards card is exactly one Anki card; the writer
-checks that instead of trusting it.
+checks that instead of trusting it. A note that came from Anki keeps its own GUID
+(the deck's ``guid:``), so it goes back to the same Anki note.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from leadcards.deck.card_types import TYPES, card_type
 from leadcards.deck.card_types.base import ClozeField, Markdown
+from leadcards.deck.guid import note_guid
 from leadcards.deck.model import Deck, Kind, Note
 from leadcards.errors import Problem
 from leadcards.export.anki_cloze import UnfaithfulField
@@ -65,18 +67,10 @@ def human_size(size: int) -> str:
 # --- identity -------------------------------------------------------------------
 
 
-def note_guid(deck_id: str, note_id: str) -> str:
-    """Stable across edits of the text, distinct across decks and notes."""
-    digest = hashlib.sha256(f"leadcards\x00{deck_id}\x00{note_id}".encode()).digest()
-    # Base 62 keeps the GUID free of characters that need quoting anywhere
-    # (and of a leading '#', which Anki's text import reads as a comment).
-    number = int.from_bytes(digest[:12], "big")
-    alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    chars = []
-    while number:
-        number, rest = divmod(number, 62)
-        chars.append(alphabet[rest])
-    return "lc" + "".join(reversed(chars))
+def anki_guid(deck_id: str, note: Note) -> str:
+    """The note's GUID in Anki: the one its deck gives it (a note that came from Anki),
+    else one made from its key (``note_guid``)."""
+    return note.guid or note_guid(deck_id, note.id)
 
 
 def anki_deck_name(name: str) -> str:
@@ -167,9 +161,11 @@ def faithful_notes(decks: list[Deck]) -> Iterator[tuple[Deck, Note, Any]]:
     """Each note with its genanki note, or ExportError at the first note Anki would not
     make exactly the cards of (``check`` reports them all, through ``export_problems``)."""
     models = _genanki_models()
+    guids: dict[str, tuple[Deck, Note]] = {}
     for deck in decks:
         for note in deck.notes:
             try:
+                _claim_guid(guids, deck, note)
                 yield deck, note, _anki_note(models, deck, note)
             except Unfaithful as exc:
                 raise ExportError(f"{deck.path}:{note.line}: {exc}") from None
@@ -178,14 +174,28 @@ def faithful_notes(decks: list[Deck]) -> Iterator[tuple[Deck, Note, Any]]:
 def export_problems(decks: list[Deck]) -> list[Problem]:
     """Every note an export would refuse, located: a deck ``check`` passes exports."""
     models = _genanki_models()
+    guids: dict[str, tuple[Deck, Note]] = {}
     problems = []
     for deck in decks:
         for note in deck.notes:
             try:
+                _claim_guid(guids, deck, note)
                 _anki_note(models, deck, note)
             except Unfaithful as exc:
                 problems.append(Problem(str(deck.path), max(note.line, 1), 1, str(exc)))
     return problems
+
+
+def _claim_guid(guids: dict[str, tuple[Deck, Note]], deck: Deck, note: Note) -> None:
+    """Note ``note``'s GUID as taken; Unfaithful when another note has it already: a
+    guid one deck gives can be another deck's (the loader refuses two in one deck)."""
+    guid = anki_guid(deck.id, note)
+    other_deck, other = guids.setdefault(guid, (deck, note))
+    if other is not note:
+        raise Unfaithful(
+            f"note '{note.id}' has the guid '{guid}' of note '{other.id}' "
+            f"({other_deck.path}:{other.line}); Anki would make them one note"
+        )
 
 
 def _anki_note(models: dict[Kind, Any], deck: Deck, note: Note) -> Any:
@@ -213,7 +223,7 @@ def _anki_note(models: dict[Kind, Any], deck: Deck, note: Note) -> Any:
         model=models[note.kind],
         fields=fields,
         tags=anki_tags(note.tags),
-        guid=note_guid(deck.id, note.id),
+        guid=anki_guid(deck.id, note),
     )
     made = len(anki_note.cards)
     if made != len(note.cards):

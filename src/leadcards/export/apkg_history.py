@@ -151,7 +151,7 @@ def apply_schedules(
     used_ids: set[int] = set(col.db.list("select id from revlog"))
     for deck in decks:
         for note in deck.notes:
-            nid = note_ids.get(apkg.note_guid(deck.id, note.id))
+            nid = note_ids.get(apkg.anki_guid(deck.id, note))
             for card in note.cards:
                 schedule = schedules.get(card.key)
                 if schedule is None or nid is None:

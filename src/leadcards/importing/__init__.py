@@ -1,2 +1,3 @@
-"""Reading other programs' files for `leadcards import`: Anki packages, read without
-the `anki` library into plain values that the conversion to decks and history takes."""
+"""Bringing cards in from other tools (`leadcards import`): Anki packages, read without
+the `anki` library, and text files, into plain values; the conversion to decks and
+review history; the deck file writer."""
