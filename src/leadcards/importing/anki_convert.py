@@ -9,7 +9,9 @@ by name, and ``as_basic`` takes its first two fields.
 
 A note whose GUID is one leadcards gave a note of a deck it knows (exported before)
 maps back to that note's cards: no deck is written for it, and its reviews land on
-those cards. Every other note is written into the deck of its first card (a card in a
+those cards. A note an earlier import wrote (its deck keeps the Anki GUID) is written
+again, so a newer package updates its text; its id, and so its cards, stay the same.
+Every other note is written into the deck of its first card (a card in a
 filtered deck counts in its home deck), one deck per Anki deck, ``Parent::Child``
 names kept; note ids derive from the GUID, so importing a newer package updates the
 same cards.
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from leadcards.deck.card_types import card_type
-from leadcards.deck.model import Deck, Kind, Note
+from leadcards.deck.model import Kind, Note
 from leadcards.export.apkg import note_guid
 from leadcards.importing.anki_records import AnkiCard, AnkiCollection, AnkiNote, AnkiNoteType
 from leadcards.importing.deck_writer import (
@@ -39,29 +41,35 @@ from leadcards.importing.deck_writer import (
 )
 from leadcards.importing.html_text import html_to_markdown
 
-Shape = Literal["basic", "reversed", "optional", "cloze"]
+Shape = Literal["basic", "reversed", "optional", "cloze", "own-basic", "own-reversed"]
+_OWN: dict[Kind, Shape] = {
+    Kind.BASIC: "own-basic",
+    Kind.REVERSED: "own-reversed",
+    Kind.CLOZE: "cloze",
+}
 _FIELD_REF = re.compile(r"{{\s*([#^/]?)\s*(?:[\w-]+:)*([^{}:]+?)\s*}}")
 
 
 def shape_of(note_type: AnkiNoteType) -> Shape | None:
-    """How a note type's notes convert, from its templates; None: not a shape we know."""
-    if note_type.cloze:
-        return "cloze" if note_type.fields else None
+    """How a note type's notes convert; None: not a shape we know, or one with fields a
+    leadcards note would lose. leadcards' own types (exported before) are known by id."""
+    for kind, shape in _OWN.items():
+        if note_type.id == card_type(kind).note_type.model_id:
+            return shape
     fields, templates = note_type.fields, note_type.templates
-    if len(fields) < 2 or not 1 <= len(templates) <= 2:
+    if note_type.cloze:
+        return "cloze" if 1 <= len(fields) <= 2 else None
+    if len(fields) == 2 and len(templates) == 1:
+        return "basic" if fields[0] in _refs(templates[0].question) else None
+    if len(templates) != 2 or fields[0] not in _refs(templates[0].question):
         return None
-    first = _refs(templates[0].question)
-    if fields[0] not in first:
-        return None
-    if len(templates) == 1:
-        return "basic"
     second = templates[1].question
     if fields[1] not in _refs(second):
         return None
+    if len(fields) == 2:
+        return "reversed"
     sections = {name for kind, name in _FIELD_REF.findall(second) if kind == "#"}
-    if len(fields) >= 3 and fields[2] in sections:
-        return "optional"
-    return "reversed"
+    return "optional" if len(fields) == 3 and fields[2] in sections else None
 
 
 def _refs(template: str) -> set[str]:
@@ -75,6 +83,7 @@ class KnownNote:
     deck_id: str
     note_id: str
     cards: Mapping[int, str]  # Anki card ordinal → card key
+    imported: bool  # it has its own ``guid``: an import wrote it, a newer one rewrites it
 
 
 def known_notes(decks: Iterable[tuple[str, list[Note]]]) -> dict[str, KnownNote]:
@@ -85,7 +94,7 @@ def known_notes(decks: Iterable[tuple[str, list[Note]]]) -> dict[str, KnownNote]
             note_type = card_type(note.kind).note_type
             cards = {note_type.ordinal(card.template): card.key for card in note.cards}
             guid = note.guid or note_guid(deck_id, note.id)
-            found[guid] = KnownNote(deck_id, note.id, cards)
+            found[guid] = KnownNote(deck_id, note.id, cards, bool(note.guid))
     return found
 
 
@@ -132,7 +141,7 @@ def convert(
         if only_deck is not None and not _within(deck_name, only_deck):
             continue
         mapped = known.get(note.guid)
-        if mapped is not None:
+        if mapped is not None and not mapped.imported:
             done.known_notes += 1
             for card in cards:
                 key = mapped.cards.get(card.ordinal)
@@ -192,19 +201,21 @@ def _note(note: AnkiNote, shape: Shape, note_id: str, done: Conversion) -> NewNo
         extra = _text(fields[1], done) if len(fields) > 1 else ""
         return ClozeNote(note_id, _text(fields[0], done), extra, tags, note.guid)
     front, back = _text(fields[0], done), _text(fields[1], done)
-    reverse = shape == "reversed" or (
-        shape == "optional" and len(fields) > 2 and html_to_markdown(fields[2]).text.strip()
+    own = shape in ("own-basic", "own-reversed")
+    extra = _text(fields[2], done) if own and len(fields) > 2 else ""
+    reverse = shape in ("reversed", "own-reversed") or (
+        shape == "optional" and len(fields) > 2 and bool(html_to_markdown(fields[2]).text.strip())
     )
     if reverse:
-        return ReversedNote(note_id, front, back, tags=tags, guid=note.guid)
-    return BasicNote(note_id, front, back, tags=tags, guid=note.guid)
+        return ReversedNote(note_id, front, back, extra, tags, note.guid)
+    return BasicNote(note_id, front, back, extra, tags, note.guid)
 
 
-def written_keys(conversion: Conversion, written: Mapping[str, Deck]) -> dict[int, str]:
-    """Anki card id → leadcards card key of the notes written (decks as loaded back)."""
+def written_keys(conversion: Conversion, written: Mapping[str, list[Note]]) -> dict[int, str]:
+    """Anki card id → leadcards card key of the notes written (as synced, by deck)."""
     by_note: dict[tuple[str, str], dict[int, str]] = {}
-    for deck_id, deck in written.items():
-        for note in deck.notes:
+    for deck_id, notes in written.items():
+        for note in notes:
             note_type = card_type(Kind(note.kind)).note_type
             by_note[(deck_id, note.id)] = {
                 note_type.ordinal(card.template): card.key for card in note.cards

@@ -19,11 +19,17 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from leadcards.events import ORDERED_JSON, Event, EventKind, apply, is_ordered
-from leadcards.events import NEW_RECORD, CardRecord
+from leadcards.events import (
+    NEW_RECORD,
+    ORDERED_JSON,
+    CardRecord,
+    Event,
+    EventKind,
+    apply,
+    is_ordered,
+)
 from leadcards.ids import _encode
 from leadcards.importing.anki_records import AnkiCard, AnkiReview
 from leadcards.scheduling import Scheduler
@@ -38,17 +44,6 @@ def event_id(review: AnkiReview) -> str:
     digest = hashlib.sha256(f"anki-revlog\x00{review.card_id}\x00{review.id}".encode()).digest()
     rest = int.from_bytes(digest[:10], "big")
     return _encode((review.id & ((1 << 48) - 1)) << 80 | rest)
-
-
-@dataclass
-class History:
-    """The events to take, and the rows left out with why."""
-
-    rows: list[tuple[Any, ...]] = field(default_factory=list)  # merge.EVENT_FIELDS order
-    answers: int = 0
-    resets: int = 0
-    flags: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
 
 
 def history_events(
@@ -67,12 +62,12 @@ def history_events(
     for review in revlog:
         key = keys.get(review.card_id)
         if key is None:
-            skipped["reviews of cards not imported"] += 1
+            skipped["of cards not imported"] += 1
             continue
         if review.kind in ANSWER_KINDS and 1 <= review.ease <= 4:
             mine = answered.get(key, set())
             if any((review.id - nudge, review.ease) in mine for nudge in range(NUDGE_MS)):
-                skipped["reviews already in the log"] += 1
+                skipped["already in the log"] += 1
                 continue
             found.append(
                 Event(
@@ -88,15 +83,18 @@ def history_events(
         elif review.kind == MANUAL and review.ease == 0 and review.ease_factor == 0:
             found.append(Event(event_id(review), review.id, EventKind.FORGET, key))
         elif review.kind in (MANUAL, 5):
-            skipped["due dates set by hand or rescheduled (no memory change)"] += 1
+            skipped["due dates set by hand or reschedules, which change no memory"] += 1
         else:
-            skipped["review rows of an unknown kind"] += 1
+            skipped["of an unknown kind"] += 1
     return found, skipped
 
 
 def flag_events(
-    cards: Iterable[AnkiCard], keys: Mapping[int, str], records: Mapping[str, CardRecord],
-    now_ms: int, bury_until: int,
+    cards: Iterable[AnkiCard],
+    keys: Mapping[int, str],
+    records: Mapping[str, CardRecord],
+    now_ms: int,
+    bury_until: int,
 ) -> list[Event]:
     """Suspensions and buries the cards have in Anki and not here yet, as of now."""
     found = []
@@ -110,7 +108,9 @@ def flag_events(
             found.append(Event(_flag_id(now_ms, seed), now_ms, EventKind.SUSPEND, key))
         elif card.queue in (-2, -3) and not (record.buried_until or 0) > now_ms:
             found.append(
-                Event(_flag_id(now_ms, seed), now_ms, EventKind.BURY, key, data={"until": bury_until})
+                Event(
+                    _flag_id(now_ms, seed), now_ms, EventKind.BURY, key, data={"until": bury_until}
+                )
             )
     return found
 
@@ -142,8 +142,10 @@ def event_rows(
             record = apply(record, event, scheduler if event.kind is EventKind.ANSWER else None)
             if event.id not in fresh:
                 continue
-            data = ORDERED_JSON if is_ordered(event) else (
-                None if event.data is None else _json(event.data)
+            data = (
+                ORDERED_JSON
+                if is_ordered(event)
+                else (None if event.data is None else _json(event.data))
             )
             answer = event.kind is EventKind.ANSWER
             memory = record.memory

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leadcards import paths
-from leadcards.clock import study_day_bounds
+from leadcards.clock import from_ms, next_study_day_start, to_ms
 from leadcards.errors import UsageError
 from leadcards.events import Event
 from leadcards.importing import anki_history
@@ -146,7 +146,9 @@ def import_anki(
                 collection.revlog, keys, existing
             )
         records = {key: store.card(key).record for key in set(keys.values())}
-        _, tomorrow = study_day_bounds(workspace.now_ms, store.settings().day_start)
+        tomorrow = to_ms(
+            next_study_day_start(from_ms(workspace.now_ms), store.settings().day_start)
+        )
         flags = anki_history.flag_events(
             collection.cards, keys, records, workspace.now_ms, tomorrow
         )

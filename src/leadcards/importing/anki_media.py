@@ -119,6 +119,8 @@ def extract(
             elif target.exists() and not filecmp.cmp(temporary, target, shallow=False):
                 skipped.append((media.name, "a different file of that name is already there"))
             else:
+                # mkstemp makes the file private; a media file is as readable as any
+                os.chmod(temporary, 0o666 & ~_umask())
                 os.replace(temporary, target)
                 written.append(media.name)
         except KeyError:
@@ -131,3 +133,10 @@ def extract(
             if os.path.exists(temporary):
                 os.unlink(temporary)
     return MediaExtraction(tuple(written), tuple(skipped))
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, then put back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
