@@ -161,6 +161,9 @@ def test_a_size_change_mid_session_redraws_at_the_new_size(session: Session) -> 
     assert len(narrow) == 14 and {cell_len(line) for line in narrow} == {50}
     assert "Question 0" in keys.frames[4]
     assert "u undo" in keys.frames[4]  # the keys still show under the card
+    # every frame starts at the top left: after a resize the cursor is elsewhere
+    redrawn = [frame for frame in keys.frames[1:] if frame]
+    assert len(redrawn) == 3 and all(frame.startswith("\x1b[H") for frame in redrawn)
     too_small = _CONTROL.sub("", keys.frames[5])
     assert "Make the terminal at least 40×12 to review (it is 30×10); q quits." in " ".join(
         too_small.split()

@@ -7,6 +7,7 @@ test's fake keys and size. This loop is the same for all of them.
 from __future__ import annotations
 
 from rich.console import Console
+from rich.control import Control
 
 from leadcards.ui.console_io import KeyReader
 from leadcards.ui.controller import Controller
@@ -35,6 +36,9 @@ def _loop(controller: Controller, console: Console, keys: KeyReader) -> None:
         while not controller.finished:
             if keys.resized() or draw:
                 console.size = keys.size()
+                # A frame is one screenful written from where the cursor is; after a
+                # resize that is no longer the bottom corner, so start from the top.
+                console.control(Control.home())
                 screen.update(fitted_screen(controller, console))
                 draw = False
             commands = keys.read(POLL_SECONDS)
