@@ -255,7 +255,9 @@ def test_round_trip_through_anki(tmp_path: Path, isolated_home: Path) -> None:
     before = {p.name for p in decks_dir(isolated_home).iterdir()}
     out = invoke("import", "anki", str(back), "--with-history").stdout
     assert "Wrote 0 decks (0 unchanged) with 0 notes and 0 cards; 3 notes already known" in out
-    assert "History: 2 reviews and 0 resets added to the log, 2 left out (2 already in the log" in out
+    assert (
+        "History: 2 reviews and 0 resets added to the log, 2 left out (2 already in the log" in out
+    )
     assert {p.name for p in decks_dir(isolated_home).iterdir()} == before
     assert len(answers(isolated_home)) == 4
     again = invoke("import", "anki", str(back), "--with-history").stdout
