@@ -109,11 +109,24 @@ def test_the_renderer_shows_the_converted_text() -> None:
 # --- any text survives ------------------------------------------------------------------------
 
 _MARKUP = st.sampled_from(
-    list("*_`[]#>-+=.)!~&<\\|:{}()'\"1 ")
-    + ["1. ", "- ", "# ", "&amp;", "&#39;", "<http://x.y>", "\\(", "**", "__", "~~", "```"]
+    [
+        *"*_`[]#>-+=.)!~&<\\|:{}()'\"1 ",
+        "1. ",
+        "- ",
+        "# ",
+        "&amp;",
+        "&#39;",
+        "<http://x.y>",
+        "\\(",
+        "**",
+        "__",
+        "~~",
+        "```",
+    ],
 )
 _LINE = st.lists(
-    st.one_of(_MARKUP, st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=4)), max_size=10
+    st.one_of(_MARKUP, st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=4)),
+    max_size=10,
 ).map("".join)
 
 
