@@ -100,7 +100,7 @@ ANKI_TEXT = (
     "#tags column:4\n"
     'Basic;Lang::French;"O&_Kv4w;q#";geo europe;<b>Capital</b> of France?;Paris<br>on the Seine\n'
     "Basic (and reversed card);Lang::French;abc123;;le chat;the cat\n"
-    "Cloze;Lang::French;xyz789;;\"The {{c1::heart}} &amp; <i>lungs</i>\";"
+    'Cloze;Lang::French;xyz789;;"The {{c1::heart}} &amp; <i>lungs</i>";'
     '<img src="heart.png"> [sound:beat.mp3]\n'
     "Cloze;Lang::German;dup;;no deletion here;\n"
     "Basic;Lang::French;abc123;;same guid;as row 2\n"
