@@ -161,3 +161,22 @@ _WORDS = st.text(
 @given(text=_WORDS)
 def test_plain_text_without_markup_comes_through_unchanged(text: str) -> None:
     assert html_to_markdown(html.escape(text)).text == " ".join(text.split())
+
+
+def test_line_mode_and_the_review_screen_show_converted_text_without_its_escapes() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from leadcards.deck.text import plain
+    from leadcards.ui.render import markdown as screen
+
+    text = html_to_markdown("2 * 3 &amp; 1) <b>six</b><br>C:\\ \\(x\\) \\*a\\*").text
+    assert text == "2 \\* 3 & 1) **six**\\\nC:\\ \\(x\\) \\\\\\*a\\\\\\*"
+    assert plain(text) == "2 * 3 & 1) six\nC:\\ (x) \\*a\\*"
+    out = StringIO()
+    Console(file=out, width=60, color_system=None).print(screen("line 1\\\nline 2 \\& 1\\) x"))
+    assert [line.rstrip() for line in out.getvalue().splitlines()] == [
+        "line 1",
+        "line 2 & 1) x",
+    ]
