@@ -17,6 +17,8 @@ from leadcards.deck.model import Deck
 from leadcards.store import Store, open_store
 from leadcards.sync import sync_deck
 
+from .anki_packages import AnkiPackages, anki_available, build_packages
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 BUILTIN_DECK = REPO / "decks" / "leadership-vs-management.yaml"
@@ -151,3 +153,13 @@ def db_execute(db: Any, sql: str, params: tuple[Any, ...] = ()) -> None:
     with closing(sqlite3.connect(path)) as conn:
         conn.execute(sql, params)
         conn.commit()
+
+
+@pytest.fixture(scope="session")
+def anki_packages(tmp_path_factory: pytest.TempPathFactory) -> AnkiPackages:
+    """Real Anki packages of every generation, made once a run by the ``anki`` library
+    (``tests/anki_packages.py`` says what they hold). Treat them as read-only."""
+    reason = anki_available()
+    if reason is not None:
+        pytest.skip(reason)
+    return build_packages(tmp_path_factory.mktemp("anki-packages"))

@@ -6,6 +6,7 @@ sentences for each way an edit can go wrong.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +20,7 @@ from leadcards.session import Session
 from leadcards.store import open_store
 from leadcards.sync import sync_deck, sync_files
 from leadcards.texts import stored_card
-from leadcards.ui.editor import make_editor
+from leadcards.ui.editor import editor_command, make_editor
 
 from .conftest import AT
 
@@ -55,9 +56,13 @@ def fake_editor(tmp_path: Path, body: str) -> str:
     return f"{sys.executable} {script}"
 
 
-def test_no_editor_set(hook: Hook, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.skipif(os.name != "posix", reason="Windows falls back to Notepad, always there")
+def test_no_editor_set_and_none_of_the_platform_s_own(
+    hook: Hook, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no nano, no vi
     card = hook.session.card("ed:one:front")
     assert hook(card) == "Set $EDITOR (or $VISUAL) to edit cards from the review."
     assert hook.calls == []  # the terminal was never handed over
@@ -126,3 +131,105 @@ def test_the_builtin_deck_is_not_opened(
     message = hook(deck.cards[0])
     assert message.startswith("The built-in deck is part of leadcards; copy it")
     assert hook.calls == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for nano")
+def test_no_editor_set_opens_nano_at_the_card(
+    hook: Hook, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    seen = tmp_path / "nano-args.txt"
+    nano = folder / "nano"
+    nano.write_text(f"#!/bin/sh\nprintf '%s|' \"$@\" > '{seen}'\n")
+    nano.chmod(0o755)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.setenv("PATH", str(folder))
+    card = hook.session.card("ed:one:front")
+    assert hook(card) == "Reloaded deck.yaml: 1 cards."
+    assert seen.read_text() == f"+4|{tmp_path / 'deck.yaml'}|"
+    assert hook.calls == ["before", "after"]
+
+
+def test_an_editor_command_with_an_unclosed_quote_is_one_sentence(
+    hook: Hook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", 'vim "-u')
+    card = hook.session.card("ed:one:front")
+    assert hook(card) == "Could not read the editor command 'vim \"-u': No closing quotation"
+    assert hook.calls == []
+
+
+def _which(found: dict[str, str]):
+    return lambda name: found.get(name)
+
+
+def test_posix_editor_commands() -> None:
+    path = "/home/ann lee/decks/my deck.yaml"
+    none = _which({})
+    assert editor_command("vim -u NONE", path, 4, windows=False, which=none) == [
+        "vim",
+        "-u",
+        "NONE",
+        "+4",
+        path,
+    ]
+    assert editor_command("'/opt/my editor/ed' --wait", path, 7, windows=False, which=none) == [
+        "/opt/my editor/ed",
+        "--wait",
+        "+7",
+        path,
+    ]
+    assert editor_command("code --wait", path, 7, windows=False, which=none) == [
+        "code",
+        "--wait",
+        path,
+    ]
+    both = _which({"nano": "/usr/bin/nano", "vi": "/usr/bin/vi"})
+    assert editor_command(None, path, 2, windows=False, which=both) == ["nano", "+2", path]
+    only_vi = _which({"vi": "/usr/bin/vi"})
+    assert editor_command("", path, 2, windows=False, which=only_vi) == ["vi", "+2", path]
+    assert editor_command(None, path, 2, windows=False, which=none) is None
+
+
+def test_windows_editor_commands(tmp_path: Path) -> None:
+    path = r"C:\Users\Ann Lee\decks\my deck.yaml"
+    found = _which(
+        {
+            "notepad": r"C:\Windows\system32\notepad.exe",
+            "code": r"C:\Users\Ann Lee\AppData\Local\Programs\VS Code\bin\code.cmd",
+            "vim": r"C:\Program Files\Vim\vim91\vim.exe",
+        }
+    )
+    assert editor_command(None, path, 4, windows=True, which=found) == [
+        r"C:\Windows\system32\notepad.exe",
+        path,
+    ]
+    assert editor_command("code --wait", path, 4, windows=True, which=found) == [
+        r"C:\Users\Ann Lee\AppData\Local\Programs\VS Code\bin\code.cmd",
+        "--wait",
+        path,
+    ]
+    assert editor_command("vim", path, 4, windows=True, which=found) == [
+        r"C:\Program Files\Vim\vim91\vim.exe",
+        "+4",
+        path,
+    ]
+    quoted = r'"C:\Program Files\Notepad++\notepad++.exe" -multiInst -nosession'
+    assert editor_command(quoted, path, 4, windows=True, which=found) == [
+        r"C:\Program Files\Notepad++\notepad++.exe",
+        "-multiInst",
+        "-nosession",
+        path,
+    ]
+    # a program's path with a space, not quoted, that names a file: one word
+    program = tmp_path / "My Editor" / "ed.exe"
+    program.parent.mkdir()
+    program.write_text("")
+    assert editor_command(str(program), path, 4, windows=True, which=found) == [
+        str(program),
+        "+4",
+        path,
+    ]

@@ -23,6 +23,7 @@ from leadcards import doctor
 from leadcards.errors import StoreError
 from leadcards.stats import gather, to_json
 from leadcards.stats.log_tallies import log_figures
+from leadcards.stats.retention import Tally
 from leadcards.stats.study_days import calendar
 from leadcards.store import Store, open_store
 
@@ -53,10 +54,19 @@ def raw_figures(store: Store, now: int, keep: bool) -> tuple[Any, ...]:
     logged = store.logged_span()
     days = calendar(now, settings_now.day_start, logged)
     found = log_figures(store, ["tbl"], days, settings_now.day_start, logged, keep=keep)
+    cards = dict(found.cards)
+    if found.kept_cards is not None:  # past days' first reviews per card stay in the file
+        assert keep
+        for key, passed, failed in db_rows(
+            store,
+            "SELECT card_key, passed, failed FROM stats_cards WHERE day_start = ?",
+            (found.kept_cards,),
+        ):
+            cards[key] = cards.get(key, Tally()) + Tally(passed, failed)
     return (
         found.activity,
         sorted(found.retention),
-        found.cards,
+        {key: tally for key, tally in cards.items() if tally.total},
         sorted(found.picks),
     )
 

@@ -74,6 +74,11 @@ class DataFolderError(LeadcardsError):
     """The data folder or its ``decks/`` cannot be used: not a folder, or not readable."""
 
 
+class PackageError(LeadcardsError):
+    """A file given to import is not an Anki package leadcards can read: not a zip, no
+    collection inside, damaged, or made by a newer Anki."""
+
+
 class UsageError(LeadcardsError):
     """A command was given something it cannot work with (unknown deck, bad value)."""
 

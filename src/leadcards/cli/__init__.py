@@ -6,6 +6,7 @@ the commands that need them, because start-up time is paid every day.
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import sys
@@ -81,6 +82,15 @@ def _stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def _tolerant_output() -> None:
+    """A character standard output cannot encode prints as '?' instead of ending the
+    command with a traceback: a pipe or a file on Windows is cp1252 (a console window
+    takes everything, Python writes it as UTF-16), a POSIX locale may be Latin-1."""
+    stream = sys.stdout
+    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        stream.reconfigure(errors="replace")
+
+
 def main() -> None:
     """Console-script entry point.
 
@@ -95,7 +105,9 @@ def main() -> None:
         return
     word = _command_word(sys.argv[1:])
     app = load_commands(None if word is None else [word])
-    for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
+    _tolerant_output()
+    # Windows has no SIGHUP; only it has SIGBREAK (Ctrl-Break).
+    for name in ("SIGTERM", "SIGHUP", "SIGBREAK"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)
     try:

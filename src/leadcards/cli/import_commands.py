@@ -16,6 +16,7 @@ from leadcards.cli.application import app
 from leadcards.cli.support import HomeOption, echo, handles_errors
 
 if TYPE_CHECKING:
+    from leadcards.importing.anki_import import ImportReport
     from leadcards.importing.text_import import TextImport
 
 import_app = typer.Typer(
@@ -121,6 +122,111 @@ def _skipped(found: TextImport) -> str:
 
 def _plural(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+@import_app.command("anki")
+@handles_errors
+def import_anki(
+    package: Annotated[
+        Path,
+        typer.Argument(
+            help="An Anki package: .apkg or .colpkg, of any Anki version.", show_default=False
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="A folder for the deck files, or a .yaml file when one deck is written "
+            "(default: the data folder's decks, where review finds them).",
+            show_default=False,
+        ),
+    ] = None,
+    deck: Annotated[
+        str | None,
+        typer.Option(
+            "--deck", help="Import only this Anki deck and its subdecks.", show_default=False
+        ),
+    ] = None,
+    with_history: Annotated[
+        bool,
+        typer.Option(
+            "--with-history",
+            help="Bring Anki's reviews into the log too, so FSRS goes on where Anki left off.",
+        ),
+    ] = False,
+    as_basic: Annotated[
+        bool,
+        typer.Option(
+            "--as-basic",
+            help="Import notes of other note types from their first two fields.",
+        ),
+    ] = False,
+    force: ForceOption = False,
+    home: HomeOption = None,
+) -> None:
+    """Write an Anki package's decks as deck files (media copied), with its reviews."""
+    from leadcards import paths
+    from leadcards.importing.anki_import import import_anki as run
+
+    report = run(
+        package,
+        home=paths.home(home),
+        output=output,
+        deck=deck,
+        as_basic=as_basic,
+        with_history=with_history,
+        force=force,
+    )
+    for line in anki_summary(report):
+        echo(line)
+
+
+def anki_summary(report: ImportReport) -> list[str]:
+    """Every count, zeros too: notes, cards, decks, media, reviews, and what was left."""
+    decks = len(report.decks_written) + len(report.decks_unchanged)
+    lines = [
+        f"Read {report.package} (Anki {report.format} package)",
+        f"Wrote {_plural(len(report.decks_written), 'deck')} "
+        f"({len(report.decks_unchanged)} unchanged) with {_plural(report.notes, 'note')} and "
+        f"{_plural(report.cards, 'card')}; {_plural(report.known_notes, 'note')} "
+        "already known here (by GUID), mapped to their cards",
+    ]
+    for path in [*report.decks_written, *report.decks_unchanged]:
+        lines.append(f"  {path}")
+    if report.as_basic:
+        lines.append(f"{_plural(report.as_basic, 'note')} of other note types taken as basic")
+    other = sum(report.other_types.values())
+    types = ", ".join(f"{name} ({n})" for name, n in report.other_types.most_common())
+    lines.append(
+        f"Not imported: {_plural(other, 'note')} of other note types"
+        + (f": {types} (--as-basic takes their first two fields)" if other else "")
+    )
+    skipped = sum(report.skipped.values())
+    reasons = "; ".join(f"{n} {why}" for why, n in report.skipped.most_common())
+    lines.append(f"Skipped {_plural(skipped, 'note')}" + (f": {reasons}" if skipped else ""))
+    media = f"Media: {_plural(report.media_copied, 'file')} copied"
+    if report.media_skipped:
+        listed = "; ".join(f"{name} ({why})" for name, why in report.media_skipped[:5])
+        more = ", ..." if len(report.media_skipped) > 5 else ""
+        media += f", {len(report.media_skipped)} skipped: {listed}{more}"
+    else:
+        media += ", 0 skipped"
+    lines.append(media)
+    if report.history:
+        left = sum(report.reviews_skipped.values())
+        why = "; ".join(f"{n} {r}" for r, n in report.reviews_skipped.most_common())
+        lines.append(
+            f"History: {_plural(report.reviews, 'review')} and {_plural(report.resets, 'reset')}"
+            f" added to the log, {left} left out" + (f" ({why})" if left else "")
+        )
+    else:
+        lines.append("History: not imported (--with-history brings Anki's reviews)")
+    lines.append(f"Suspensions and buries carried over: {report.flags}")
+    if not decks and not report.known_notes:
+        lines.append("Nothing was imported.")
+    return lines
 
 
 app.add_typer(import_app, name="import")

@@ -19,7 +19,14 @@ from pathlib import Path
 from leadcards.errors import DeckError, Problem
 
 MAX_DECK_BYTES = 32 * 1024 * 1024
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+# O_BINARY (Windows only): without it the C runtime reads in text mode, turning CRLF
+# into LF and stopping at a Ctrl-Z byte, so the bytes hashed would not be the file's.
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+)
 
 
 def _refuse(path: Path, message: str) -> DeckError:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from leadcards.errors import LeadcardsError, UsageError
+from leadcards.file_replace import replace_file
 from leadcards.paths import sweep_stale
 
 WORK_PREFIX = "leadcards-export-"
@@ -67,7 +68,7 @@ def atomic_output(path: Path) -> Iterator[Path]:
         yield temp
         # mkstemp makes the file private; give it the mode a plain open() would.
         os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, path)
+        replace_file(temp, path)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:

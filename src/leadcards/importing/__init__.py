@@ -1,1 +1,3 @@
-"""Bringing cards in from other tools: Anki packages and text files."""
+"""Bringing cards in from other tools (`leadcards import`): Anki packages, read without
+the `anki` library, and text files, into plain values; the conversion to decks and
+review history; the deck file writer."""

@@ -74,26 +74,17 @@ def gather(store: Store, deck_ids: list[str], now_ms: int, *, keep: bool = True)
     days = calendar(now_ms, settings.day_start, logged)
     log = log_figures(store, deck_ids, days, settings.day_start, logged, keep=keep)
     activity = log.activity
-    cards = store.cards_now(deck_ids)
-    recall = {}
-    for card in cards:
-        r = memory.card_retrievability(card, now_ms, shape)
-        if r is not None:
-            recall[card.key] = r
-    note_tags: dict[tuple[str, str], list[str]] = {}
-    for deck_id, note_id, tag in store.note_tags(deck_ids):
-        note_tags.setdefault((deck_id, note_id), []).append(tag)
-    spots = weak.weak_spots((card.key for card in cards), note_tags, recall, log.cards)
-    shown = {kind: groups[:SHOWN] for kind, groups in spots.items()}
+    shown = weak.weakest(store, deck_ids, now_ms, shape, log, SHOWN)
     titles = {
         (g.kind, g.id): weak.group_title(g, stored_card(store, g.sample))
         for groups in shown.values()
         for g in groups
     }
     lapsed = []
-    for key, lapses in memory.most_lapses(cards, SHOWN):
+    for key, lapses in store.most_lapsed(deck_ids, SHOWN):
         text = stored_card(store, key)
         lapsed.append(Lapsed(key, one_line(text.front) if text is not None else key, lapses))
+    figures = memory.memory_now(store, deck_ids, now_ms, shape)
     return Dashboard(
         deck_ids=deck_ids,
         day_start=settings.day_start,
@@ -102,18 +93,12 @@ def gather(store: Store, deck_ids: list[str], now_ms: int, *, keep: bool = True)
         activity=activity,
         streaks=streaks({d for d, a in activity.items() if a.answers}, days.today),
         retention=retention.by_period(log.retention, days.today),
-        forecast=memory.forecast(cards, days),
-        states=memory.states(cards, now_ms),
-        stability=memory.distribution(
-            (c.stability for c in cards if c.key in recall and c.stability is not None),
-            memory.STABILITY,
-        ),
-        difficulty=memory.distribution(
-            (c.difficulty for c in cards if c.key in recall and c.difficulty is not None),
-            memory.DIFFICULTY,
-        ),
-        retrievability=memory.distribution(recall.values(), memory.RETRIEVABILITY),
-        knowledge=memory.knowledge(recall.values()),
+        forecast=memory.due_forecast(store, deck_ids, days),
+        states=figures.states,
+        stability=figures.stability,
+        difficulty=figures.difficulty,
+        retrievability=figures.retrievability,
+        knowledge=figures.knowledge,
         weak=shown,
         titles=titles,
         lapsed=lapsed,

@@ -27,8 +27,9 @@ class LogFigures(NamedTuple):
 
     activity: dict[int, Activity]
     retention: list[tuple[int, bool, int, int]]  # day, mature, passed, failed
-    cards: dict[str, Tally]  # first reviews over all days, per card
+    cards: dict[str, Tally]  # first reviews per card, besides the kept rows below
     picks: list[tuple[str, str, int]]  # card, picked, times
+    kept_cards: str | None  # the day rule whose kept per-card rows add to ``cards``
 
 
 def log_figures(
@@ -46,9 +47,10 @@ def log_figures(
     spans = [Span(s.start_ms, s.first + base, s.regular) for s in days.spans()]
     today_ms = days.starts[days.today]
     if not keep:
-        return _combine([_tally(store, spans, days, None, None)], deck_ids, base)
-    past = _past(store, deck_ids, days, day_start, logged, spans)
-    return _combine([*past, _tally(store, spans, days, today_ms, None)], deck_ids, base)
+        return _combine([_tally(store, spans, days, None, None)], deck_ids, base, None)
+    past, kept = _past(store, deck_ids, days, day_start, logged, spans)
+    today = _tally(store, spans, days, today_ms, None)
+    return _combine([*past, today], deck_ids, base, day_start if kept else None)
 
 
 def fingerprint(days: Calendar, first: int, until: int) -> str:
@@ -67,8 +69,10 @@ def _past(
     day_start: str,
     logged: tuple[int, int] | None,
     spans: list[Span],
-) -> list[Tallies]:
-    """The tallies of every day before today: kept ones, brought up to date."""
+) -> tuple[list[Tallies], bool]:
+    """The tallies of every day before today: kept ones, brought up to date; True when
+    they are the kept ones, whose per-card rows are left in the store (100,000 cards'
+    rows are read where they are summed, ``Store.weakest_groups``)."""
     base = days.first_date.toordinal()
     today_ms = days.starts[days.today]
     stored = store.stats_cover(day_start)
@@ -76,7 +80,7 @@ def _past(
     if cover is not None and cover.until_ms == today_ms:
         kept = _read_kept(store, day_start, deck_ids, cover)
         if kept is not None:
-            return [kept]
+            return [kept], True
     seq = store.log_seq()
     lo = cover.until_ms if cover is not None else None
     fresh = _tally(store, spans, days, lo, today_ms)
@@ -95,13 +99,13 @@ def _past(
         if cover is not None:
             kept = _read_kept(store, day_start, deck_ids, cover)
             if kept is not None:
-                return [kept, fresh]
+                return [kept, fresh], True
     if written:
         kept = _read_kept(store, day_start, deck_ids, new)
         if kept is not None:
-            return [kept]
+            return [kept], True
     # another process changed the kept tallies meanwhile: read the log itself
-    return [_tally(store, spans, days, None, today_ms)]
+    return [_tally(store, spans, days, None, today_ms)], False
 
 
 def _holds(store: Store, cover: Cover, days: Calendar) -> bool:
@@ -146,7 +150,9 @@ def _tally(
     )
 
 
-def _combine(parts: Iterable[Tallies], deck_ids: list[str], base: int) -> LogFigures:
+def _combine(
+    parts: Iterable[Tallies], deck_ids: list[str], base: int, kept_cards: str | None
+) -> LogFigures:
     """The parts' tallies of the decks ``deck_ids`` added up."""
     decks = set(deck_ids)
     activity: dict[int, Activity] = {}
@@ -173,4 +179,5 @@ def _combine(parts: Iterable[Tallies], deck_ids: list[str], base: int) -> LogFig
         retention,
         cards,
         [(key, picked, times) for (key, picked), times in picks.items()],
+        kept_cards,
     )

@@ -3,7 +3,9 @@ knowledge, and the due forecast.
 
 Retrievability is FSRS's forgetting curve as py-fsrs computes it (``forgetting``: whole
 days since the last review, the curve of the parameters in use), so counting 100,000
-cards needs no FSRS object each.
+cards needs no FSRS object each. The functions over ``CardNow`` records say what each
+figure is; ``stats`` takes the same figures from SQL aggregates (``memory_now``,
+``due_forecast``), which the tests hold equal to them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import NamedTuple
 from leadcards.forgetting import DEFAULT, Curve, recall_after
 from leadcards.scheduling import DAY_MS, State
 from leadcards.stats.study_days import FORECAST_DAYS, Calendar
+from leadcards.store import Store
 from leadcards.store.stats_rows import CardNow
 
 
@@ -144,3 +147,62 @@ def most_lapses(cards: Iterable[CardNow], limit: int) -> list[tuple[str, int]]:
     lapsed = [(card.key, card.lapses) for card in cards if card.lapses > 0]
     lapsed.sort(key=lambda item: (-item[1], item[0]))
     return lapsed[:limit]
+
+
+class MemoryNow(NamedTuple):
+    states: States
+    stability: list[Bucket]
+    difficulty: list[Bucket]
+    retrievability: list[Bucket]
+    knowledge: Knowledge
+
+
+def _lows(bounds: Sequence[tuple[str, float]]) -> list[float]:
+    return [low for _, low in bounds]
+
+
+def _filled(bounds: Sequence[tuple[str, float]], counts: list[int]) -> list[Bucket]:
+    return [Bucket(label, low, n) for (label, low), n in zip(bounds, counts, strict=True)]
+
+
+def memory_now(store: Store, deck_ids: list[str], now_ms: int, shape: Curve) -> MemoryNow:
+    """``states``, the distributions and the knowledge of the decks' cards, from one
+    aggregate."""
+    by_state = [0, 0, 0, 0]
+    by_s, by_d, by_r = [0] * len(STABILITY), [0] * len(DIFFICULTY), [0] * len(RETRIEVABILITY)
+    suspended = leeches = buried = seen = 0
+    known = 0.0
+    for state, r, s, d, cards, on_hold, leech, bury, recall in store.memory_counts(
+        deck_ids, now_ms, shape, _lows(STABILITY), _lows(DIFFICULTY), _lows(RETRIEVABILITY)
+    ):
+        by_state[state] += cards
+        suspended += on_hold
+        leeches += leech
+        buried += bury
+        if r is not None:
+            by_r[r] += cards
+            seen += cards
+            known += recall
+        if s is not None:
+            by_s[s] += cards
+        if d is not None:
+            by_d[d] += cards
+    new, learning, review, relearning = by_state
+    return MemoryNow(
+        States(new, learning, review, relearning, suspended, leeches, buried),
+        _filled(STABILITY, by_s),
+        _filled(DIFFICULTY, by_d),
+        _filled(RETRIEVABILITY, by_r),
+        Knowledge(seen, known),
+    )
+
+
+def due_forecast(
+    store: Store, deck_ids: list[str], days: Calendar, span: int = FORECAST_DAYS
+) -> list[int]:
+    """``forecast`` of the decks' cards, counted in SQL."""
+    counts = [0] * span
+    end = days.starts[min(days.today + span, len(days.starts) - 1)]
+    for day, cards in store.due_by_day(deck_ids, days.spans(), days.today, end):
+        counts[day - days.today] += cards
+    return counts

@@ -1,6 +1,10 @@
 """Weak spots: where recall fails, by comparison table, aspect (row), side (column),
 cell and tag; and the confusions — the wrong option or side picked most often.
 
+``weak_spots`` says what the groups are and how they rank, over plain values;
+``weakest`` takes the same from one SQL aggregate (``Store.weakest_groups``), which
+the tests hold equal to it.
+
 A table cell's note id is ``table:row:column`` (``deck/card_types/table.py``), so a
 card's table, aspect and side follow from its key alone; their titles come from the
 few cards shown, and tags from the stored notes.
@@ -13,7 +17,10 @@ from dataclasses import dataclass, field
 
 from leadcards.card_list import one_line
 from leadcards.deck.model import Card
+from leadcards.forgetting import Curve
+from leadcards.stats.log_tallies import LogFigures
 from leadcards.stats.retention import Tally
+from leadcards.store import Store
 
 GROUP_KINDS = ("table", "aspect", "side", "cell", "tag")
 MIN_ANSWERS = 5  # a group's retention ranks it only from this many first reviews on
@@ -113,6 +120,27 @@ def weak_spots(
     for groups in by_kind.values():
         groups.sort(key=Group.rank)
     return by_kind
+
+
+def weakest(
+    store: Store, deck_ids: list[str], now_ms: int, shape: Curve, log: LogFigures, limit: int
+) -> dict[str, list[Group]]:
+    """``weak_spots`` of the decks' cards, at most ``limit`` of each kind, grouped and
+    ranked in SQL (first reviews per card: the kept rows and ``log.cards``)."""
+    found: dict[str, list[Group]] = {kind: [] for kind in GROUP_KINDS}
+    for kind, group_id, sample, cards, seen, recall, passed, failed in store.weakest_groups(
+        deck_ids,
+        now_ms,
+        shape,
+        kept=log.kept_cards,
+        extra=((key, t.passed, t.failed) for key, t in log.cards.items()),
+        enough=MIN_ANSWERS,
+        limit=limit,
+    ):
+        found[kind].append(
+            Group(kind, group_id, sample, cards, seen, recall, Tally(passed, failed))
+        )
+    return found
 
 
 def group_title(group: Group, card: Card | None) -> str:

@@ -36,6 +36,7 @@ from leadcards.store.log import (
     UndoResult,
     is_leech_lapse,
 )
+from leadcards.store.memory_stats import MemoryStats
 from leadcards.store.merge import MergeQueries, MergeReport
 from leadcards.store.stats import StatsCache, StatsQueries
 
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 
-class Store(MergeQueries, DeckQueries, StatsQueries, StatsCache):
+class Store(MergeQueries, DeckQueries, StatsQueries, StatsCache, MemoryStats):
     """One open leadcards database."""
 
     def __init__(self, path: Path, *, check: bool = True) -> None:

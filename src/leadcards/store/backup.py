@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from leadcards.errors import StoreError
+from leadcards.file_replace import replace_file
 from leadcards.store.connection import (
     APPLICATION_ID,
     BUSY_TIMEOUT_MS,
@@ -41,7 +42,7 @@ def copy_database(source: Path, target: Path) -> None:
             src.close()
         with partial.open("rb") as written:
             os.fsync(written.fileno())
-        os.replace(partial, target)
+        replace_file(partial, target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise StoreError(f"cannot write the backup {target}: {exc.strerror}") from None

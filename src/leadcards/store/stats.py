@@ -55,6 +55,12 @@ def _between(lo: int | None, hi: int | None) -> tuple[str, dict[str, Any]]:
     return " AND ".join(found), params
 
 
+def _events(lo: int | None) -> str:
+    """The log, read off the time index when only events since ``lo`` count (today's):
+    grouping by card would otherwise walk the card index over the whole log."""
+    return "events e" if lo is None else "events e INDEXED BY events_time"
+
+
 def _day_of(spans: DaySpans, end_ms: int, column: str) -> tuple[str, dict[str, Any]]:
     """A CASE numbering the study day of ``column`` (NULL outside the days), newest
     span first: most rows are recent."""
@@ -85,8 +91,8 @@ class StatsQueries(StoreBase):
             (r[0], r[1], r[2], r[3], r[4])
             for r in self._rows(
                 f"SELECT {DECK_OF} AS deck, {day} AS day, count(*), sum(e.kind = 'practice'), "
-                f"coalesce(sum(e.duration_ms), 0) FROM events e WHERE {between} AND {ANSWERED} "
-                f"AND {LIVE} GROUP BY deck, day HAVING day IS NOT NULL",
+                f"coalesce(sum(e.duration_ms), 0) FROM {_events(lo)} WHERE {between} "
+                f"AND {ANSWERED} AND {LIVE} GROUP BY deck, day HAVING day IS NOT NULL",
                 {**params, **bounds},
             )
         ]
@@ -116,7 +122,7 @@ class StatsQueries(StoreBase):
                 "WITH a AS (SELECT e.card_key, e.rating, e.state_before, "
                 f"{day} AS day, lag({day}) OVER w AS previous_day, "
                 "lag(e.due_after - e.at) OVER w AS interval_before, row_number() OVER w AS n "
-                f"FROM events e WHERE {between} AND e.kind = 'answer' AND {LIVE} "
+                f"FROM {_events(lo)} WHERE {between} AND e.kind = 'answer' AND {LIVE} "
                 "WINDOW w AS (PARTITION BY e.card_key ORDER BY e.at, e.id)) "
                 "SELECT card_key, day, "
                 f"coalesce(CASE WHEN n = 1 THEN {before} ELSE interval_before END >= :mature, 0) "
@@ -135,7 +141,7 @@ class StatsQueries(StoreBase):
         return [
             (r[0], r[1], r[2])
             for r in self._rows(
-                f"SELECT e.card_key, e.picked, count(*) FROM events e WHERE {between} "
+                f"SELECT e.card_key, e.picked, count(*) FROM {_events(lo)} WHERE {between} "
                 f"AND {ANSWERED} AND e.picked IS NOT NULL AND {LIVE} "
                 "GROUP BY e.card_key, e.picked",
                 bounds,
@@ -260,7 +266,8 @@ class StatsCache(StoreBase):
         return True
 
     def cached_tallies(self, day_start: str, deck_ids: Sequence[str]) -> Tallies:
-        """The kept tallies of the decks ``deck_ids``."""
+        """The kept tallies of the decks ``deck_ids``, but for the per-card rows: a
+        hundred thousand of them are summed where they are read (``weakest_groups``)."""
         from leadcards.store.stats_rows import Tallies
 
         rule = {"rule": day_start}
@@ -284,14 +291,7 @@ class StatsCache(StoreBase):
                     {**rule, **in_decks},
                 )
             ],
-            [
-                (r[0], r[1], r[2])
-                for r in self._rows(
-                    "SELECT card_key, passed, failed FROM stats_cards "
-                    f"WHERE day_start = :rule AND {keys}",
-                    {**rule, **key_params},
-                )
-            ],
+            [],
             [
                 (r[0], r[1], r[2])
                 for r in self._rows(

@@ -2,9 +2,12 @@
 
 - ``review``: the entry points (``run_terminal``, ``run_lines``) and what both front
   ends share: "nothing due", the summary, the exit code.
-- ``terminal``: the single-key loop (cbreak keyboard, redraw on resize); POSIX only.
+- ``terminal``: the single-key loop (draw, read keys, redraw on resize), on any
+  ``console_io.KeyReader``.
+- ``console_io``: what the loop needs from a terminal, and the platform's reader:
+  ``posix_console`` (termios, SIGWINCH) or ``windows_console`` (msvcrt, size polled).
 - ``lines``: line mode, plain text for scripts and screen readers.
-- ``keys``: raw terminal bytes → commands.
+- ``keys``: what a terminal sends → commands.
 - ``editor``: the `e` key.
 - ``controller``: what each command does, with no terminal in sight.
 - ``screen``: the review screen and summary as Rich renderables.

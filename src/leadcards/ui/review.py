@@ -34,14 +34,15 @@ def next_due_text(session: Session) -> str:
 
 def run_terminal(session: Session, deck_names: dict[str, str], console: Console) -> int:
     """Single keys on a full-screen view; returns the exit code."""
-    # Imported here: termios exists only on POSIX, and line mode must not need it.
+    # Imported here: line mode needs neither the screen nor a platform's key reader.
     from leadcards.ui import terminal
+    from leadcards.ui.console_io import key_reader
 
-    keyboard = terminal.Keyboard(sys.stdin.fileno())
-    edit = make_editor(session, keyboard.pause, keyboard.resume)
+    keys = key_reader(sys.stdin.fileno())
+    edit = make_editor(session, keys.pause, keys.resume)
     controller = Controller(session, deck_names, edit=edit)
     return _review(
-        controller, lambda: terminal.run(controller, console, keyboard), console.print, boxed=True
+        controller, lambda: terminal.run(controller, console, keys), console.print, boxed=True
     )
 
 

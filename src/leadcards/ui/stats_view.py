@@ -182,8 +182,9 @@ def forecast(board: Dashboard, width: int) -> RenderableType:
 
 def cards(board: Dashboard) -> RenderableType:
     s = board.states
+    cards = "card" if s.total == 1 else "cards"
     line = Text(
-        f"{s.total} cards: {s.new} new · {s.learning} learning · {s.review} review · "
+        f"{s.total} {cards}: {s.new} new · {s.learning} learning · {s.review} review · "
         f"{s.relearning} relearning\n{s.suspended} suspended · {s.leeches} leeches · "
         f"{s.buried} buried",
         overflow="fold",
