@@ -242,3 +242,15 @@ def test_import_help_lists_csv() -> None:
     result = runner.invoke(app, ["import", "--help"])
     assert result.exit_code == 0
     assert "csv" in result.stdout and "Bring notes in from other tools" in result.stdout
+
+
+def test_written_into_the_decks_folder_it_is_ready_to_study(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    (isolated_home / "decks").mkdir(parents=True)
+    (tmp_path / "n.csv").write_text("question one,answer one\n")
+    result = run("n.csv", "-o", str(isolated_home / "decks" / "n.yaml"))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "It is in the decks folder: leadcards review n"
+    status = runner.invoke(app, ["status", "--json"])
+    assert '"id": "n"' in status.stdout
