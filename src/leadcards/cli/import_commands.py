@@ -102,7 +102,10 @@ def _summary(
         listed = ", ".join(found.media[:5]) + (", ..." if len(found.media) > 5 else "")
         lines.append(f"Fields name {_plural(len(found.media), 'media file')}, not copied: {listed}")
     decks = paths.user_decks_dir(paths.home(home))
-    lines.append(f"To study it, move it into {decks}, or name it: leadcards review {target}")
+    if target.resolve().parent == decks.resolve():
+        lines.append(f"It is in the decks folder: leadcards review {found.deck.id}")
+    else:
+        lines.append(f"To study it, move it into {decks}, or name it: leadcards review {target}")
     return lines
 
 

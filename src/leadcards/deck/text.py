@@ -11,10 +11,22 @@ from collections.abc import Iterable, Sequence
 EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 
 
+# A backslash escape (``\\*`` shows an asterisk) and a hard line break (a backslash
+# ending a line), as CommonMark reads them: imported text uses both. While emphasis is
+# dropped, an escaped character waits in the private use plane, out of its way.
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~\n])")
+_SHELTER = 0xF0000
+_SHELTERED = re.compile("[\U000f0000-\U000f007f]")
+
+
 def plain(text: str) -> str:
-    """Deck text with its Markdown emphasis dropped, for places that cannot style it
-    (line mode, which screen readers read aloud, and lists)."""
-    return EMPHASIS.sub(r"\2", text)
+    """Deck text with its Markdown emphasis and backslash escapes dropped, for places
+    that cannot style it (line mode, which screen readers read aloud, and lists)."""
+    if "\\" not in text:
+        return EMPHASIS.sub(r"\2", text)
+    sheltered = _ESCAPED.sub(lambda m: chr(_SHELTER + ord(m.group(1))), text)
+    shown = EMPHASIS.sub(r"\2", sheltered)
+    return _SHELTERED.sub(lambda m: chr(ord(m.group()) - _SHELTER), shown)
 
 
 def fold(text: str) -> str:

@@ -54,7 +54,7 @@ _CLOZE = re.compile(r"\{\{c\d+::")
 # Words a first row uses to name its columns: such a row is no note.
 _COLUMN_NAMES = frozenset(
     {"front", "back", "question", "answer", "term", "definition", "text", "extra", "tags"}
-    | {"word", "meaning", "prompt", "response", "q", "a", "note", "notes"}
+    | {"word", "meaning", "prompt", "response", "notes"}
 )
 _REVERSED_TYPES = frozenset({"basic (and reversed card)", "leadcards reversed"})
 _NOT_IMPORTED = frozenset({"leadcards choice", "leadcards table cell"})

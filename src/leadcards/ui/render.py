@@ -22,7 +22,8 @@ from leadcards.deck.text import EMPHASIS
 if TYPE_CHECKING:
     from rich.markdown import Markdown
 
-_MARKDOWN_HINT = re.compile(r"[*_`#>\[\]]|^\s*(?:[-+] |\d+\. )", re.MULTILINE)
+# A backslash too: an escape (``\*``) or a hard line break must not show as typed.
+_MARKDOWN_HINT = re.compile(r"[*_`#>\[\]\\]|^\s*(?:[-+] |\d+\. )", re.MULTILINE)
 
 
 @functools.lru_cache(maxsize=1)
