@@ -313,3 +313,25 @@ def test_line_mode_and_status_never_import_a_key_reader() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout == "[]\n"
+
+
+@posix_only
+def test_posix_a_failure_while_entering_leaves_nothing_set(
+    pty_pair: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import termios
+
+    from leadcards.ui import posix_console
+
+    _, term = pty_pair
+    before = termios.tcgetattr(term)
+    previous = signal.getsignal(signal.SIGWINCH)
+
+    def broken(fd: int) -> None:
+        raise termios.error(5, "Input/output error")
+
+    monkeypatch.setattr(posix_console.tty, "setcbreak", broken)
+    with pytest.raises(termios.error), posix_console.PosixKeys(term):
+        pass
+    assert signal.getsignal(signal.SIGWINCH) == previous
+    assert termios.tcgetattr(term) == before

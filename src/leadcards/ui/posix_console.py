@@ -36,11 +36,15 @@ class PosixKeys:
 
     def __enter__(self) -> PosixKeys:
         self._saved = termios.tcgetattr(self.fd)
-        winch = getattr(signal, "SIGWINCH", None)
-        if winch is not None:
-            self._previous_handler = signal.signal(winch, self._note_resize)
         self._resized = False
-        tty.setcbreak(self.fd)
+        try:
+            winch = getattr(signal, "SIGWINCH", None)
+            if winch is not None:
+                self._previous_handler = signal.signal(winch, self._note_resize)
+            tty.setcbreak(self.fd)
+        except BaseException:
+            self.__exit__(None, None, None)  # half entered is undone as well
+            raise
         return self
 
     def __exit__(
