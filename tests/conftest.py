@@ -83,6 +83,16 @@ def answer_all(session: Any, rating: int) -> list[str]:
     return shown
 
 
+def as_from_a_shell() -> None:
+    """``preexec_fn`` for a program spawned in a pseudo-terminal: Ctrl-C back to its
+    default. A shell running a command in the background (``cmd &``, ``nohup``) starts it
+    with SIGINT ignored, which its children inherit, and Python then leaves Ctrl-C
+    without a handler; a learner at an interactive shell always has one."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test may touch the real user data folder or depend on the wall clock."""

@@ -18,6 +18,8 @@ import pytest
 
 from leadcards.deck.load import load_deck
 
+from .conftest import as_from_a_shell
+
 # pexpect runs a program in a pseudo-terminal on POSIX only; on Windows the screen's
 # loop and key reader are tested with fakes (test_review_screen_loop, test_console_io).
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="needs a POSIX pseudo-terminal")
@@ -60,6 +62,7 @@ def _spawn(home: Path, *args: str, **env: str) -> pexpect.spawn:
         dimensions=(24, 80),
         encoding="utf-8",
         timeout=15,
+        preexec_fn=as_from_a_shell,
     )
     return child
 
@@ -387,6 +390,7 @@ def _spawn_cram(home: Path, *args: str, rows: int = 24, columns: int = 80) -> pe
         dimensions=(rows, columns),
         encoding="utf-8",
         timeout=15,
+        preexec_fn=as_from_a_shell,
     )
 
 

@@ -184,7 +184,7 @@ class MemoryStats(StoreBase):
                 FROM cards c {tallies}
                 WHERE c.deck_id IN ({decks}) AND {PRESENT}
                   AND c.note_id GLOB '*:*:*' AND NOT c.note_id GLOB '*:*:*:*'),
-            cells AS (
+            cells AS {ONCE} (
                 SELECT deck, note, min(key) AS sample, count(*) AS cards, count(r) AS seen,
                        total(r) AS recall, sum(passed) AS passed, sum(failed) AS failed,
                        substr(note, 1, instr(note, ':') - 1) AS tbl,
