@@ -237,12 +237,19 @@ def fill_log(db: Path, deck_id: str, reviews: int) -> None:
             _insert_answers(conn, rows)
             rows = []
     _insert_answers(conn, rows)
-    # a tenth of the cards due today, the rest later; all in review state
+    # A tenth of the cards due today, the rest later; a tenth relearning, the rest in
+    # review. Memory states spread as a collection's are (stability 0.5–400 days,
+    # difficulty 1–10, last answers over 200 days, a card in seven lapsed), so that
+    # grouping and sorting by them costs what it would on a learner's file.
     conn.execute(
-        "UPDATE cards SET state = 2, stability = 10.0, difficulty = 5.0, reps = ?, "
-        "last_review = ? - 10 * ?, due = CASE WHEN rowid % 10 = 0 THEN ? - 3600000 "
+        "UPDATE cards SET state = CASE WHEN rowid % 10 = 1 THEN 3 ELSE 2 END, "
+        "stability = 0.5 + (rowid * 7919 % 4000) / 10.0, "
+        "difficulty = 1.0 + (rowid * 104729 % 900) / 100.0, reps = ?, "
+        "lapses = CASE WHEN rowid % 7 = 0 THEN 1 + rowid % 5 ELSE 0 END, "
+        "last_review = ? - (rowid * 31 % 200) * ? - (rowid * 7727 % ?), "
+        "due = CASE WHEN rowid % 10 = 0 THEN ? - 3600000 "
         "ELSE ? + (rowid % 300) * ? END WHERE deck_id = ?",
-        (per_card, NOW_MS, DAY_MS, NOW_MS, NOW_MS, DAY_MS, deck_id),
+        (per_card, NOW_MS, DAY_MS, DAY_MS, NOW_MS, NOW_MS, DAY_MS, deck_id),
     )
     conn.commit()
     conn.close()

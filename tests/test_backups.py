@@ -163,7 +163,7 @@ def test_restore_refuses_what_is_no_leadcards_database(isolated_home: Path, tmp_
         text: f"error: {text} is not a leadcards database (not an SQLite file)\n",
         foreign: f"error: {foreign} is an SQLite database but not a leadcards one\n",
         newer: f"error: {newer} was written by a newer leadcards (schema 99; this version "
-        "knows up to 5)\n",
+        "knows up to 6)\n",
         tmp_path / "missing.db": f"error: {tmp_path / 'missing.db'} is not a file\n",
     }
     for path, line in expected.items():
@@ -175,7 +175,7 @@ def test_restore_refuses_what_is_no_leadcards_database(isolated_home: Path, tmp_
     damaged = invoke("restore", str(cut), code=1).stderr
     assert damaged.startswith(f"error: {cut} ") and damaged.count("\n") == 1
     assert backups.listing(isolated_home) == []  # nothing was backed up, nothing replaced
-    assert db_rows(database, "PRAGMA user_version") == [(5,)]
+    assert db_rows(database, "PRAGMA user_version") == [(6,)]
 
 
 def test_a_rebuild_and_a_migration_back_up_first(isolated_home: Path, tmp_path: Path) -> None:

@@ -18,12 +18,14 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from leadcards.deck.model import split_card_key
 from leadcards.forgetting import Curve
 from leadcards.stats import memory, weak
 from leadcards.stats.log_tallies import LogFigures
 from leadcards.stats.retention import Tally
 from leadcards.stats.study_days import calendar
 from leadcards.store import Store
+from leadcards.store.stats import by_note
 
 from .conftest import AT, DAY, HOUR
 from .test_stats import deck_store
@@ -101,8 +103,13 @@ def write_cards(store: Store, records: list[tuple[Any, ...]], now: int) -> dict[
                     key,
                 ),
             )
-            if sum(kept):
-                conn.execute("INSERT INTO stats_cards VALUES ('04:00', ?, ?, ?)", (key, *kept))
+            if sum(kept):  # kept per note: this card's first reviews added to its note's
+                deck, note, _ = split_card_key(key)
+                conn.execute(
+                    "INSERT INTO stats_notes VALUES ('04:00', ?, ?, ?, ?) ON CONFLICT DO UPDATE "
+                    "SET passed = passed + excluded.passed, failed = failed + excluded.failed",
+                    (deck, note, *kept),
+                )
             if sum(today):
                 extra[key] = Tally(*today)
         conn.commit()
@@ -115,10 +122,15 @@ def reference(store: Store, deck_ids: list[str], extra: dict[str, Tally]) -> Any
     tags: dict[tuple[str, str], list[str]] = {}
     for deck, note, tag in store.note_tags(deck_ids):
         tags.setdefault((deck, note), []).append(tag)
-    reviews = dict(extra)
+    reviews = {
+        note: Tally(*tally)
+        for note, tally in by_note((k, t.passed, t.failed) for k, t in extra.items()).items()
+    }
     with closing(sqlite3.connect(store.path)) as conn:
-        for key, passed, failed in conn.execute("SELECT card_key, passed, failed FROM stats_cards"):
-            reviews[key] = reviews.get(key, Tally()) + Tally(passed, failed)
+        for deck, note, passed, failed in conn.execute(
+            "SELECT deck_id, note_id, passed, failed FROM stats_notes"
+        ):
+            reviews[(deck, note)] = reviews.get((deck, note), Tally()) + Tally(passed, failed)
     return cards, tags, reviews
 
 
@@ -184,7 +196,7 @@ def test_sql_figures_equal_their_python_meaning(
                 ]
                 assert ranks == sorted(ranks)
                 for group in got[kind]:
-                    deck, note, _ = weak.split_key(group.sample)
+                    deck, note, _ = split_card_key(group.sample)
                     assert (kind, group.id) in weak.groups_of(
                         group.sample, tags.get((deck, note), [])
                     )

@@ -44,6 +44,7 @@ V1 = FIXTURES / "v1" / "leadcards.db"
 V2 = FIXTURES / "v2" / "leadcards.db"
 V3 = FIXTURES / "v3" / "leadcards.db"
 V4 = FIXTURES / "v4" / "leadcards.db"
+V5 = FIXTURES / "v5" / "leadcards.db"
 BUILTIN = "leadership-vs-management.yaml"
 CARD_COLUMNS = (
     "key, deck_id, note_id, template, content_hash, position, state, step, stability, "
@@ -74,7 +75,7 @@ def test_a_v1_file_migrates_with_every_card_unchanged(v1_home: Path) -> None:
     db = v1_home / "leadcards.db"
     before = cards(db)
     with open_store(v1_home) as store:
-        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 5
+        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 6
         assert cards(db) == before
         report = doctor.check(store)
     assert report.ok, report.lines
@@ -228,7 +229,7 @@ def test_a_v2_file_migrates_and_the_next_sync_stores_every_cards_text(v2_home: P
     db = v2_home / "leadcards.db"
     before = cards(db)
     with open_store(v2_home) as store:
-        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 5
+        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 6
         assert cards(db) == before
         assert db_rows(store, "SELECT count(*) FROM notes")[0][0] == 0
         # both files are unchanged, yet the next sync reads them: it has no text of them
@@ -326,7 +327,7 @@ def test_a_v3_file_migrates_with_its_cards_and_counts_them_by_index(
     db = v3_home / "leadcards.db"
     before = cards(db)
     with open_store(v3_home) as store:
-        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 5
+        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 6
         assert cards(db) == before
         indexes = {
             r[0] for r in db_rows(store, "SELECT name FROM sqlite_master WHERE type='index'")
@@ -371,7 +372,7 @@ def test_a_v4_file_migrates_and_stats_keeps_its_past_days(
     db = v4_home / "leadcards.db"
     before = cards(db)
     with open_store(v4_home) as store:
-        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 5
+        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 6
         assert cards(db) == before
         assert db_rows(store, "SELECT count(*) FROM stats_cover") == [(0,)]
         assert doctor.check(store).lines[-1] == "replay: 171 cards match their 17 log events"
@@ -392,3 +393,90 @@ def test_a_v4_file_migrates_and_stats_keeps_its_past_days(
     ]
     again = CliRunner().invoke(app, ["stats", "mig4", "--json"])
     assert json.loads(again.stdout) == figures
+
+
+# version 5 → 6: notes' tags as rows, first reviews kept per note ------------------------
+
+
+@pytest.fixture
+def v5_home(tmp_path: Path) -> Path:
+    return placed_home(tmp_path, 5)
+
+
+def test_the_fixture_is_a_schema_5_file() -> None:
+    with sqlite3.connect(V5) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
+        assert conn.execute("SELECT count(*) FROM stats_cards").fetchone()[0] == 7
+        assert conn.execute("SELECT count(*) FROM events WHERE kind = 'answer'").fetchone() == (38,)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "note_tags" not in tables
+
+
+def tags_of(db: Path, note: str) -> list[tuple[str, int]]:
+    return [
+        (r[0], r[1])
+        for r in db_rows(
+            db,
+            "SELECT tag, from_table FROM note_tags WHERE deck_id = 'mig5' AND note_id = ? "
+            "ORDER BY tag",
+            (note,),
+        )
+    ]
+
+
+def test_a_v5_file_migrates_its_tags_and_stats_tallies_them_per_note(
+    v5_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from leadcards.cli import app
+
+    db = v5_home / "leadcards.db"
+    before = cards(db)
+    with open_store(v5_home) as store:
+        assert db_rows(store, "PRAGMA user_version")[0][0] == SCHEMA_VERSION == 6
+        assert cards(db) == before
+        tables = {r[0] for r in db_rows(store, "SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "stats_cards" not in tables
+        assert db_rows(store, "SELECT count(*) FROM stats_cover") == [(0,)]
+        assert doctor.check(store).lines[-1] == "replay: 171 cards match their 38 log events"
+    # the tags the notes already held: a table cell's own three are marked
+    assert tags_of(db, "styles:focus:management") == [
+        ("quality", 0),
+        ("styles::focus", 1),
+        ("styles::management", 1),
+        ("table::styles", 1),
+    ]
+    assert tags_of(db, "vision") == [("leadership", 0), ("quality", 0)]
+    assert db_rows(
+        db, "SELECT from_table, count(*) FROM note_tags WHERE deck_id = 'lvm' GROUP BY 1"
+    ) == [(0, 322), (1, 96)]
+
+    monkeypatch.setenv("LEADCARDS_HOME", str(v5_home))
+    monkeypatch.setenv("LEADCARDS_NOW", "2026-03-02T09:00:00+00:00")
+    monkeypatch.setenv("TZ", "UTC")
+    shown = CliRunner().invoke(app, ["stats", "mig5", "--json"])
+    assert shown.exit_code == 0, shown.stderr
+    weak = json.loads(shown.stdout)["weak_spots"]
+    # the same figures the schema-5 release showed from its per-card tallies
+    assert [(g["id"], g["first_reviews"], g["retention"]) for g in weak["table"]] == [
+        ("mig5:styles", 8, 0.75)
+    ]
+    assert [(g["id"], g["cards"], g["first_reviews"], g["retention"]) for g in weak["tag"]] == [
+        ("quality", 18, 8, 0.75),
+        ("leadership", 2, 0, None),
+    ]
+    assert weak["cell"][0]["id"] == "mig5:styles:focus:management"
+    assert (weak["cell"][0]["first_reviews"], weak["cell"][0]["retention"]) == (2, 0.5)
+    assert db_rows(db, "SELECT count(*), sum(passed), sum(failed) FROM stats_notes") == [(4, 6, 2)]
+
+    # later writes of a note keep its tags: an edit, and a note taken out of the deck
+    deck = v5_home / "decks" / "deck.yaml"
+    text = deck.read_text().replace("tags: [leadership]", "tags: [leadership, vision]")
+    deck.write_text(text.replace("  - id: planning\n", "  - id: planned\n"))
+    assert CliRunner().invoke(app, ["status"]).exit_code == 0
+    assert tags_of(db, "vision") == [("leadership", 0), ("quality", 0), ("vision", 0)]
+    assert tags_of(db, "planning") == []
+    assert tags_of(db, "planned") == [("quality", 0)]

@@ -20,12 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leadcards import doctor
+from leadcards.deck.model import split_card_key
 from leadcards.errors import StoreError
 from leadcards.stats import gather, to_json
 from leadcards.stats.log_tallies import log_figures
 from leadcards.stats.retention import Tally
 from leadcards.stats.study_days import calendar
 from leadcards.store import Store, open_store
+from leadcards.store.stats import by_note
 
 from .conftest import AT, DAY, HOUR, TABLE_DECK, db_rows
 from .test_stats import Log, deck_store
@@ -54,19 +56,22 @@ def raw_figures(store: Store, now: int, keep: bool) -> tuple[Any, ...]:
     logged = store.logged_span()
     days = calendar(now, settings_now.day_start, logged)
     found = log_figures(store, ["tbl"], days, settings_now.day_start, logged, keep=keep)
-    cards = dict(found.cards)
-    if found.kept_cards is not None:  # past days' first reviews per card stay in the file
+    notes = {
+        note: Tally(*tally)
+        for note, tally in by_note((k, t.passed, t.failed) for k, t in found.cards.items()).items()
+    }
+    if found.kept_cards is not None:  # past days' first reviews per note stay in the file
         assert keep
-        for key, passed, failed in db_rows(
+        for deck, note, passed, failed in db_rows(
             store,
-            "SELECT card_key, passed, failed FROM stats_cards WHERE day_start = ?",
+            "SELECT deck_id, note_id, passed, failed FROM stats_notes WHERE day_start = ?",
             (found.kept_cards,),
         ):
-            cards[key] = cards.get(key, Tally()) + Tally(passed, failed)
+            notes[(deck, note)] = notes.get((deck, note), Tally()) + Tally(passed, failed)
     return (
         found.activity,
         sorted(found.retention),
-        {key: tally for key, tally in cards.items() if tally.total},
+        {note: tally for note, tally in notes.items() if tally.total},
         sorted(found.picks),
     )
 
@@ -143,7 +148,10 @@ def test_past_days_are_tallied_once_and_today_read_afresh(table: Store) -> None:
     assert db_rows(table, "SELECT day, mature, passed, failed FROM stats_retention") == [
         (739676, 0, 1, 0)
     ]
-    assert db_rows(table, "SELECT card_key, passed, failed FROM stats_cards") == [(card, 1, 0)]
+    deck, note, _ = split_card_key(card)
+    assert db_rows(table, "SELECT deck_id, note_id, passed, failed FROM stats_notes") == [
+        (deck, note, 1, 0)
+    ]
     all_days = board.retention["all_days"]
     assert (all_days.young.passed, all_days.mature.failed) == (1, 1)
     # an answer today changes nothing kept; a day later, the new day is added

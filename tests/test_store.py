@@ -70,7 +70,7 @@ def test_new_database_is_marked_and_in_wal_mode(isolated_home: Path) -> None:
     with open_store(isolated_home) as store:
         conn = store._conn  # the store's own connection: its busy timeout is what counts
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -78,8 +78,9 @@ def test_new_database_is_marked_and_in_wal_mode(isolated_home: Path) -> None:
             "stats_cover",
             "stats_days",
             "stats_retention",
-            "stats_cards",
+            "stats_notes",
             "stats_picks",
+            "note_tags",
         }
     # reopening an up-to-date file changes nothing
     db = isolated_home / "leadcards.db"

@@ -69,6 +69,14 @@ def card_key(deck_id: str, note_id: str, template: str) -> str:
     return f"{deck_id}:{note_id}:{template}"
 
 
+def split_card_key(key: str) -> tuple[str, str, str]:
+    """(deck, note, template) of a card key: deck ids and templates hold no colon, a
+    note id may (a table cell's is ``table:aspect:side``)."""
+    deck, _, rest = key.partition(":")
+    note, _, template = rest.rpartition(":")
+    return deck, note, template
+
+
 class Kind(str, Enum):
     """A card type: what the YAML ``type`` field names, or ``table`` for a table cell.
 

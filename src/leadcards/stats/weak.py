@@ -16,21 +16,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from leadcards.card_list import one_line
-from leadcards.deck.model import Card
+from leadcards.deck.model import Card, split_card_key
 from leadcards.forgetting import Curve
 from leadcards.stats.log_tallies import LogFigures
 from leadcards.stats.retention import Tally
 from leadcards.store import Store
+from leadcards.store.stats import by_note
 
 GROUP_KINDS = ("table", "aspect", "side", "cell", "tag")
 MIN_ANSWERS = 5  # a group's retention ranks it only from this many first reviews on
-
-
-def split_key(key: str) -> tuple[str, str, str]:
-    """(deck, note, template) of a card key; note ids may hold colons, the others not."""
-    deck, rest = key.split(":", 1)
-    note, template = rest.rsplit(":", 1)
-    return deck, note, template
 
 
 def table_parts(note_id: str) -> tuple[str, str, str] | None:
@@ -75,7 +69,7 @@ class Group:
 
 def groups_of(key: str, tags: Iterable[str]) -> list[tuple[str, str]]:
     """(kind, id) of every group a card belongs to; ids carry the deck."""
-    deck, note, _ = split_key(key)
+    deck, note, _ = split_card_key(key)
     found = []
     parts = table_parts(note)
     if parts is not None:
@@ -95,15 +89,18 @@ def weak_spots(
     keys: Iterable[str],
     tags: Mapping[tuple[str, str], list[str]],
     recall: Mapping[str, float],
-    reviews: Mapping[str, Tally],
+    reviews: Mapping[tuple[str, str], Tally],
 ) -> dict[str, list[Group]]:
     """Every group of the cards ``keys``, weakest first, by kind. ``tags``: (deck, note)
-    → tags; ``recall``: R now of each card seen; ``reviews``: first reviews per card."""
+    → tags; ``recall``: R now of each card seen; ``reviews``: first reviews per (deck,
+    note), every card the note has had. A group is made of whole notes (a cell, a tag),
+    so it counts each of its notes' reviews once."""
     found: dict[tuple[str, str], Group] = {}
+    counted: set[tuple[str, str, str, str]] = set()
     for key in keys:
-        deck, note, _ = split_key(key)
+        deck, note, _ = split_card_key(key)
         r = recall.get(key)
-        tally = reviews.get(key)
+        tally = reviews.get((deck, note))
         for kind, group_id in groups_of(key, tags.get((deck, note), ())):
             group = found.get((kind, group_id))
             if group is None:
@@ -112,7 +109,8 @@ def weak_spots(
             if r is not None:
                 group.seen += 1
                 group.recall += r
-            if tally is not None:
+            if tally is not None and (kind, group_id, deck, note) not in counted:
+                counted.add((kind, group_id, deck, note))
                 group.reviews = group.reviews + tally
     by_kind: dict[str, list[Group]] = {kind: [] for kind in GROUP_KINDS}
     for group in found.values():
@@ -126,20 +124,22 @@ def weakest(
     store: Store, deck_ids: list[str], now_ms: int, shape: Curve, log: LogFigures, limit: int
 ) -> dict[str, list[Group]]:
     """``weak_spots`` of the decks' cards, at most ``limit`` of each kind, grouped and
-    ranked in SQL (first reviews per card: the kept rows and ``log.cards``)."""
+    ranked in SQL (first reviews per note: the kept rows and ``log.cards``)."""
     found: dict[str, list[Group]] = {kind: [] for kind in GROUP_KINDS}
     for kind, group_id, sample, cards, seen, recall, passed, failed in store.weakest_groups(
         deck_ids,
         now_ms,
         shape,
         kept=log.kept_cards,
-        extra=((key, t.passed, t.failed) for key, t in log.cards.items()),
+        extra=by_note((key, t.passed, t.failed) for key, t in log.cards.items()),
         enough=MIN_ANSWERS,
         limit=limit,
     ):
         found[kind].append(
             Group(kind, group_id, sample, cards, seen, recall, Tally(passed, failed))
         )
+    for groups in found.values():
+        groups.sort(key=Group.rank)
     return found
 
 

@@ -23,7 +23,7 @@ from typing import TypeGuard
 from leadcards.errors import StoreError
 
 APPLICATION_ID = 0x4C434453  # "LCDS": marks a file as a leadcards database
-SCHEMA_VERSION = 5  # store/migrations.py has a step for each version before this one
+SCHEMA_VERSION = 6  # store/migrations.py has a step for each version before this one
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 

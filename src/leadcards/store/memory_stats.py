@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 
 from leadcards.forgetting import Curve
 from leadcards.scheduling import DAY_MS, State
@@ -29,9 +29,6 @@ PRESENT = "c.removed = 0"
 # Each card's retrievability is computed once, not once per CASE that buckets it (SQLite
 # would otherwise copy the expression into each); the hint exists from SQLite 3.35 on.
 ONCE = "MATERIALIZED" if sqlite3.sqlite_version_info >= (3, 35, 0) else ""
-# A stored note is ``["kind",line,[tags],…]`` (``deck/packed.py``, compact JSON): its first
-# ``,[`` opens the tags, so untagged notes are passed over without parsing their JSON.
-HAS_TAGS = "substr(n.body, instr(n.body, ',['), 4) != ',[],'"
 SEEN = f"c.state != {State.NEW.value} AND c.stability IS NOT NULL AND c.last_review IS NOT NULL"
 RECALL = (
     f"CASE WHEN {SEEN} THEN pow(1 + :factor * max(0, (:now - c.last_review) / {DAY_MS}) "
@@ -46,18 +43,43 @@ def _bucket(column: str, lows: Sequence[float]) -> str:
     return f"CASE {' '.join(reversed(cases))} ELSE 0 END" if cases else "0"
 
 
-def _weakest_first(limit: int) -> str:
-    """``stats.weak.Group.rank`` as an ORDER BY: groups with enough first reviews by
-    their retention, then by mean retrievability, then by id; at most ``limit`` a kind."""
-    return (
-        "SELECT kind, id, sample, cards, seen, recall, passed, failed FROM ("
-        "SELECT *, row_number() OVER (PARTITION BY kind ORDER BY "
-        "passed + failed < :enough, "
-        "CASE WHEN passed + failed >= :enough THEN CAST(passed AS REAL) / (passed + failed) "
-        "ELSE 1.0 END, "
-        "CASE WHEN seen > 0 THEN recall / seen ELSE 1.0 END, id) AS place FROM groups) "
-        f"WHERE place <= {int(limit)} ORDER BY kind, place"
+WEAKEST_FIRST = (
+    "passed + failed < :enough, "
+    "CASE WHEN passed + failed >= :enough THEN CAST(passed AS REAL) / (passed + failed) "
+    "ELSE 1.0 END, CASE WHEN seen > 0 THEN recall / seen ELSE 1.0 END, id"
+)
+"""``stats.weak.Group.rank`` as an ORDER BY: groups with enough first reviews by their
+retention, then by mean retrievability, then by id."""
+
+
+def _weakest(groups: Sequence[str], limit: int) -> str:
+    """The weakest ``limit`` rows of each of the ``groups`` queries, one after the other.
+    Each keeps only its ``limit`` best while it reads (ORDER BY with LIMIT), rather than
+    sorting and numbering every cell."""
+    return " UNION ALL ".join(
+        f"SELECT * FROM (SELECT * FROM ({group}) ORDER BY {WEAKEST_FIRST} LIMIT {int(limit)})"
+        for group in groups
     )
+
+
+GROUPS = (
+    "SELECT 'table' AS kind, deck || ':' || tbl AS id, min(sample) AS sample, "
+    "sum(cards) AS cards, sum(seen) AS seen, total(recall) AS recall, "
+    "sum(passed) AS passed, sum(failed) AS failed FROM cells GROUP BY deck, tbl",
+    "SELECT 'aspect' AS kind, deck || ':' || tbl || ':' || aspect AS id, min(sample) AS sample, "
+    "sum(cards) AS cards, sum(seen) AS seen, total(recall) AS recall, "
+    "sum(passed) AS passed, sum(failed) AS failed FROM cells GROUP BY deck, tbl, aspect",
+    "SELECT 'side' AS kind, deck || ':' || tbl || ':' || side AS id, min(sample) AS sample, "
+    "sum(cards) AS cards, sum(seen) AS seen, total(recall) AS recall, "
+    "sum(passed) AS passed, sum(failed) AS failed FROM cells GROUP BY deck, tbl, side",
+    "SELECT 'cell' AS kind, deck || ':' || note AS id, sample, cards, seen, recall, passed, "
+    "failed FROM cells",
+    "SELECT 'tag' AS kind, tag AS id, min(sample) AS sample, sum(cards) AS cards, "
+    "sum(seen) AS seen, total(recall) AS recall, sum(passed) AS passed, "
+    "sum(failed) AS failed FROM tagged GROUP BY tag",
+)
+"""The groups of each kind (``stats.weak.GROUP_KINDS``), from the cells' and the tagged
+notes' rows."""
 
 
 class MemoryStats(StoreBase):
@@ -144,16 +166,19 @@ class MemoryStats(StoreBase):
         shape: Curve,
         *,
         kept: str | None,
-        extra: Iterable[tuple[str, int, int]],
+        extra: Mapping[tuple[str, str], tuple[int, int]],
         enough: int,
         limit: int,
     ) -> list[tuple[str, str, str, int, int, float, int, int]]:
         """(kind, id, sample card, cards, cards seen, their summed retrievability, first
         reviews passed, failed) of the weakest ``limit`` groups of each kind: tables,
         aspects, sides and cells (from table cells' note ids, ids carrying the deck) and
-        tags (less the three a table gives each cell). First reviews per card are the
-        rows kept for the day rule ``kept`` (None: none) plus ``extra`` (card, passed,
-        failed), today's. ``enough``: first reviews from which a group's retention ranks it.
+        tags (less the three a table gives each cell). First reviews per note are the
+        rows kept for the day rule ``kept`` (None: none) plus ``extra``, today's by (deck,
+        note). ``enough``: first reviews from which a group's retention ranks it.
+
+        Each note's cards are summed first, in the order of the cards' note index, then
+        its tallies are added: tens of thousands of notes, not a hundred thousand cards.
         """
         self._with_math()
         decks, params = _deck_list(deck_ids, now=now_ms)
@@ -161,72 +186,47 @@ class MemoryStats(StoreBase):
             factor=shape.factor,
             decay=shape.decay,
             rule=kept,
-            extra=json.dumps([list(row) for row in extra]),
+            extra=json.dumps([[*note, *tally] for note, tally in extra.items()]),
             enough=enough,
         )
-        kept_join = (
-            "LEFT JOIN stats_cards k ON k.day_start = :rule AND k.card_key = c.key"
-            if kept is not None
-            else "LEFT JOIN (SELECT NULL AS passed, NULL AS failed) k ON 0"
+        per_card = (
+            f"min(c.key) AS sample, count(*) AS cards, sum({SEEN}) AS seen, "
+            f"total({RECALL}) AS recall"
         )
-        # Only table cells and tagged notes form groups: the other cards are never read.
-        figures = f"""{RECALL} AS r,
-                       coalesce(k.passed, 0) + coalesce(x.passed, 0) AS passed,
+        tallies = """coalesce(k.passed, 0) + coalesce(x.passed, 0) AS passed,
                        coalesce(k.failed, 0) + coalesce(x.failed, 0) AS failed"""
-        tallies = f"{kept_join} LEFT JOIN extra x ON x.key = c.key"
+        joined = """LEFT JOIN stats_notes k
+                    ON k.day_start = :rule AND k.deck_id = g.deck AND k.note_id = g.note
+                LEFT JOIN extra x ON x.deck = g.deck AND x.note = g.note"""
+        # Only table cells and tagged notes form groups: the other cards are never read.
         sql = f"""
-            WITH extra(key, passed, failed) AS (
+            WITH extra(deck, note, passed, failed) AS {ONCE} (
                 SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-                       json_extract(value, '$[2]') FROM json_each(:extra)),
-            cell_cards AS {ONCE} (
-                SELECT c.key, c.deck_id AS deck, c.note_id AS note,
-                       substr(c.note_id, instr(c.note_id, ':') + 1) AS rest, {figures}
-                FROM cards c {tallies}
-                WHERE c.deck_id IN ({decks}) AND {PRESENT}
-                  AND c.note_id GLOB '*:*:*' AND NOT c.note_id GLOB '*:*:*:*'),
+                       json_extract(value, '$[2]'), json_extract(value, '$[3]')
+                FROM json_each(:extra)),
             cells AS {ONCE} (
-                SELECT deck, note, min(key) AS sample, count(*) AS cards, count(r) AS seen,
-                       total(r) AS recall, sum(passed) AS passed, sum(failed) AS failed,
-                       substr(note, 1, instr(note, ':') - 1) AS tbl,
-                       substr(rest, 1, instr(rest, ':') - 1) AS aspect,
-                       substr(rest, instr(rest, ':') + 1) AS side
-                FROM cell_cards GROUP BY deck, note),
-            tagged AS {ONCE} (
-                SELECT deck, note, tag FROM (
-                    SELECT n.deck_id AS deck, n.note_id AS note, t.value AS tag,
-                           substr(n.note_id, 1, instr(n.note_id, ':') - 1) AS tbl,
-                           substr(n.note_id, instr(n.note_id, ':') + 1) AS rest,
-                           n.note_id GLOB '*:*:*' AND NOT n.note_id GLOB '*:*:*:*' AS cell
-                    FROM notes n, json_each(n.body, '$[2]') t WHERE n.deck_id IN ({decks})
-                    AND {HAS_TAGS})
-                WHERE NOT (cell AND tag IN ('table::' || tbl,
-                    tbl || '::' || substr(rest, 1, instr(rest, ':') - 1),
-                    tbl || '::' || substr(rest, instr(rest, ':') + 1)))),
-            tag_cards AS {ONCE} (
-                SELECT g.tag, c.key, {figures}
-                FROM tagged g CROSS JOIN cards c ON c.deck_id = g.deck AND c.note_id = g.note
-                {tallies} WHERE {PRESENT}),
-            groups AS (
-                SELECT 'table' AS kind, deck || ':' || tbl AS id, min(sample) AS sample,
-                       sum(cards) AS cards, sum(seen) AS seen, total(recall) AS recall,
-                       sum(passed) AS passed, sum(failed) AS failed
-                FROM cells GROUP BY deck, tbl
-                UNION ALL
-                SELECT 'aspect', deck || ':' || tbl || ':' || aspect, min(sample), sum(cards),
-                       sum(seen), total(recall), sum(passed), sum(failed)
-                FROM cells GROUP BY deck, tbl, aspect
-                UNION ALL
-                SELECT 'side', deck || ':' || tbl || ':' || side, min(sample), sum(cards),
-                       sum(seen), total(recall), sum(passed), sum(failed)
-                FROM cells GROUP BY deck, tbl, side
-                UNION ALL
-                SELECT 'cell', deck || ':' || note, sample, cards, seen, recall, passed, failed
-                FROM cells
-                UNION ALL
-                SELECT 'tag', tag, min(key), count(*), count(r), total(r), sum(passed),
-                       sum(failed)
-                FROM tag_cards GROUP BY tag)
-            {_weakest_first(limit)}
+                SELECT g.*, {tallies},
+                       substr(g.note, 1, instr(g.note, ':') - 1) AS tbl,
+                       substr(g.rest, 1, instr(g.rest, ':') - 1) AS aspect,
+                       substr(g.rest, instr(g.rest, ':') + 1) AS side
+                FROM (
+                    SELECT c.deck_id AS deck, c.note_id AS note,
+                           substr(c.note_id, instr(c.note_id, ':') + 1) AS rest, {per_card}
+                    FROM cards c
+                    WHERE c.deck_id IN ({decks}) AND {PRESENT}
+                      AND c.note_id GLOB '*:*:*' AND NOT c.note_id GLOB '*:*:*:*'
+                    GROUP BY c.deck_id, c.note_id) g
+                {joined}),
+            tagged AS (
+                SELECT g.*, {tallies}
+                FROM (
+                    SELECT t.tag, t.deck_id AS deck, t.note_id AS note, {per_card}
+                    FROM note_tags t JOIN cards c
+                         ON c.deck_id = t.deck_id AND c.note_id = t.note_id AND {PRESENT}
+                    WHERE t.deck_id IN ({decks}) AND t.from_table = 0
+                    GROUP BY t.tag, t.deck_id, t.note_id) g
+                {joined})
+            {_weakest(GROUPS, limit)}
         """
         return [
             (r[0], r[1], r[2], r[3], r[4], float(r[5]), r[6], r[7]) for r in self._rows(sql, params)

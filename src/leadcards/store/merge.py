@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from leadcards.deck.model import split_card_key
 from leadcards.store.connection import connect
 from leadcards.store.log import LogQueries
 
@@ -108,6 +109,4 @@ class MergeQueries(LogQueries):
 def _identity(key: str) -> tuple[str, str, str, str]:
     """(key, deck, note, template) of a card key ``deck:note:template`` (a note id may
     hold colons; deck ids and templates do not)."""
-    deck, _, rest = key.partition(":")
-    note, _, template = rest.rpartition(":")
-    return key, deck, note, template
+    return (key, *split_card_key(key))

@@ -120,12 +120,46 @@ def _stats_tallies(conn: sqlite3.Connection) -> None:
     _run_script(conn, "schema_v5.sql")
 
 
+def _tags_of(deck: str, note: str, body: str, notes: str = "") -> str:
+    """SELECT of (deck, note, tag, from_table) for the tags of a note (third in its packed
+    text): from_table when the tag is one of the three a table gives each of its cells
+    ('table::t', 't::aspect' and 't::side' on the note 't:aspect:side'). Written once for
+    the version 6 step: the notes already stored, and the triggers for later writes."""
+    table = f"substr({note}, 1, instr({note}, ':') - 1)"
+    rest = f"substr({note}, instr({note}, ':') + 1)"
+    aspect = f"substr({rest}, 1, instr({rest}, ':') - 1)"
+    side = f"substr({rest}, instr({rest}, ':') + 1)"
+    cell = f"{note} GLOB '*:*:*' AND NOT {note} GLOB '*:*:*:*'"
+    own = f"'table::' || {table}, {table} || '::' || {aspect}, {table} || '::' || {side}"
+    return (
+        f"SELECT {deck}, {note}, t.value, {cell} AND t.value IN ({own}) "
+        f"FROM {notes}json_each({body}, '$[2]') t"
+    )
+
+
+def _stats_groups(conn: sqlite3.Connection) -> None:
+    """Version 6: notes' tags as rows, kept by triggers; first reviews tallied per note
+    (the kept per-card tallies are dropped: the next ``stats`` makes them again); the
+    indexes ``stats`` lists the most lapsed cards and the forecast from."""
+    _run_script(conn, "schema_v6.sql")
+    add = "INSERT OR IGNORE INTO note_tags (deck_id, note_id, tag, from_table)"
+    new = _tags_of("NEW.deck_id", "NEW.note_id", "NEW.body")
+    forget = "DELETE FROM note_tags WHERE deck_id = OLD.deck_id AND note_id = OLD.note_id"
+    conn.execute(f"CREATE TRIGGER notes_tags_added AFTER INSERT ON notes BEGIN {add} {new}; END")
+    conn.execute(
+        f"CREATE TRIGGER notes_tags_changed AFTER UPDATE ON notes BEGIN {forget}; {add} {new}; END"
+    )
+    conn.execute(f"CREATE TRIGGER notes_tags_removed AFTER DELETE ON notes BEGIN {forget}; END")
+    conn.execute(f"{add} {_tags_of('n.deck_id', 'n.note_id', 'n.body', 'notes n, ')}")
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: _initial,
     1: _events,
     2: _text,
     3: _practice_and_counts,
     4: _stats_tallies,
+    5: _stats_groups,
 }
 
 

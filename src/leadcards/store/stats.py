@@ -14,9 +14,10 @@ decides when they hold), so a day's ``stats`` reads only today's answers afresh.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from leadcards.deck.model import split_card_key
 from leadcards.scheduling import DAY_MS, State
 from leadcards.store.cards import _deck_list
 from leadcards.store.log import LIVE
@@ -29,6 +30,17 @@ DaySpans = Sequence[tuple[int, int, bool]]
 ANSWERED = "e.kind IN ('answer', 'practice')"
 DECK_OF = "substr(e.card_key, 1, instr(e.card_key, ':') - 1)"  # keys are deck:note:template
 MATURE_DAYS = 21  # as Anki: a card whose interval before the answer was this long or longer
+
+
+def by_note(cards: Iterable[tuple[str, int, int]]) -> dict[tuple[str, str], tuple[int, int]]:
+    """(card, passed, failed) rows summed per (deck, note): a weak spot is made of whole
+    notes (a table cell, a tag), so its first reviews are kept and read per note."""
+    notes: dict[tuple[str, str], tuple[int, int]] = {}
+    for key, passed, failed in cards:
+        deck, note, _ = split_card_key(key)
+        before = notes.get((deck, note), (0, 0))
+        notes[(deck, note)] = (before[0] + passed, before[1] + failed)
+    return notes
 
 
 def _keys_of(deck_ids: Sequence[str], column: str = "e.card_key") -> tuple[str, dict[str, Any]]:
@@ -164,14 +176,13 @@ class StatsQueries(StoreBase):
         ]
 
     def note_tags(self, deck_ids: list[str]) -> list[tuple[str, str, str]]:
-        """(deck, note, tag) for each tag of each stored note (``deck.packed`` keeps a
-        note's tags third)."""
+        """(deck, note, tag) for each tag of each stored note (kept from the notes' text
+        by triggers, schema version 6)."""
         decks, params = _deck_list(deck_ids)
         return [
             (r[0], r[1], r[2])
             for r in self._rows(
-                "SELECT n.deck_id, n.note_id, t.value FROM notes n, json_each(n.body, '$[2]') t "
-                f"WHERE n.deck_id IN ({decks})",
+                f"SELECT deck_id, note_id, tag FROM note_tags WHERE deck_id IN ({decks})",
                 params,
             )
         ]
@@ -196,7 +207,7 @@ class StatsQueries(StoreBase):
         )
 
 
-TABLES = ("stats_days", "stats_retention", "stats_cards", "stats_picks", "stats_cover")
+TABLES = ("stats_days", "stats_retention", "stats_notes", "stats_picks", "stats_cover")
 
 
 class StatsCache(StoreBase):
@@ -250,9 +261,12 @@ class StatsCache(StoreBase):
                 ((day_start, *row) for row in tallies.retention),
             )
             self._run_many(
-                "INSERT INTO stats_cards VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE "
+                "INSERT INTO stats_notes VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE "
                 "SET passed = passed + excluded.passed, failed = failed + excluded.failed",
-                ((day_start, *row) for row in tallies.cards),
+                (
+                    (day_start, deck, note, passed, failed)
+                    for (deck, note), (passed, failed) in by_note(tallies.cards).items()
+                ),
             )
             self._run_many(
                 "INSERT INTO stats_picks VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE "
@@ -266,8 +280,8 @@ class StatsCache(StoreBase):
         return True
 
     def cached_tallies(self, day_start: str, deck_ids: Sequence[str]) -> Tallies:
-        """The kept tallies of the decks ``deck_ids``, but for the per-card rows: a
-        hundred thousand of them are summed where they are read (``weakest_groups``)."""
+        """The kept tallies of the decks ``deck_ids``, but for the per-note rows: tens of
+        thousands of them are summed where they are read (``weakest_groups``)."""
         from leadcards.store.stats_rows import Tallies
 
         rule = {"rule": day_start}
