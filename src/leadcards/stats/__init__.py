@@ -10,11 +10,12 @@ retention), ``memory`` (states, FSRS distributions, knowledge, forecast) and ``w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from leadcards.card_list import one_line
 from leadcards.forgetting import curve
 from leadcards.stats import memory, retention, weak
+from leadcards.stats.beside import Beside
 from leadcards.stats.log_tallies import log_figures
 from leadcards.stats.memory import Bucket, Knowledge, States
 from leadcards.stats.retention import Retention, Tally
@@ -65,13 +66,32 @@ class Dashboard:
         return activity_since(self.activity, self.days.today - days + 1, self.days.today)
 
 
+class _CardSide(NamedTuple):
+    """What ``gather`` reads from the card cache beside the log (``beside``)."""
+
+    memory: memory.MemoryNow
+    forecast: list[int]
+    lapsed: list[tuple[str, int]]
+
+
 def gather(store: Store, deck_ids: list[str], now_ms: int, *, keep: bool = True) -> Dashboard:
     """Every figure of the decks ``deck_ids`` at ``now_ms``; with ``keep`` the past days'
-    tallies are kept in the store (and read from it), else read off the whole log."""
+    tallies are kept in the store (and read from it), else read off the whole log.
+
+    The card cache's figures are read on a second connection while this one reads the
+    log and the weak spots: the two largest aggregates run at once."""
     settings = store.settings(deck_ids[0] if len(deck_ids) == 1 else None)
     shape = curve(settings.fsrs_parameters)
     logged = store.logged_span()
     days = calendar(now_ms, settings.day_start, logged)
+    card_side = Beside(
+        store.path,
+        lambda other: _CardSide(
+            memory.memory_now(other, deck_ids, now_ms, shape),
+            memory.due_forecast(other, deck_ids, days),
+            other.most_lapsed(deck_ids, SHOWN),
+        ),
+    )
     log = log_figures(store, deck_ids, days, settings.day_start, logged, keep=keep)
     activity = log.activity
     shown = weak.weakest(store, deck_ids, now_ms, shape, log, SHOWN)
@@ -80,11 +100,13 @@ def gather(store: Store, deck_ids: list[str], now_ms: int, *, keep: bool = True)
         for groups in shown.values()
         for g in groups
     }
+    confusions = weak.confusions(log.picks, lambda key: stored_card(store, key), SHOWN)
+    cards = card_side.result()
     lapsed = []
-    for key, lapses in store.most_lapsed(deck_ids, SHOWN):
+    for key, lapses in cards.lapsed:
         text = stored_card(store, key)
         lapsed.append(Lapsed(key, one_line(text.front) if text is not None else key, lapses))
-    figures = memory.memory_now(store, deck_ids, now_ms, shape)
+    figures = cards.memory
     return Dashboard(
         deck_ids=deck_ids,
         day_start=settings.day_start,
@@ -93,7 +115,7 @@ def gather(store: Store, deck_ids: list[str], now_ms: int, *, keep: bool = True)
         activity=activity,
         streaks=streaks({d for d, a in activity.items() if a.answers}, days.today),
         retention=retention.by_period(log.retention, days.today),
-        forecast=memory.due_forecast(store, deck_ids, days),
+        forecast=cards.forecast,
         states=figures.states,
         stability=figures.stability,
         difficulty=figures.difficulty,
@@ -102,7 +124,7 @@ def gather(store: Store, deck_ids: list[str], now_ms: int, *, keep: bool = True)
         weak=shown,
         titles=titles,
         lapsed=lapsed,
-        confusions=weak.confusions(log.picks, lambda key: stored_card(store, key), SHOWN),
+        confusions=confusions,
     )
 
 

@@ -166,35 +166,27 @@ def _filled(bounds: Sequence[tuple[str, float]], counts: list[int]) -> list[Buck
 
 
 def memory_now(store: Store, deck_ids: list[str], now_ms: int, shape: Curve) -> MemoryNow:
-    """``states``, the distributions and the knowledge of the decks' cards, from one
-    aggregate."""
-    by_state = [0, 0, 0, 0]
-    by_s, by_d, by_r = [0] * len(STABILITY), [0] * len(DIFFICULTY), [0] * len(RETRIEVABILITY)
-    suspended = leeches = buried = seen = 0
-    known = 0.0
-    for state, r, s, d, cards, on_hold, leech, bury, recall in store.memory_counts(
+    """``states``, the distributions and the knowledge of the decks' cards: the states
+    off the indexes, the rest from one pass over the cards seen."""
+    by_state, suspended, leeches, buried = store.card_states(deck_ids, now_ms)
+    seen, known, by_r, by_s, by_d = store.memory_sums(
         deck_ids, now_ms, shape, _lows(STABILITY), _lows(DIFFICULTY), _lows(RETRIEVABILITY)
-    ):
-        by_state[state] += cards
-        suspended += on_hold
-        leeches += leech
-        buried += bury
-        if r is not None:
-            by_r[r] += cards
-            seen += cards
-            known += recall
-        if s is not None:
-            by_s[s] += cards
-        if d is not None:
-            by_d[d] += cards
+    )
     new, learning, review, relearning = by_state
     return MemoryNow(
         States(new, learning, review, relearning, suspended, leeches, buried),
-        _filled(STABILITY, by_s),
-        _filled(DIFFICULTY, by_d),
-        _filled(RETRIEVABILITY, by_r),
+        _from_reached(STABILITY, by_s),
+        _from_reached(DIFFICULTY, by_d),
+        _from_reached(RETRIEVABILITY, by_r),
         Knowledge(seen, known),
     )
+
+
+def _from_reached(bounds: Sequence[tuple[str, float]], reached: list[int]) -> list[Bucket]:
+    """Buckets from how many values reach each low (the first: every value): each holds
+    those that reach its low and not the next."""
+    ends = [*reached[1:], 0]
+    return _filled(bounds, [n - after for n, after in zip(reached, ends, strict=True)])
 
 
 def due_forecast(

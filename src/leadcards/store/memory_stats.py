@@ -30,17 +30,8 @@ PRESENT = "c.removed = 0"
 # would otherwise copy the expression into each); the hint exists from SQLite 3.35 on.
 ONCE = "MATERIALIZED" if sqlite3.sqlite_version_info >= (3, 35, 0) else ""
 SEEN = f"c.state != {State.NEW.value} AND c.stability IS NOT NULL AND c.last_review IS NOT NULL"
-RECALL = (
-    f"CASE WHEN {SEEN} THEN pow(1 + :factor * max(0, (:now - c.last_review) / {DAY_MS}) "
-    "/ c.stability, :decay) END"
-)
-
-
-def _bucket(column: str, lows: Sequence[float]) -> str:
-    """The index of the last bucket whose low ``column`` reaches (0 below the first), as
-    ``stats.memory.distribution`` counts."""
-    cases = [f"WHEN {column} >= {float(low)!r} THEN {i}" for i, low in enumerate(lows) if i]
-    return f"CASE {' '.join(reversed(cases))} ELSE 0 END" if cases else "0"
+CURVE = f"pow(1 + :factor * max(0, (:now - c.last_review) / {DAY_MS}) / c.stability, :decay)"
+RECALL = f"CASE WHEN {SEEN} THEN {CURVE} END"
 
 
 WEAKEST_FIRST = (
@@ -53,33 +44,39 @@ retention, then by mean retrievability, then by id."""
 
 
 def _weakest(groups: Sequence[str], limit: int) -> str:
-    """The weakest ``limit`` rows of each of the ``groups`` queries, one after the other.
-    Each keeps only its ``limit`` best while it reads (ORDER BY with LIMIT), rather than
-    sorting and numbering every cell."""
+    """The weakest ``limit`` rows of each of the ``groups`` queries, one after the other,
+    each with its sample note's first card. Each keeps only its ``limit`` best while it
+    reads (ORDER BY with LIMIT), rather than sorting and numbering every cell."""
+    first_card = (
+        "(SELECT min(c.key) FROM cards c WHERE c.deck_id = substr(w.sample, 1, "
+        "instr(w.sample, ':') - 1) AND c.note_id = substr(w.sample, instr(w.sample, ':') + 1) "
+        f"AND {PRESENT})"
+    )
     return " UNION ALL ".join(
-        f"SELECT * FROM (SELECT * FROM ({group}) ORDER BY {WEAKEST_FIRST} LIMIT {int(limit)})"
+        f"SELECT w.kind, w.id, {first_card}, w.cards, w.seen, w.recall, w.passed, w.failed "
+        f"FROM (SELECT * FROM ({group}) ORDER BY {WEAKEST_FIRST} LIMIT {int(limit)}) w"
         for group in groups
     )
 
 
+SUMS = (
+    "min(sample) AS sample, sum(cards) AS cards, sum(seen) AS seen, total(recall) AS recall, "
+    "sum(passed) AS passed, sum(failed) AS failed"
+)
+"""A group's figures from its notes' rows. ``sample`` is a note, ``deck:note``: the card
+that names the group is looked up for the few groups shown, not kept for every note."""
 GROUPS = (
-    "SELECT 'table' AS kind, deck || ':' || tbl AS id, min(sample) AS sample, "
-    "sum(cards) AS cards, sum(seen) AS seen, total(recall) AS recall, "
-    "sum(passed) AS passed, sum(failed) AS failed FROM cells GROUP BY deck, tbl",
-    "SELECT 'aspect' AS kind, deck || ':' || tbl || ':' || aspect AS id, min(sample) AS sample, "
-    "sum(cards) AS cards, sum(seen) AS seen, total(recall) AS recall, "
-    "sum(passed) AS passed, sum(failed) AS failed FROM cells GROUP BY deck, tbl, aspect",
-    "SELECT 'side' AS kind, deck || ':' || tbl || ':' || side AS id, min(sample) AS sample, "
-    "sum(cards) AS cards, sum(seen) AS seen, total(recall) AS recall, "
-    "sum(passed) AS passed, sum(failed) AS failed FROM cells GROUP BY deck, tbl, side",
+    f"SELECT 'table' AS kind, deck || ':' || tbl AS id, {SUMS} FROM sides GROUP BY deck, tbl",
+    f"SELECT 'aspect' AS kind, deck || ':' || tbl || ':' || aspect AS id, {SUMS} "
+    "FROM cells GROUP BY deck, tbl, aspect",
+    "SELECT 'side' AS kind, deck || ':' || tbl || ':' || side AS id, sample, cards, seen, "
+    "recall, passed, failed FROM sides",
     "SELECT 'cell' AS kind, deck || ':' || note AS id, sample, cards, seen, recall, passed, "
     "failed FROM cells",
-    "SELECT 'tag' AS kind, tag AS id, min(sample) AS sample, sum(cards) AS cards, "
-    "sum(seen) AS seen, total(recall) AS recall, sum(passed) AS passed, "
-    "sum(failed) AS failed FROM tagged GROUP BY tag",
+    f"SELECT 'tag' AS kind, tag AS id, {SUMS} FROM tagged GROUP BY tag",
 )
 """The groups of each kind (``stats.weak.GROUP_KINDS``), from the cells' and the tagged
-notes' rows."""
+notes' rows; a table sums its sides (a few rows), not its cells again."""
 
 
 class MemoryStats(StoreBase):
@@ -90,7 +87,33 @@ class MemoryStats(StoreBase):
         except sqlite3.OperationalError:
             self._conn.create_function("pow", 2, math.pow, deterministic=True)
 
-    def memory_counts(
+    def card_states(self, deck_ids: list[str], now_ms: int) -> tuple[list[int], int, int, int]:
+        """(the decks' present cards by state, how many are suspended, leeches, buried
+        now), counted off indexes: every card by (deck, state), less the few removed,
+        flagged and buried rows through their partial indexes; no card row is read."""
+        decks, params = _deck_list(deck_ids, now=now_ms)
+        by_state = [0, 0, 0, 0]
+        for state, cards in self._rows(
+            f"SELECT s.state, (SELECT count(*) FROM cards c WHERE c.deck_id IN ({decks}) "
+            f"AND c.state = s.state) - (SELECT count(*) FROM cards c INDEXED BY cards_removed "
+            f"WHERE c.deck_id IN ({decks}) AND c.removed = 1 AND c.state = s.state) FROM ("
+            + " UNION ALL ".join(f"SELECT {state.value} AS state" for state in State)
+            + ") s",
+            params,
+        ):
+            by_state[state] = cards
+        present = f"FROM cards c WHERE c.deck_id IN ({decks}) AND {PRESENT}"
+        row = self._one(
+            f"SELECT (SELECT count(*) {present} AND c.suspended = 1), "
+            f"(SELECT count(*) {present} AND c.leech = 1), "
+            f"(SELECT count(*) {present} AND c.buried_until IS NOT NULL "
+            "AND c.buried_until > :now)",
+            params,
+        )
+        assert row is not None
+        return by_state, int(row[0]), int(row[1]), int(row[2])
+
+    def memory_sums(
         self,
         deck_ids: list[str],
         now_ms: int,
@@ -98,32 +121,48 @@ class MemoryStats(StoreBase):
         stability: Sequence[float],
         difficulty: Sequence[float],
         recall: Sequence[float],
-    ) -> list[tuple[int, int | None, int | None, int | None, int, int, int, int, float]]:
-        """The decks' present cards in one pass, grouped by (state, recall bucket,
-        stability bucket, difficulty bucket): each group's cards, how many of them are
-        suspended, leeches and buried now, and their summed retrievability. The buckets
-        are indexes into the lows; a card without a memory, or without that value, has
-        NULL there."""
+    ) -> tuple[int, float, list[int], list[int], list[int]]:
+        """Of the decks' present cards that have a memory: how many, their summed
+        retrievability, and for each of the recall, stability and difficulty lows after
+        the first, how many reach it (cards without a difficulty are not counted there;
+        the first difficulty count is of those with one).
+
+        One pass with no grouping: SQLite groups by sorting, and sorting a hundred
+        thousand rows cost a third of the whole; counts of values reaching each low give
+        the buckets by difference."""
         self._with_math()
         decks, params = _deck_list(deck_ids, now=now_ms)
         params.update(factor=shape.factor, decay=shape.decay)
-        return [
-            (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], float(r[8]))
-            for r in self._rows(
-                f"WITH per_card AS {ONCE} ("
-                f"SELECT c.state, {RECALL} AS r, c.stability AS s, c.difficulty AS d, "
-                "c.suspended != 0 AS suspended, c.leech != 0 AS leech, "
-                "c.buried_until IS NOT NULL AND c.buried_until > :now AS buried "
-                f"FROM cards c WHERE c.deck_id IN ({decks}) AND {PRESENT}) "
-                "SELECT state, "
-                f"CASE WHEN r IS NOT NULL THEN {_bucket('r', recall)} END, "
-                f"CASE WHEN r IS NOT NULL AND s IS NOT NULL THEN {_bucket('s', stability)} END, "
-                f"CASE WHEN r IS NOT NULL AND d IS NOT NULL THEN {_bucket('d', difficulty)} END, "
-                "count(*), sum(suspended), sum(leech), sum(buried), total(r) FROM per_card "
-                "GROUP BY 1, 2, 3, 4",
-                params,
-            )
+
+        def reached(column: str, lows: Sequence[float]) -> list[str]:
+            if list(lows) != sorted(lows):
+                raise ValueError(f"bucket lows must ascend: {lows}")
+            return [f"sum({column} >= {float(low)!r})" for low in lows[1:]]
+
+        sums = [
+            *reached("r", recall),
+            *reached("s", stability),
+            "count(d)",
+            *reached("d", difficulty),
         ]
+        row = self._one(
+            f"WITH per_card AS {ONCE} (SELECT {CURVE} AS r, c.stability AS s, "
+            f"c.difficulty AS d FROM cards c WHERE c.deck_id IN ({decks}) AND {PRESENT} "
+            f"AND {SEEN}) SELECT count(*), total(r), {', '.join(sums)} FROM per_card",
+            params,
+        )
+        assert row is not None
+        seen = int(row[0])
+        counts = [int(n or 0) for n in row[2:]]
+        r_end = len(recall) - 1
+        s_end = r_end + len(stability) - 1
+        return (
+            seen,
+            float(row[1]),
+            [seen, *counts[:r_end]],
+            [seen, *counts[r_end:s_end]],
+            counts[s_end:],
+        )
 
     def due_by_day(
         self, deck_ids: list[str], spans: DaySpans, today: int, end_ms: int
@@ -159,6 +198,23 @@ class MemoryStats(StoreBase):
             )
         ]
 
+    def _today_tallies(self, notes: Mapping[tuple[str, str], tuple[int, int]]) -> None:
+        """Today's first reviews per (deck, note) into a temporary table of this
+        connection, keyed: each note of the weak spots looks its own up (joined to a
+        list instead, 300 notes answered today made them 650 ms at 100,000 cards)."""
+        self._run(
+            "CREATE TEMP TABLE IF NOT EXISTS today_notes (deck TEXT NOT NULL, note TEXT NOT "
+            "NULL, passed INTEGER NOT NULL, failed INTEGER NOT NULL, PRIMARY KEY (deck, note)) "
+            "WITHOUT ROWID"
+        )
+        self._run("DELETE FROM temp.today_notes")
+        self._run(
+            "INSERT INTO temp.today_notes SELECT json_extract(value, '$[0]'), "
+            "json_extract(value, '$[1]'), json_extract(value, '$[2]'), "
+            "json_extract(value, '$[3]') FROM json_each(?)",
+            (json.dumps([[*note, *tally] for note, tally in notes.items()]),),
+        )
+
     def weakest_groups(
         self,
         deck_ids: list[str],
@@ -186,26 +242,19 @@ class MemoryStats(StoreBase):
             factor=shape.factor,
             decay=shape.decay,
             rule=kept,
-            extra=json.dumps([[*note, *tally] for note, tally in extra.items()]),
             enough=enough,
         )
-        per_card = (
-            f"min(c.key) AS sample, count(*) AS cards, sum({SEEN}) AS seen, "
-            f"total({RECALL}) AS recall"
-        )
+        self._today_tallies(extra)
+        per_card = f"count(*) AS cards, sum({SEEN}) AS seen, total({RECALL}) AS recall"
         tallies = """coalesce(k.passed, 0) + coalesce(x.passed, 0) AS passed,
                        coalesce(k.failed, 0) + coalesce(x.failed, 0) AS failed"""
         joined = """LEFT JOIN stats_notes k
                     ON k.day_start = :rule AND k.deck_id = g.deck AND k.note_id = g.note
-                LEFT JOIN extra x ON x.deck = g.deck AND x.note = g.note"""
+                LEFT JOIN temp.today_notes x ON x.deck = g.deck AND x.note = g.note"""
         # Only table cells and tagged notes form groups: the other cards are never read.
         sql = f"""
-            WITH extra(deck, note, passed, failed) AS {ONCE} (
-                SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-                       json_extract(value, '$[2]'), json_extract(value, '$[3]')
-                FROM json_each(:extra)),
-            cells AS {ONCE} (
-                SELECT g.*, {tallies},
+            WITH cells AS {ONCE} (
+                SELECT g.*, {tallies}, g.deck || ':' || g.note AS sample,
                        substr(g.note, 1, instr(g.note, ':') - 1) AS tbl,
                        substr(g.rest, 1, instr(g.rest, ':') - 1) AS aspect,
                        substr(g.rest, instr(g.rest, ':') + 1) AS side
@@ -217,8 +266,9 @@ class MemoryStats(StoreBase):
                       AND c.note_id GLOB '*:*:*' AND NOT c.note_id GLOB '*:*:*:*'
                     GROUP BY c.deck_id, c.note_id) g
                 {joined}),
+            sides AS {ONCE} (SELECT deck, tbl, side, {SUMS} FROM cells GROUP BY deck, tbl, side),
             tagged AS (
-                SELECT g.*, {tallies}
+                SELECT g.*, {tallies}, g.deck || ':' || g.note AS sample
                 FROM (
                     SELECT t.tag, t.deck_id AS deck, t.note_id AS note, {per_card}
                     FROM note_tags t JOIN cards c

@@ -1,5 +1,5 @@
 -- leadcards database, schema version 6: what `stats` groups cards by, kept where it can
--- be read without parsing every note, and indexes for its lists. Derived data, like the
+-- be read without parsing every note, and indexes for its lists and counts. Derived data, like the
 -- card cache: a note's tags come from its stored text (triggers, made by the migration
 -- step, keep them in step with every write of a note), and the per-note tallies of past
 -- study days are made again from the log by the next `stats`. Every column is
@@ -27,4 +27,5 @@ DELETE FROM stats_picks;
 DELETE FROM stats_cover;
 CREATE INDEX cards_lapsed ON cards (deck_id, lapses DESC, key) WHERE lapses > 0 AND removed = 0;
 CREATE INDEX cards_coming ON cards (deck_id, due, buried_until)
-    WHERE state != 0 AND suspended = 0 AND removed = 0
+    WHERE state != 0 AND suspended = 0 AND removed = 0;
+CREATE INDEX cards_buried ON cards (deck_id, buried_until) WHERE buried_until IS NOT NULL

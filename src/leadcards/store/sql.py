@@ -53,7 +53,8 @@ class StoreBase:
             self._fail(exc)
 
     def _run(self, sql: str, params: Params = ()) -> int:
-        """One write statement inside ``_transaction``; the number of rows it changed."""
+        """One write statement inside ``_transaction`` (or to this connection's own
+        temporary tables); the number of rows it changed."""
         try:
             return self._conn.execute(sql, params).rowcount
         except FILE_ERRORS as exc:
