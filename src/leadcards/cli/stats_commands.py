@@ -16,7 +16,6 @@ from leadcards.cli.support import (
     print_json,
 )
 
-
 VIEW = "leadcards.ui.stats_view"
 
 
