@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from importlib import import_module
 
 from leadcards.cli.application import app
@@ -30,11 +29,14 @@ def stats(
     from leadcards.stats import gather, to_json
 
     with open_workspace(home, decks=list(decks or [])) as ws:
-        if not as_json:
-            # The view's modules load while SQLite sums the cards: the queries let go
-            # of Python's lock, so the import takes no time of its own on a spare core.
-            threading.Thread(target=import_module, args=(VIEW,), daemon=True).start()
-        board = gather(ws.store, ws.deck_ids, ws.now_ms)
+        # The view's modules load on the second core once its reads are done, while
+        # this thread's last query runs (SQLite lets go of Python's lock meanwhile).
+        board = gather(
+            ws.store,
+            ws.deck_ids,
+            ws.now_ms,
+            meanwhile=None if as_json else lambda: import_module(VIEW),
+        )
         names = [info.name for info in ws.infos]
     if as_json:
         print_json(to_json(board))

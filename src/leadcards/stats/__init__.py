@@ -9,6 +9,7 @@ retention), ``memory`` (states, FSRS distributions, knowledge, forecast) and ``w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -74,12 +75,21 @@ class _CardSide(NamedTuple):
     lapsed: list[tuple[str, int]]
 
 
-def gather(store: Store, deck_ids: list[str], now_ms: int, *, keep: bool = True) -> Dashboard:
+def gather(
+    store: Store,
+    deck_ids: list[str],
+    now_ms: int,
+    *,
+    keep: bool = True,
+    meanwhile: Callable[[], object] | None = None,
+) -> Dashboard:
     """Every figure of the decks ``deck_ids`` at ``now_ms``; with ``keep`` the past days'
     tallies are kept in the store (and read from it), else read off the whole log.
 
     The card cache's figures are read on a second connection while this one reads the
-    log and the weak spots: the two largest aggregates run at once."""
+    log and the weak spots: the two largest aggregates run at once. ``meanwhile`` runs
+    on that second thread once its reads are done (the caller loading what it draws
+    with): Python work there would otherwise hold up this thread between its queries."""
     settings = store.settings(deck_ids[0] if len(deck_ids) == 1 else None)
     shape = curve(settings.fsrs_parameters)
     logged = store.logged_span()
@@ -91,6 +101,7 @@ def gather(store: Store, deck_ids: list[str], now_ms: int, *, keep: bool = True)
             memory.due_forecast(other, deck_ids, days),
             other.most_lapsed(deck_ids, SHOWN),
         ),
+        then=meanwhile,
     )
     log = log_figures(store, deck_ids, days, settings.day_start, logged, keep=keep)
     activity = log.activity

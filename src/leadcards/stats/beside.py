@@ -21,11 +21,15 @@ T = TypeVar("T")
 
 
 class Beside(Generic[T]):
-    """``read(store)`` on its own connection to ``path``, started at once; ``result``
-    waits for it and raises what it raised."""
+    """``read(store)`` on its own connection to ``path``, started at once, then ``then()``
+    (work the caller will need next, such as loading modules); ``result`` waits for
+    both and raises what either raised."""
 
-    def __init__(self, path: Path, read: Callable[[Store], T]) -> None:
+    def __init__(
+        self, path: Path, read: Callable[[Store], T], then: Callable[[], object] | None = None
+    ) -> None:
         self._read = read
+        self._then = then
         self._path = path
         self._value: T | None = None
         self._error: BaseException | None = None
@@ -38,6 +42,8 @@ class Beside(Generic[T]):
             # Not checked again: the caller's connection opened and vetted the file.
             with Store(self._path, check=False) as store:
                 self._value = self._read(store)
+            if self._then is not None:
+                self._then()
         except BaseException as exc:  # handed to the caller's thread by result()
             self._error = exc
 
