@@ -144,7 +144,7 @@ def test_write_refused_by_the_system(tmp_path: Path, monkeypatch: pytest.MonkeyP
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(output, "new_file_beside", refuse)
     out = tmp_path / "out.apkg"
     result = run("anki", "lvm", "-o", str(out))
     assert_refused(result, f"error: cannot write {out}: Permission denied", tmp_path, 1)

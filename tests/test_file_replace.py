@@ -38,7 +38,9 @@ def _held_open(times: int) -> tuple[Replace, list[tuple[str, str]]]:
 
 def _windows(monkeypatch: pytest.MonkeyPatch, replace: Replace, name: str = "nt") -> list[float]:
     waits: list[float] = []
-    monkeypatch.setattr(file_replace, "os", SimpleNamespace(name=name, replace=replace))
+    # the platform and os.replace faked; creating the new file beside stays real
+    real = {n: getattr(os, n) for n in ("open", "O_WRONLY", "O_CREAT", "O_EXCL")}
+    monkeypatch.setattr(file_replace, "os", SimpleNamespace(name=name, replace=replace, **real))
     monkeypatch.setattr(file_replace, "time", SimpleNamespace(sleep=waits.append))
     return waits
 
@@ -110,3 +112,21 @@ def test_a_backup_whose_name_is_held_open_says_so_and_leaves_no_part(
         copy_database(isolated_home / "leadcards.db", target)
     assert str(caught.value) == f"cannot write the backup {target}: {HELD_OPEN}"
     assert list(target.parent.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_a_new_file_beside_has_the_mode_a_plain_open_gives(tmp_path: Path) -> None:
+    previous = os.umask(0o027)
+    try:
+        handle, path = file_replace.new_file_beside(tmp_path, ".deck.yaml.", ".part")
+        os.close(handle)
+        plain = tmp_path / "plain"
+        plain.write_bytes(b"")
+    finally:
+        os.umask(previous)
+    assert path.parent == tmp_path
+    assert path.name.startswith(".deck.yaml.") and path.name.endswith(".part")
+    assert path.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777 == 0o640
+    other, second = file_replace.new_file_beside(tmp_path, ".deck.yaml.", ".part")
+    os.close(other)
+    assert second != path  # never the same name twice: the first is still there

@@ -73,6 +73,7 @@ def test_every_generation_imports_with_counts_texts_states_and_history(
     assert "Skipped 0 notes" in out
     assert "Media: 1 file copied, 0 skipped" in out
     assert "History: 4 reviews and 0 resets added to the log, 2 left out" in out
+    assert "(1 entered by hand (a due date set, a reschedule: no memory change); 1 of" in out
     assert "Suspensions and buries carried over: 3" in out
 
     folder = decks_dir(isolated_home)

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from leadcards.errors import LeadcardsError, UsageError
-from leadcards.file_replace import replace_file
+from leadcards.file_replace import new_file_beside, replace_file
 from leadcards.paths import sweep_stale
 
 WORK_PREFIX = "leadcards-export-"
@@ -59,15 +59,12 @@ def atomic_output(path: Path) -> Iterator[Path]:
     folder = path.parent or Path(".")
     sweep_stale(f".{path.name}.*.part", folder)
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        handle, temp = new_file_beside(folder, f".{path.name}.", ".part")
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
     os.close(handle)
-    temp = Path(name)
     try:
         yield temp
-        # mkstemp makes the file private; give it the mode a plain open() would.
-        os.chmod(temp, 0o666 & ~_umask())
         replace_file(temp, path)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
@@ -82,9 +79,3 @@ def work_folder() -> Iterator[Path]:
     sweep_stale(f"{WORK_PREFIX}*", Path(tempfile.gettempdir()))
     with tempfile.TemporaryDirectory(prefix=WORK_PREFIX) as work:
         yield Path(work)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

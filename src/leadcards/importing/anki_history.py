@@ -83,7 +83,7 @@ def history_events(
         elif review.kind == MANUAL and review.ease == 0 and review.ease_factor == 0:
             found.append(Event(event_id(review), review.id, EventKind.FORGET, key))
         elif review.kind in (MANUAL, 5):
-            skipped["due dates set by hand or reschedules, which change no memory"] += 1
+            skipped["entered by hand (a due date set, a reschedule: no memory change)"] += 1
         else:
             skipped["of an unknown kind"] += 1
     return found, skipped

@@ -17,7 +17,6 @@ import filecmp
 import json
 import os
 import re
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterable
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leadcards.errors import PackageError
+from leadcards.file_replace import new_file_beside
 from leadcards.importing import protobuf_wire as wire
 from leadcards.importing.anki_records import AnkiMediaFile
 from leadcards.importing.zstd_stream import copy_capped, decompress_stream
@@ -107,7 +107,7 @@ def extract(
             continue
         target = dest / media.name
         what = f"media file '{media.name}' in '{package}'"
-        handle, temporary = tempfile.mkstemp(dir=dest, prefix=".leadcards-media-")
+        handle, temporary = new_file_beside(dest, ".leadcards-media-")
         try:
             with os.fdopen(handle, "wb") as out, archive.open(media.entry) as member:
                 if compressed:
@@ -119,8 +119,6 @@ def extract(
             elif target.exists() and not filecmp.cmp(temporary, target, shallow=False):
                 skipped.append((media.name, "a different file of that name is already there"))
             else:
-                # mkstemp makes the file private; a media file is as readable as any
-                os.chmod(temporary, 0o666 & ~_umask())
                 os.replace(temporary, target)
                 written.append(media.name)
         except KeyError:
@@ -133,10 +131,3 @@ def extract(
             if os.path.exists(temporary):
                 os.unlink(temporary)
     return MediaExtraction(tuple(written), tuple(skipped))
-
-
-def _umask() -> int:
-    """The process's umask (read by setting it, then put back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
