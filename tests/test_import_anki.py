@@ -106,6 +106,22 @@ def test_every_generation_imports_with_counts_texts_states_and_history(
     assert sorted(r for _, r in answers(isolated_home)) == [1, 3, 3, 4]
 
 
+def test_a_data_folder_without_a_decks_folder_gets_one(
+    isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deck = tmp_path / "small.yaml"
+    deck.write_text("id: small\nname: Small\ncards:\n  - {id: one, front: One?, back: one}\n")
+    package = tmp_path / "small.apkg"  # no media: nothing else makes the folder
+    monkeypatch.setenv("LEADCARDS_HOME", str(tmp_path / "elsewhere"))
+    invoke("export", "anki", str(deck), "-o", str(package))
+    monkeypatch.setenv("LEADCARDS_HOME", str(isolated_home))
+    invoke("status")  # a learner's first command makes the data folder, not decks/
+    assert isolated_home.is_dir() and not decks_dir(isolated_home).exists()
+    out = invoke("import", "anki", str(package)).stdout
+    assert "Wrote 1 deck (0 unchanged) with 1 note and 1 card" in out
+    assert [p.name for p in decks_dir(isolated_home).iterdir()] == ["small.yaml"]
+
+
 def test_reimport_adds_nothing_and_another_file_needs_force(
     anki_packages: AnkiPackages, isolated_home: Path
 ) -> None:

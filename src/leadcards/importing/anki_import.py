@@ -120,6 +120,8 @@ def import_anki(
     for new in conversion.decks:
         if new not in to_write:
             report.decks_unchanged.append(targets[new.id])
+    if output is None:  # the decks folder of a new data folder is made by its first deck
+        paths.user_decks_dir(home).mkdir(exist_ok=True)
     if conversion.media:
         folders = {targets[d.id].parent for d in conversion.decks} or {paths.user_decks_dir(home)}
         for folder in sorted(folders):
