@@ -153,6 +153,31 @@ def test_an_answer_undone_on_one_device_stays_undone(tmp_path: Path, deck_file: 
     assert db_rows(b / "leadcards.db", "SELECT count(*) FROM live_events") == [(0,)]
 
 
+def test_taken_answers_replay_their_cards_and_a_setting_replays_every_card(
+    tmp_path: Path, deck_file: Path
+) -> None:
+    """A few answers from another device must not replay a log of a million events (14 s
+    at 100,000 cards): only the cards they name are replayed. A card whose cached row a
+    test has spoiled shows which were."""
+    a, b = device(tmp_path, "a", deck_file), device(tmp_path, "b", deck_file)
+    with open_store(b) as store:
+        store.answer(key(0), 3, 4000, AT)
+    db_execute(a / "leadcards.db", "UPDATE cards SET reps = 99 WHERE key = ?", (key(5),))
+    with open_store(a) as store:
+        report = store.merge_from(b / "leadcards.db")
+        assert (report.events, report.cards) == (1, 1)
+        assert store.card(key(0)).memory.reps == 1
+        assert store.card(key(5)).memory.reps == 99  # not named, not replayed
+    with open_store(b) as store:
+        store.set_setting("desired_retention", 0.85, at_ms=AT + HOUR)
+    with open_store(a) as store:
+        report = store.merge_from(b / "leadcards.db")
+        assert report.events == 1
+        assert store.card(key(5)).memory.reps == 0  # a setting: every card replayed
+        assert store.settings().desired_retention == 0.85
+    assert snapshot(a)[0] == snapshot(b)[0]
+
+
 def test_cards_of_a_deck_not_synced_here_keep_their_history(
     tmp_path: Path, deck_file: Path
 ) -> None:

@@ -10,7 +10,7 @@ device's events in the order it wrote them, and two devices' logs interleave by 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 from leadcards.clock import check_time
@@ -297,7 +297,11 @@ class LogQueries(CardQueries):
 
     # reading the log ----------------------------------------------------------
 
-    def _replay_card(self, key: str, deck_id: str) -> CardRecord:
+    def _replay_card(
+        self, key: str, deck_id: str, settings: list[Event] | None = None
+    ) -> CardRecord:
+        """The card's record from its own events and the settings (``settings``: the
+        setting events, when the caller has read them already)."""
         card_events = [
             _event(r)
             for r in self._rows(
@@ -305,16 +309,32 @@ class LogQueries(CardQueries):
             )
         ]
         records = replay(
-            merged(card_events, self._setting_events()),
+            merged(card_events, self._setting_events() if settings is None else settings),
             {key: deck_id},
             undone_ids(card_events),
         )
         return records.get(key, NEW_RECORD)
 
-    def stale_records(self) -> tuple[dict[str, CardRecord], int]:
+    def stale_records(self, keys: Iterable[str] | None = None) -> tuple[dict[str, CardRecord], int]:
         """The cards whose cached record differs from a replay of the whole log, each
-        with the record the log gives; and how many cards there are. What ``doctor``
-        compares and rebuilds, and what a merge rewrites after taking events."""
+        with the record the log gives; and how many cards were replayed. What ``doctor``
+        compares and rebuilds, and what a merge rewrites after taking events.
+
+        With ``keys``, only those cards are replayed, each from its own events and the
+        settings: a card's record depends on nothing else, so after taking events that
+        name those cards and no setting, no other card can have changed."""
+        if keys is not None:
+            settings = self._setting_events()
+            stale = {}
+            wanted = sorted(set(keys))
+            for row in self._rows(
+                "SELECT key, deck_id FROM cards WHERE key IN (SELECT value FROM json_each(?))",
+                (json.dumps(wanted),),
+            ):
+                record = self._replay_card(row[0], row[1], settings)
+                if record != self.card(row[0]).record:
+                    stale[row[0]] = record
+            return stale, len(wanted)
         rows = {row.key: row for row in self.all_cards()}
         replayed = replay(
             self.events(), {key: row.deck_id for key, row in rows.items()}, self.undone()

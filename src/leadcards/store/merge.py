@@ -89,14 +89,20 @@ class MergeQueries(LogQueries):
 
     def _take_from(self, source: str, unknown: int) -> MergeReport:
         """Inside a transaction: insert the events of ``source`` this file lacks, then
-        replay every card and the settings."""
+        replay the cards they name, or every card when a setting is among them (a
+        setting changes how any later answer schedules). A few answers from another
+        device replay a few cards, not a log of a million (14 s at 100,000 cards)."""
+        new = f"FROM {source} o WHERE o.id NOT IN (SELECT id FROM main.events)"
+        every_card = self._value(
+            f"SELECT EXISTS (SELECT 1 {new} AND (o.kind = 'setting' OR o.card_key IS NULL))"
+        )
+        named = [r[0] for r in self._rows(f"SELECT DISTINCT o.card_key {new}")]
         taken = self._run(
-            f"INSERT INTO events ({EVENT_FIELDS}) SELECT {EVENT_FIELDS} FROM {source} o "
-            "WHERE o.id NOT IN (SELECT id FROM main.events) ORDER BY o.at, o.id"
+            f"INSERT INTO events ({EVENT_FIELDS}) SELECT {EVENT_FIELDS} {new} ORDER BY o.at, o.id"
         )
         if not taken:
             return MergeReport(0, 0, unknown)
-        changed, _ = self.stale_records()
+        changed, _ = self.stale_records(None if every_card else named)
         self._write_records(changed)
         self._replace_settings(self.logged_settings())
         return MergeReport(taken, len(changed), unknown)
