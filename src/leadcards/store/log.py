@@ -31,7 +31,7 @@ from leadcards.events import (
 from leadcards.ids import ulid_after
 from leadcards.scheduling import Memory, Scheduler
 from leadcards.settings import DEFAULTS, Settings, from_stored
-from leadcards.store.cards import CardQueries, record_of
+from leadcards.store.cards import CardQueries, _card, record_of
 from leadcards.store.vet import (
     RATED,
     WRITTEN_AS_USUAL,
@@ -297,11 +297,7 @@ class LogQueries(CardQueries):
 
     # reading the log ----------------------------------------------------------
 
-    def _replay_card(
-        self, key: str, deck_id: str, settings: list[Event] | None = None
-    ) -> CardRecord:
-        """The card's record from its own events and the settings (``settings``: the
-        setting events, when the caller has read them already)."""
+    def _replay_card(self, key: str, deck_id: str) -> CardRecord:
         card_events = [
             _event(r)
             for r in self._rows(
@@ -309,7 +305,7 @@ class LogQueries(CardQueries):
             )
         ]
         records = replay(
-            merged(card_events, self._setting_events() if settings is None else settings),
+            merged(card_events, self._setting_events()),
             {key: deck_id},
             undone_ids(card_events),
         )
@@ -320,25 +316,36 @@ class LogQueries(CardQueries):
         with the record the log gives; and how many cards were replayed. What ``doctor``
         compares and rebuilds, and what a merge rewrites after taking events.
 
-        With ``keys``, only those cards are replayed, each from its own events and the
-        settings: a card's record depends on nothing else, so after taking events that
-        name those cards and no setting, no other card can have changed."""
+        With ``keys``, only those cards are replayed, from their own events and the
+        settings, read off the indexes: a card's record depends on nothing else, so after
+        taking events that name those cards and no setting, no other card can have
+        changed."""
         if keys is not None:
-            settings = self._setting_events()
-            stale = {}
-            wanted = sorted(set(keys))
-            for row in self._rows(
-                "SELECT key, deck_id FROM cards WHERE key IN (SELECT value FROM json_each(?))",
-                (json.dumps(wanted),),
-            ):
-                record = self._replay_card(row[0], row[1], settings)
-                if record != self.card(row[0]).record:
-                    stale[row[0]] = record
-            return stale, len(wanted)
-        rows = {row.key: row for row in self.all_cards()}
-        replayed = replay(
-            self.events(), {key: row.deck_id for key, row in rows.items()}, self.undone()
-        )
+            named = json.dumps(sorted(set(keys)))
+            rows = {
+                row.key: row
+                for row in map(
+                    _card,
+                    self._rows(
+                        "SELECT * FROM cards WHERE key IN (SELECT value FROM json_each(?))",
+                        (named,),
+                    ),
+                )
+            }
+            # The settings and the named cards' events, each read off its index.
+            events: Iterator[Event] = (
+                _event(r)
+                for r in self._stream(
+                    f"SELECT {EVENT_COLUMNS} FROM events WHERE kind = 'setting' UNION ALL "
+                    f"SELECT {EVENT_COLUMNS} FROM events WHERE card_key IN "
+                    "(SELECT value FROM json_each(?)) AND kind != 'setting' ORDER BY at, id",
+                    (named,),
+                )
+            )
+        else:
+            rows = {row.key: row for row in self.all_cards()}
+            events = self.events()
+        replayed = replay(events, {key: row.deck_id for key, row in rows.items()}, self.undone())
         stale = {
             key: replayed.get(key, NEW_RECORD)
             for key, row in rows.items()
