@@ -179,3 +179,54 @@ def test_a_missing_shared_folder_never_stops_a_review(two: tuple[Path, Path, Pat
     assert result.exit_code == 0
     assert result.stderr.startswith(f"warning: not synced through {gone.resolve()}: ")
     assert db_rows(a / "leadcards.db", "SELECT count(*) FROM events")[0][0] == 3
+
+
+def test_a_sync_reads_on_from_where_the_last_one_stopped(two: tuple[Path, Path, Path]) -> None:
+    """Journals only grow: a million lines were read whole at every review (9 s)."""
+    a, b, folder = two
+    at(a, "sync", str(folder))
+    at(b, "sync", str(folder))
+    state = json.loads((b / journal.STATE).read_text())
+    assert state["folder"] == str(folder.resolve())
+    assert state["journals"][journal_of(a, folder).name][0] == journal_of(a, folder).stat().st_size
+    # a line of a's journal that b has read already is no longer looked at: spoiled
+    # in place (same length), it goes unnoticed, while a new answer of a is taken
+    text = journal_of(a, folder).read_text()
+    first = json.loads(text.splitlines()[0])
+    spoiled = text.replace(first["id"], "0" * 26, 1)
+    journal_of(a, folder).write_text(spoiled)
+    at(a, "review", "--limit", "1", inp="\n3\nq\n", now="2026-03-02T11:00:00+00:00")
+    assert "Sent 1 event" in at(a, "sync", str(folder)).stdout
+    assert "; took 1 event.\n" in at(b, "sync", str(folder)).stdout
+    assert cards(a) == cards(b)
+
+
+def test_a_database_restored_from_an_older_backup_reads_everything_again(
+    two: tuple[Path, Path, Path],
+) -> None:
+    a, b, folder = two
+    at(b, "sync", str(folder))
+    taken = at(a, "sync", str(folder)).stdout
+    assert "; took 2 events.\n" in taken
+    backup = taken.split("Backup taken first: ")[1].strip()  # a's file before it took them
+    assert at(a, "restore", backup).stdout.startswith(f"Restored {backup} (2 log events).\n")
+    # the journals were read to their ends, but this log no longer has the row it had
+    # reached then: b's events are taken again
+    assert "; took 2 events.\n" in at(a, "sync", str(folder)).stdout
+    at(b, "sync", str(folder))
+    assert cards(a) == cards(b)
+
+
+def test_a_bad_line_added_after_a_sync_is_named_by_its_line(
+    two: tuple[Path, Path, Path],
+) -> None:
+    a, b, folder = two
+    at(b, "sync", str(folder))
+    at(a, "sync", str(folder))
+    with journal_of(b, folder).open("a") as out:
+        out.write("not json\n")
+    refused = at(a, "sync", str(folder))
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        f"error: {journal_of(b, folder)}:3: not a leadcards journal line (not JSON)\n"
+    )

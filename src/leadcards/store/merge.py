@@ -11,6 +11,7 @@ moment, or refused; it is never written.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -107,9 +108,35 @@ class MergeQueries(LogQueries):
         self._replace_settings(self.logged_settings())
         return MergeReport(taken, len(changed), unknown)
 
-    def event_rows(self) -> list[tuple[Any, ...]]:
-        """Every event as ``EVENT_FIELDS``, in the order this file logged them."""
-        return [tuple(r) for r in self._rows(f"SELECT {EVENT_FIELDS} FROM events ORDER BY seq")]
+    def event_rows(self, after: int = 0) -> list[tuple[Any, ...]]:
+        """Every event logged after row ``after`` as ``EVENT_FIELDS``, in the order this
+        file logged them."""
+        return [
+            tuple(r)
+            for r in self._rows(
+                f"SELECT {EVENT_FIELDS} FROM events WHERE seq > ? ORDER BY seq", (after,)
+            )
+        ]
+
+    def lacking_events(self, ids: list[str]) -> set[str]:
+        """Those of ``ids`` this file's log does not hold."""
+        return {
+            r[0]
+            for r in self._rows(
+                "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM events)",
+                (json.dumps(ids),),
+            )
+        }
+
+    def last_event(self) -> tuple[int, str | None]:
+        """(seq, id) of the row the log has reached; (0, None) while it is empty."""
+        row = self._one("SELECT seq, id FROM events ORDER BY seq DESC LIMIT 1")
+        return (0, None) if row is None else (int(row[0]), str(row[1]))
+
+    def event_id_at(self, seq: int) -> str | None:
+        """The id of the log's row ``seq`` (None for 0, or a row it does not have)."""
+        value = self._value("SELECT id FROM events WHERE seq = ?", (seq,))
+        return None if value is None else str(value)
 
 
 def _identity(key: str) -> tuple[str, str, str, str]:
