@@ -26,8 +26,8 @@ from leadcards.store.sql import StoreBase
 from leadcards.store.stats import DaySpans, _day_of
 
 PRESENT = "c.removed = 0"
-# Each card's retrievability is computed once, not once per CASE that buckets it (SQLite
-# would otherwise copy the expression into each); the hint exists from SQLite 3.35 on.
+# A CTE that several groupings read (the cells, the sides) is made once and kept, not
+# computed again for each reader; the hint exists from SQLite 3.35 on.
 ONCE = "MATERIALIZED" if sqlite3.sqlite_version_info >= (3, 35, 0) else ""
 SEEN = f"c.state != {State.NEW.value} AND c.stability IS NOT NULL AND c.last_review IS NOT NULL"
 CURVE = f"pow(1 + :factor * max(0, (:now - c.last_review) / {DAY_MS}) / c.stability, :decay)"
