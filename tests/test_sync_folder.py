@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from leadcards import journal
 from leadcards.cli import app
+from leadcards.store import open_store
 
 from .conftest import db_rows
 
@@ -230,3 +231,31 @@ def test_a_bad_line_added_after_a_sync_is_named_by_its_line(
     assert refused.stderr == (
         f"error: {journal_of(b, folder)}:3: not a leadcards journal line (not JSON)\n"
     )
+
+
+def test_an_answer_logged_by_another_terminal_during_a_sync_goes_out_next_time(
+    two: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The log's last row is taken before its new rows are read: an answer another
+    terminal logs in between lies beyond the mark kept, so the next sync sends it."""
+    a, _, folder = two
+    at(a, "sync", str(folder))
+    store = open_store(a)
+    try:
+        card = db_rows(a / "leadcards.db", "SELECT key FROM cards WHERE state = 0 LIMIT 1")[0][0]
+        reading = store.event_rows
+
+        def meanwhile(after: int = 0, through: int | None = None) -> list[Any]:
+            store.answer(card, 3, 2000, 1772442000000 + 3_600_000)  # the other terminal
+            monkeypatch.setattr(store, "event_rows", reading)
+            return reading(after, through)
+
+        at(a, "review", "--limit", "1", inp="\n3\nq\n", now="2026-03-02T10:00:00+00:00")
+        monkeypatch.setattr(store, "event_rows", meanwhile)
+        first = journal.exchange(store, a, folder, 1772442000000 + 4_000_000)
+        assert first.sent == 1  # the review's answer; the other one came after the mark
+        assert journal.exchange(store, a, folder, 1772442000000 + 5_000_000).sent == 1
+    finally:
+        store.close()
+    ids = [json.loads(line)["id"] for line in journal_of(a, folder).read_text().splitlines()]
+    assert len(ids) == len(set(ids)) == 4

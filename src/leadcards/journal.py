@@ -252,14 +252,17 @@ def exchange(store: Store, home: Path, folder: Path, now_ms: int) -> Exchange:
         kept = take_backup(store.path, now_ms)
         report = store.take_events(fresh)
         cards, unknown = report.cards, report.unknown
-    local = store.event_rows(after=since.seq if since is not None else 0)
+    # The log's last row first, and rows up to it: an answer another terminal logs
+    # meanwhile lies beyond the mark kept, so the next sync sends it.
+    reached = store.last_event()
+    local = store.event_rows(after=since.seq if since is not None else 0, through=reached[0])
     mine = [row for row in local if row[0] not in found.ids]  # in no journal yet
     own = folder / f"{device}{SUFFIX}"
     read_to = dict(found.read_to)
     if mine:
         append(folder, device, mine)
         read_to[own.name] = Position(own.stat().st_size, _hash(line_of(mine[-1])[:-1]))
-    _remember(home, folder, store, read_to)
+    _remember(home, folder, reached, read_to)
     return Exchange(own, len(mine), len(fresh), cards, unknown, found.partial, kept)
 
 
@@ -287,10 +290,12 @@ def _last_sync(home: Path, folder: Path, store: Store) -> _LastSync | None:
     return _LastSync(journals, seq)
 
 
-def _remember(home: Path, folder: Path, store: Store, read_to: dict[str, Position]) -> None:
+def _remember(
+    home: Path, folder: Path, reached: tuple[int, str | None], read_to: dict[str, Position]
+) -> None:
     """Keep how far this sync read; a state that cannot be written costs the next sync
     a whole read, nothing else."""
-    seq, last = store.last_event()
+    seq, last = reached
     state = {
         "folder": str(folder.resolve()),
         "seq": seq,

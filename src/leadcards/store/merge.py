@@ -108,13 +108,14 @@ class MergeQueries(LogQueries):
         self._replace_settings(self.logged_settings())
         return MergeReport(taken, len(changed), unknown)
 
-    def event_rows(self, after: int = 0) -> list[tuple[Any, ...]]:
-        """Every event logged after row ``after`` as ``EVENT_FIELDS``, in the order this
-        file logged them."""
+    def event_rows(self, after: int = 0, through: int | None = None) -> list[tuple[Any, ...]]:
+        """Every event logged after row ``after`` (and up to row ``through``) as
+        ``EVENT_FIELDS``, in the order this file logged them."""
         return [
             tuple(r)
             for r in self._rows(
-                f"SELECT {EVENT_FIELDS} FROM events WHERE seq > ? ORDER BY seq", (after,)
+                f"SELECT {EVENT_FIELDS} FROM events WHERE seq > ? AND seq <= ? ORDER BY seq",
+                (after, (1 << 63) - 1 if through is None else through),
             )
         ]
 
