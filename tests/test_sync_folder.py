@@ -259,3 +259,15 @@ def test_an_answer_logged_by_another_terminal_during_a_sync_goes_out_next_time(
         store.close()
     ids = [json.loads(line)["id"] for line in journal_of(a, folder).read_text().splitlines()]
     assert len(ids) == len(set(ids)) == 4
+
+
+def test_an_event_in_two_journals_is_taken_once(two: tuple[Path, Path, Path]) -> None:
+    """A device that merged another's file sends those events again in its own journal:
+    a third device meets them twice."""
+    a, b, folder = two
+    at(b, "sync", str(folder))
+    copy = folder / "0123456789ab.jsonl"  # another device's journal holding the same lines
+    copy.write_text(journal_of(b, folder).read_text())
+    out = at(a, "sync", str(folder)).stdout
+    assert "; took 2 events.\n" in out
+    assert db_rows(a / "leadcards.db", "SELECT count(*) FROM events")[0][0] == 4

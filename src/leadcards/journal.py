@@ -245,7 +245,8 @@ def exchange(store: Store, home: Path, folder: Path, now_ms: int) -> Exchange:
         since = None
         found = read(folder, device)
     lacking = store.lacking_events([row[0] for row in found.rows])
-    fresh = [row for row in found.rows if row[0] in lacking]
+    # once each: an event merged from a file may have gone out again in a second journal
+    fresh = list({row[0]: row for row in found.rows if row[0] in lacking}.values())
     kept = None
     cards = unknown = 0
     if fresh:
