@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from leadcards.errors import BadRow, StoreError, UsageError
+from leadcards.file_replace import new_file_beside, replace_file
 from leadcards.store.vet import RATED, check_answer, event_of
 
 if TYPE_CHECKING:
@@ -304,12 +305,15 @@ def _remember(
         "journals": {name: list(at) for name, at in sorted(read_to.items())},
     }
     path = home / STATE
-    partial = home / f".{STATE}.part"
+    partial: Path | None = None
     try:
-        partial.write_text(json.dumps(state, indent=1) + "\n", encoding="utf-8")
-        os.replace(partial, path)
+        handle, partial = new_file_beside(home, f".{STATE}.", ".part")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(json.dumps(state, indent=1) + "\n")
+        replace_file(partial, path)
     except OSError:
-        partial.unlink(missing_ok=True)
+        if partial is not None:
+            partial.unlink(missing_ok=True)
         path.unlink(missing_ok=True)
 
 
