@@ -21,8 +21,7 @@ from collections.abc import Mapping, Sequence
 
 from leadcards.forgetting import Curve
 from leadcards.scheduling import DAY_MS, State
-from leadcards.store.cards import _deck_list
-from leadcards.store.sql import StoreBase
+from leadcards.store.cards import CardQueries, _deck_list
 from leadcards.store.stats import DaySpans, _day_of
 
 PRESENT = "c.removed = 0"
@@ -79,7 +78,7 @@ GROUPS = (
 notes' rows; a table sums its sides (a few rows), not its cells again."""
 
 
-class MemoryStats(StoreBase):
+class MemoryStats(CardQueries):
     def _with_math(self) -> None:
         """``pow`` in SQL, from SQLite or else from Python."""
         try:
@@ -90,7 +89,8 @@ class MemoryStats(StoreBase):
     def card_states(self, deck_ids: list[str], now_ms: int) -> tuple[list[int], int, int, int]:
         """(the decks' present cards by state, how many are suspended, leeches, buried
         now), counted off indexes: every card by (deck, state), less the few removed,
-        flagged and buried rows through their partial indexes; no card row is read."""
+        flagged (``deck_totals``, as `status` counts them) and buried rows through their
+        partial indexes; no card row is read."""
         decks, params = _deck_list(deck_ids, now=now_ms)
         by_state = [0, 0, 0, 0]
         for state, cards in self._rows(
@@ -102,16 +102,13 @@ class MemoryStats(StoreBase):
             params,
         ):
             by_state[state] = cards
-        present = f"FROM cards c WHERE c.deck_id IN ({decks}) AND {PRESENT}"
-        row = self._one(
-            f"SELECT (SELECT count(*) {present} AND c.suspended = 1), "
-            f"(SELECT count(*) {present} AND c.leech = 1), "
-            f"(SELECT count(*) {present} AND c.buried_until IS NOT NULL "
-            "AND c.buried_until > :now)",
+        totals = [self.deck_totals(deck) for deck in deck_ids]
+        buried = self._value(
+            f"SELECT count(*) FROM cards c WHERE c.deck_id IN ({decks}) AND {PRESENT} "
+            "AND c.buried_until IS NOT NULL AND c.buried_until > :now",
             params,
         )
-        assert row is not None
-        return by_state, int(row[0]), int(row[1]), int(row[2])
+        return by_state, sum(t[1] for t in totals), sum(t[2] for t in totals), int(buried)
 
     def memory_sums(
         self,
