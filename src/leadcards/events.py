@@ -9,8 +9,7 @@ the settings in force when it was given, so a later change never reschedules the
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from enum import Enum
 from typing import Any, NamedTuple
 
@@ -199,11 +198,6 @@ def replay(
         )
         for key in progress.keys() | flags.keys()
     }
-
-
-def merged(card_events: Iterable[Event], setting_events: Iterable[Event]) -> Iterator[Event]:
-    """One card's events and the settings events, interleaved in global order."""
-    return heapq.merge(card_events, setting_events, key=lambda e: e.order)
 
 
 def undone_ids(events: Iterable[Event]) -> set[str]:

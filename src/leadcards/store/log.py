@@ -23,7 +23,6 @@ from leadcards.events import (
     EventKind,
     SettingsTimeline,
     apply,
-    merged,
     replay,
     setting_change,
     undone_ids,
@@ -298,18 +297,21 @@ class LogQueries(CardQueries):
     # reading the log ----------------------------------------------------------
 
     def _replay_card(self, key: str, deck_id: str) -> CardRecord:
-        card_events = [
+        events = list(self._events_of([key]))
+        return replay(events, {key: deck_id}, undone_ids(events)).get(key, NEW_RECORD)
+
+    def _events_of(self, keys: list[str]) -> Iterator[Event]:
+        """The settings and the cards ``keys``' events, in global order, each read off its
+        index: all a replay of those cards needs."""
+        return (
             _event(r)
-            for r in self._rows(
-                f"SELECT {EVENT_COLUMNS} FROM events WHERE card_key = ? ORDER BY at, id", (key,)
+            for r in self._stream(
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE kind = 'setting' UNION ALL "
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE card_key IN "
+                "(SELECT value FROM json_each(?)) AND kind != 'setting' ORDER BY at, id",
+                (json.dumps(keys),),
             )
-        ]
-        records = replay(
-            merged(card_events, self._setting_events()),
-            {key: deck_id},
-            undone_ids(card_events),
         )
-        return records.get(key, NEW_RECORD)
 
     def stale_records(self, keys: Iterable[str] | None = None) -> tuple[dict[str, CardRecord], int]:
         """The cards whose cached record differs from a replay of the whole log, each
@@ -321,27 +323,18 @@ class LogQueries(CardQueries):
         taking events that name those cards and no setting, no other card can have
         changed."""
         if keys is not None:
-            named = json.dumps(sorted(set(keys)))
+            named = sorted(set(keys))
             rows = {
                 row.key: row
                 for row in map(
                     _card,
                     self._rows(
                         "SELECT * FROM cards WHERE key IN (SELECT value FROM json_each(?))",
-                        (named,),
+                        (json.dumps(named),),
                     ),
                 )
             }
-            # The settings and the named cards' events, each read off its index.
-            events: Iterator[Event] = (
-                _event(r)
-                for r in self._stream(
-                    f"SELECT {EVENT_COLUMNS} FROM events WHERE kind = 'setting' UNION ALL "
-                    f"SELECT {EVENT_COLUMNS} FROM events WHERE card_key IN "
-                    "(SELECT value FROM json_each(?)) AND kind != 'setting' ORDER BY at, id",
-                    (named,),
-                )
-            )
+            events = self._events_of(named)
         else:
             rows = {row.key: row for row in self.all_cards()}
             events = self.events()
