@@ -271,3 +271,27 @@ def test_an_event_in_two_journals_is_taken_once(two: tuple[Path, Path, Path]) ->
     out = at(a, "sync", str(folder)).stdout
     assert "; took 2 events.\n" in out
     assert db_rows(a / "leadcards.db", "SELECT count(*) FROM events")[0][0] == 4
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        "garbage{",
+        '{"folder": 1}',
+        '{"folder": "FOLDER", "seq": "x", "id": null, "journals": []}',
+        '{"folder": "FOLDER", "seq": 2, "id": "nope", "journals": {"a.jsonl": [99, "h"]}}',
+    ],
+)
+def test_a_spoiled_sync_state_costs_a_whole_read_and_nothing_else(
+    two: tuple[Path, Path, Path], state: str
+) -> None:
+    a, b, folder = two
+    at(b, "sync", str(folder))
+    at(a, "sync", str(folder))
+    (a / journal.STATE).write_text(state.replace("FOLDER", str(folder.resolve())))
+    out = at(a, "sync", str(folder))
+    assert out.exit_code == 0 and out.stdout.startswith("Sent 0 events to")
+    assert "; took 0 events.\n" in out.stdout  # every event read again, none new
+    assert json.loads((a / journal.STATE).read_text())["folder"] == str(folder.resolve())
+    at(b, "sync", str(folder))
+    assert cards(a) == cards(b)
